@@ -1,0 +1,23 @@
+// npm test's runner: uvu over test/ (TypeScript through tsx), then the closing line CI reads,
+// "N passed, M failed". Extra arguments go to uvu (a file pattern, e.g. `npm test -- rng`).
+
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const uvu = fileURLToPath(new URL("../node_modules/uvu/bin.js", import.meta.url));
+const args = ["--import", "tsx", uvu, "test", ...(process.argv.slice(2).length ? [process.argv[2]] : [])];
+const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+let out = "";
+child.stdout.on("data", (chunk: Buffer) => {
+  process.stdout.write(chunk);
+  out += chunk.toString();
+});
+child.on("close", (code) => {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, "");
+  const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  const failed = Math.max(total - passed - skipped, code === 0 ? 0 : 1);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(code ?? 1);
+});

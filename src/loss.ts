@@ -1,0 +1,52 @@
+// Softmax output, mean cross-entropy and accuracy over rows of logits.
+
+/** Row-wise softmax with the row max subtracted.  z, p: (rows, c) */
+export function softmax(z: Float64Array, p: Float64Array, rows: number, c: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * c;
+    let m = z[o];
+    for (let k = 1; k < c; k++) if (z[o + k] > m) m = z[o + k];
+    let s = 0;
+    for (let k = 0; k < c; k++) {
+      const e = Math.exp(z[o + k] - m);
+      p[o + k] = e;
+      s += e;
+    }
+    for (let k = 0; k < c; k++) p[o + k] /= s;
+  }
+}
+
+/**
+ * −ln p[label] for one row. When p underflowed to 0 the log-softmax form gives the finite value.
+ * z, p: (c) rows at offset o.
+ */
+function rowLoss(z: Float64Array, p: Float64Array, o: number, c: number, label: number): number {
+  const q = p[o + label];
+  if (q > 0) return -Math.log(q);
+  let m = z[o];
+  for (let k = 1; k < c; k++) if (z[o + k] > m) m = z[o + k];
+  let s = 0;
+  for (let k = 0; k < c; k++) s += Math.exp(z[o + k] - m);
+  return -(z[o + label] - m - Math.log(s));
+}
+
+/** Σ over rows of −ln p[label] (divide by the row count for the mean).  z, p: (rows, c) */
+export function crossEntropySum(
+  z: Float64Array, p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number,
+): number {
+  let total = 0;
+  for (let r = 0; r < rows; r++) total += rowLoss(z, p, r * c, c, labels[labelOffset + r]);
+  return total;
+}
+
+/** Rows whose first largest probability is at the label.  p: (rows, c) */
+export function correctCount(p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): number {
+  let hits = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * c;
+    let best = 0;
+    for (let k = 1; k < c; k++) if (p[o + k] > p[o + best]) best = k;
+    if (best === labels[labelOffset + r]) hits++;
+  }
+  return hits;
+}

@@ -1,0 +1,34 @@
+// Mini-batch SGD with classical momentum as the course defines it:
+// v ← g + γ·v (v₀ = 0), W ← W − lr·v. With γ = 0 this is plain SGD.
+
+export interface SgdState {
+  readonly learningRate: number;
+  readonly momentum: number;
+  /** One velocity per weight matrix; empty when momentum is 0. */
+  readonly velocity: Float64Array[];
+}
+
+export function createSgd(weights: readonly Float64Array[], learningRate: number, momentum: number): SgdState {
+  return {
+    learningRate,
+    momentum,
+    velocity: momentum === 0 ? [] : weights.map((w) => new Float64Array(w.length)),
+  };
+}
+
+/** One update of every weight matrix in place.  w, g: same shapes */
+export function sgdStep(opt: SgdState, weights: Float64Array[], grads: readonly Float64Array[]): void {
+  const { learningRate: lr, momentum: gamma } = opt;
+  for (let l = 0; l < weights.length; l++) {
+    const w = weights[l], g = grads[l];
+    if (gamma === 0) {
+      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+    } else {
+      const v = opt.velocity[l];
+      for (let i = 0; i < w.length; i++) {
+        v[i] = g[i] + gamma * v[i];
+        w[i] -= lr * v[i];
+      }
+    }
+  }
+}
