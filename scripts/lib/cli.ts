@@ -23,7 +23,7 @@ export function parseFlags<T extends ParseArgsConfig>(config: T) {
   try {
     return parseArgs(config);
   } catch (e) {
-    throw new InputError((e as Error).message.split("\n")[0]);
+    throw new InputError((e as Error).message.replace(/\s*\n\s*/g, " "));
   }
 }
 

