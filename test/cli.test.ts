@@ -63,14 +63,25 @@ test("a run with --json writes the whole result", () => {
   const out = join(mkdtempSync(join(tmpdir(), "cli-")), "r.json");
   const r = runScript("train", ["--data-dir", good(), "--train-size", "192", "--val-size", "50", "--epochs", "2", "--hidden", "8", "--json", out]);
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /custom: 12 steps, 2 epochs, [\d.]+ s/);
+  assert.match(r.stdout, /custom: 12 steps, 2 epochs\n/);
+  assert.match(r.stdout, /\n[\d.]+ s\n/);
   assert.match(r.stdout, /train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}train acc \d+\.\d{3} % {2}val acc \d+\.\d{3} %/);
-  assert.match(r.stderr, /custom epoch 2: step 12/, "one line per epoch when not a terminal");
+  assert.match(r.stderr, /\[train\] custom epoch 2: step 12, train loss/, "one line per epoch when not a terminal");
   const j = JSON.parse(readFileSync(out, "utf8"));
   assert.equal(Object.keys(j), ["config", "final", "steps", "epochs", "stepsPerEpoch", "checkEvery", "stoppedEarly", "history", "weightSums", "stats", "wallSeconds"]);
   assert.equal(j.config.hidden, [8]);
   assert.is(j.history.trainLoss.length, 12);
   assert.is(j.stoppedEarly, false);
+});
+
+test("several runs go to the worker pool; --json then holds every run", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "cli-")), "runs.json");
+  const r = runScript("train", ["--data-dir", good(), "--run", "3a,3c", "--train-size", "192", "--val-size", "50", "--epochs", "1", "--json", out]);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /3a: 6 steps, 1 epochs\n.*\n3c: 6 steps, 1 epochs/);
+  assert.match(r.stderr, /\[done\] 3a/);
+  const j = JSON.parse(readFileSync(out, "utf8"));
+  assert.equal(j.runs.map((x: { config: { id: string } }) => x.config.id), ["3a", "3c"]);
 });
 
 test("gradcheck exits non-zero above the tolerance and 0 below", () => {
