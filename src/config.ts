@@ -26,7 +26,7 @@ export interface RunSpec {
   readonly dataset?: DatasetName;
   /** Statistics for (x − μ)/σ: all 60 000 training images (default) or the training subset. */
   readonly normalization?: Normalization;
-  /** Validation checks per epoch: every ⌊steps per epoch / this⌋ steps. */
+  /** Validation checks per epoch: every ⌊steps per epoch / this⌋ steps; 0: no checks (nor early stopping). */
   readonly checksPerEpoch?: number;
   /** Stop when the oldest of the last this-many validation losses is their minimum; 0 disables. */
   readonly earlyStopWindow?: number;
@@ -158,7 +158,7 @@ export function normalizeRun(spec: RunSpec): RunConfig {
     shuffle: bool("shuffle", m.shuffle),
     dataset: oneOf("dataset", m.dataset, DATASETS),
     normalization: oneOf("normalization", m.normalization, NORMALIZATIONS),
-    checksPerEpoch: int("checks per epoch", m.checksPerEpoch, 1),
+    checksPerEpoch: int("checks per epoch", m.checksPerEpoch, 0),
     earlyStopWindow: int("early-stop window", m.earlyStopWindow, 0),
   };
   if (cfg.batchSize > cfg.trainSize) {

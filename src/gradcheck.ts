@@ -11,6 +11,7 @@ import { matmul } from "./kernels";
 import { crossEntropySum, softmax } from "./loss";
 import { type Model, backward, createModel, createWorkspace, forward } from "./model";
 import { createRng } from "./rng";
+import { f64, mark, release } from "./wasm";
 
 export interface GradCheckResult {
   readonly epsilon: number;
@@ -24,13 +25,22 @@ export interface GradCheckResult {
 export function gradientCheck(
   model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number,
 ): GradCheckResult {
+  const m = mark();
+  try {
+    return check(model, x, labels, rows, epsilon);
+  } finally {
+    release(m);
+  }
+}
+
+function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number): GradCheckResult {
   const { sizes, weights } = model;
   const L = weights.length, act = model.arch.activation;
   const base = createWorkspace(sizes, rows);
   forward(model, base, { dense: x }, rows);
   backward(model, base, { dense: x }, labels, 0, rows);
   const tmp = createWorkspace(sizes, rows, false);
-  const colA = new Float64Array(rows);
+  const colA = f64(rows);
 
   // Mean loss when column j of z_l is replaced by zl (rows values, stride 1).
   const lossWithColumn = (l: number, j: number, zl: Float64Array): number => {
@@ -60,7 +70,7 @@ export function gradientCheck(
 
   const maxDifference: number[] = [];
   const worst: GradCheckResult["worst"] = [];
-  const col = new Float64Array(rows);
+  const col = f64(rows);
   for (let l = 0; l < L; l++) {
     const nIn = sizes[l], nOut = sizes[l + 1];
     const input = l === 0 ? x : base.a[l - 1];

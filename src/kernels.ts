@@ -1,10 +1,15 @@
-// Dense float64 kernels for training: the three matrix products and the element-wise work.
+// Float64 kernels for training: the three matrix products, dense and with a sparse input.
 // Row-major matrices; every kernel writes into a caller-owned buffer and allocates nothing.
-// Each output element sums its products in index order, so any vectorisation across the
-// output's columns gives the same bits.
+// When every array lives in the WebAssembly arena (wasm.ts) the SIMD kernels of asm/kernels.ts
+// run; otherwise the JavaScript below, which is their reference: each output element sums its
+// products in index order, so both paths give the same bits.
+
+import { i32, f64, kernelsFor } from "./wasm";
 
 /** out = a·b.  a: (m, k), b: (k, n) -> out: (m, n) */
 export function matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+  const w = kernelsFor(a, b, out);
+  if (w) return w.matmul(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n);
   out.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
     const ai = i * k, oi = i * n;
@@ -18,6 +23,8 @@ export function matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: n
 
 /** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n) */
 export function matmulAtB(a: Float64Array, b: Float64Array, out: Float64Array, k: number, m: number, n: number): void {
+  const w = kernelsFor(a, b, out);
+  if (w) return w.matmulAtB(a.byteOffset, b.byteOffset, out.byteOffset, k, m, n);
   out.fill(0, 0, m * n);
   for (let p = 0; p < k; p++) {
     const ap = p * m, bp = p * n;
@@ -29,8 +36,12 @@ export function matmulAtB(a: Float64Array, b: Float64Array, out: Float64Array, k
   }
 }
 
-/** out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n) */
-export function matmulABt(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+/** out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k·n) for the fast path */
+export function matmulABt(
+  a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, scratch: Float64Array,
+): void {
+  const w = kernelsFor(a, b, out, scratch);
+  if (w) return w.matmulABt(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, scratch.byteOffset);
   for (let i = 0; i < m; i++) {
     const ai = i * k;
     for (let j = 0; j < n; j++) {
@@ -39,16 +50,6 @@ export function matmulABt(a: Float64Array, b: Float64Array, out: Float64Array, m
       for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
       out[i * n + j] = s;
     }
-  }
-}
-
-/** Copy rows `idx[from..from+count)` of src (rows of width `w`) into dst, in that order. */
-export function gatherRows(
-  src: Float64Array, w: number, idx: ArrayLike<number>, from: number, count: number, dst: Float64Array,
-): void {
-  for (let r = 0; r < count; r++) {
-    const s = idx[from + r] * w;
-    dst.set(src.subarray(s, s + w), r * w);
   }
 }
 
@@ -72,13 +73,13 @@ export interface SparseRows {
 
 /** The sparse form of a dense x: (rows, cols) relative to base: (cols). */
 export function sparseFromDense(x: Float64Array, rows: number, cols: number, base: Float64Array): SparseRows {
-  const start = new Int32Array(rows + 1);
+  const start = i32(rows + 1);
   let nnz = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) if (x[r * cols + c] !== base[c]) nnz++;
     start[r + 1] = nnz;
   }
-  const col = new Int32Array(nnz), val = new Float64Array(nnz);
+  const col = i32(nnz), val = f64(nnz);
   let e = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
@@ -86,11 +87,13 @@ export function sparseFromDense(x: Float64Array, rows: number, cols: number, bas
       if (v !== base[c]) { col[e] = c; val[e] = v - base[c]; e++; }
     }
   }
-  return { rows, cols, base, start, col, val };
+  const inArena = f64(cols);
+  inArena.set(base);
+  return { rows, cols, base: inArena, start, col, val };
 }
 
 /** Row `idx ? idx[from + r] : from + r` of a selection. */
-function rowOf(idx: ArrayLike<number> | null, from: number, r: number): number {
+function rowOf(idx: Int32Array | null, from: number, r: number): number {
   return idx ? idx[from + r] : from + r;
 }
 
@@ -99,10 +102,17 @@ function rowOf(idx: ArrayLike<number> | null, from: number, r: number): number {
  * X: (·, k) sparse, w: (k, n) -> out: (count, n); cw: (n) scratch
  */
 export function sparseMatmul(
-  sp: SparseRows, idx: ArrayLike<number> | null, from: number, count: number,
+  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
   w: Float64Array, n: number, cw: Float64Array, out: Float64Array,
 ): void {
   const { base, start, col, val } = sp, k = sp.cols;
+  const wk = kernelsFor(base, start, col, val, idx, w, cw, out);
+  if (wk) {
+    return wk.sparseMatmul(
+      base.byteOffset, start.byteOffset, col.byteOffset, val.byteOffset, k,
+      idx ? idx.byteOffset : 0, from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset,
+    );
+  }
   cw.fill(0, 0, n);
   for (let p = 0; p < k; p++) {
     const s = base[p], wp = p * n;
@@ -123,10 +133,17 @@ export function sparseMatmul(
  * X: (·, k) sparse, d: (count, n) -> out: (k, n); colsum: (n) scratch
  */
 export function sparseMatmulAtB(
-  sp: SparseRows, idx: ArrayLike<number> | null, from: number, count: number,
+  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
   d: Float64Array, n: number, colsum: Float64Array, out: Float64Array,
 ): void {
   const { base, start, col, val } = sp, k = sp.cols;
+  const wk = kernelsFor(base, start, col, val, idx, d, colsum, out);
+  if (wk) {
+    return wk.sparseMatmulAtB(
+      base.byteOffset, start.byteOffset, col.byteOffset, val.byteOffset, k,
+      idx ? idx.byteOffset : 0, from, count, d.byteOffset, n, colsum.byteOffset, out.byteOffset,
+    );
+  }
   colsum.fill(0, 0, n);
   for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) colsum[j] += d[r * n + j];
   for (let p = 0; p < k; p++) {

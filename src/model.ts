@@ -5,6 +5,7 @@ import { type Activation, activate, multiplySlope } from "./activations";
 import { type SparseRows, matmul, matmulAtB, matmulABt, sparseMatmul, sparseMatmulAtB } from "./kernels";
 import { softmax, crossEntropySum, correctCount } from "./loss";
 import { type Rng, fillUniform, fillNormal } from "./rng";
+import { f64 } from "./wasm";
 
 export const INITS = ["uniform", "fan-in"] as const;
 export type Init = (typeof INITS)[number];
@@ -66,7 +67,7 @@ export function equalWidthForBudget(inputs: number, outputs: number, depth: numb
 export function initWeights(sizes: readonly number[], init: Init, rng: Rng): Float64Array[] {
   const ws: Float64Array[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
-    const w = new Float64Array(sizes[l] * sizes[l + 1]);
+    const w = f64(sizes[l] * sizes[l + 1]);
     if (init === "uniform") fillUniform(rng, w, -1, 1);
     else fillNormal(rng, w, 0, 1 / Math.sqrt(sizes[l]));
     ws.push(w);
@@ -92,23 +93,26 @@ export interface Workspace {
   readonly grads: Float64Array[];
   /** (sizes[1]) scratch for the sparse first layer. */
   readonly rowVec: Float64Array;
+  /** (max over l ≥ 1 of sizes[l]·sizes[l+1]) scratch for δ·Wᵀ. */
+  readonly wT: Float64Array;
 }
 
 /** Rows fed to the first layer: a dense matrix, or rows of a sparse one (idx null: rows from, from+1, …). */
 export type Input =
   | { readonly dense: Float64Array }
-  | { readonly sparse: SparseRows; readonly idx: ArrayLike<number> | null; readonly from: number };
+  | { readonly sparse: SparseRows; readonly idx: Int32Array | null; readonly from: number };
 
 export function createWorkspace(sizes: readonly number[], capacity: number, withBackward = true): Workspace {
   const L = sizes.length - 1;
-  const per = (f: (l: number) => number) => Array.from({ length: L }, (_, l) => new Float64Array(f(l)));
+  const per = (f: (l: number) => number) => Array.from({ length: L }, (_, l) => f64(f(l)));
   return {
     capacity,
     z: per((l) => capacity * sizes[l + 1]),
     a: per((l) => capacity * sizes[l + 1]),
     delta: withBackward ? per((l) => capacity * sizes[l + 1]) : [],
     grads: withBackward ? per((l) => sizes[l] * sizes[l + 1]) : [],
-    rowVec: new Float64Array(sizes[1]),
+    rowVec: f64(sizes[1]),
+    wT: f64(withBackward ? Math.max(0, ...sizes.slice(1, -1).map((s, l) => s * sizes[l + 2])) : 0),
   };
 }
 
@@ -146,7 +150,7 @@ export function backward(
     else if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
     else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
     if (l > 0) {
-      matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l]);
+      matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
       multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l]);
     }
   }

@@ -1,6 +1,8 @@
 // Mini-batch SGD with classical momentum as the course defines it:
 // v ← g + γ·v (v₀ = 0), W ← W − lr·v. With γ = 0 this is plain SGD.
 
+import { f64, kernelsFor } from "./wasm";
+
 export interface SgdState {
   readonly learningRate: number;
   readonly momentum: number;
@@ -12,16 +14,20 @@ export function createSgd(weights: readonly Float64Array[], learningRate: number
   return {
     learningRate,
     momentum,
-    velocity: momentum === 0 ? [] : weights.map((w) => new Float64Array(w.length)),
+    velocity: momentum === 0 ? [] : weights.map((w) => f64(w.length)),
   };
 }
 
-/** One update of every weight matrix in place.  w, g: same shapes */
+/** One update of every weight matrix in place (SIMD when the arrays live in the arena; same bits).  w, g: same shapes */
 export function sgdStep(opt: SgdState, weights: Float64Array[], grads: readonly Float64Array[]): void {
   const { learningRate: lr, momentum: gamma } = opt;
   for (let l = 0; l < weights.length; l++) {
     const w = weights[l], g = grads[l];
-    if (gamma === 0) {
+    const wasm = kernelsFor(w, g, gamma === 0 ? null : opt.velocity[l]);
+    if (wasm) {
+      if (gamma === 0) wasm.sgd(w.byteOffset, g.byteOffset, w.length, lr);
+      else wasm.sgdMomentum(w.byteOffset, g.byteOffset, opt.velocity[l].byteOffset, w.length, lr, gamma);
+    } else if (gamma === 0) {
       for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
     } else {
       const v = opt.velocity[l];

@@ -10,6 +10,7 @@ import {
 } from "./model";
 import { createSgd, sgdStep } from "./optim";
 import { createRng, shuffleInPlace } from "./rng";
+import { i32, mark, release, toHeap } from "./wasm";
 
 export interface PreparedData {
   readonly train: Split;
@@ -20,13 +21,23 @@ export interface PreparedData {
   readonly files: readonly string[];
 }
 
-/** Load, select and normalise the splits a config asks for. `dataDir` overrides where the files are. */
+const prepared = new Map<string, PreparedData>();
+
+/**
+ * Load, select and normalise the splits a config asks for (memoised: runs on the same data share
+ * them). `dataDir` overrides where the files are.
+ */
 export function prepareData(cfg: RunConfig, dataDir?: string): PreparedData {
   const ds = loadDataset(cfg.dataset, dataDir);
+  const key = [ds.dir, cfg.dataset, cfg.trainSize, cfg.valSize, cfg.normalization].join("|");
+  const hit = prepared.get(key);
+  if (hit) return hit;
   const trainRaw = takeFirst(ds.train, cfg.trainSize, "train size");
   const valRaw = takeFirst(ds.test, cfg.valSize, "validation size");
   const stats = pixelStats(cfg.normalization === "full-train" ? ds.train : trainRaw);
-  return { train: preprocess(trainRaw, stats), val: preprocess(valRaw, stats), stats, files: ds.files };
+  const data = { train: preprocess(trainRaw, stats), val: preprocess(valRaw, stats), stats, files: ds.files };
+  prepared.set(key, data);
+  return data;
 }
 
 export interface Check {
@@ -52,6 +63,7 @@ export interface TrainResult {
   /** Epochs begun. */
   readonly epochs: number;
   readonly stepsPerEpoch: number;
+  /** Steps between validation checks (0: none). */
   readonly checkEvery: number;
   readonly stoppedEarly: boolean;
   readonly history: { readonly trainLoss: number[]; readonly checks: Check[] };
@@ -84,8 +96,21 @@ export function shouldStopEarly(valLosses: readonly number[], window: number): b
   return true;
 }
 
-/** Train one network as the config says; returns the result and the final model. */
+/**
+ * Train one network as the config says; returns the result and the final model (its weights on
+ * the JavaScript heap: the run's arena memory is released).
+ */
 export function train(cfg: RunConfig, data: PreparedData, opts: TrainOptions = {}): { result: TrainResult; model: Model } {
+  const m = mark();
+  try {
+    const { result, model } = trainInArena(cfg, data, opts);
+    return { result, model: { ...model, weights: model.weights.map(toHeap) } };
+  } finally {
+    release(m);
+  }
+}
+
+function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): { result: TrainResult; model: Model } {
   const { train: tr, val } = data;
   const rng = createRng(cfg.seed);
   const model = createModel(
@@ -93,14 +118,14 @@ export function train(cfg: RunConfig, data: PreparedData, opts: TrainOptions = {
   );
   const B = cfg.batchSize;
   const stepsPerEpoch = Math.floor(tr.count / B);
-  const checkEvery = Math.max(1, Math.floor(stepsPerEpoch / cfg.checksPerEpoch));
+  const checkEvery = cfg.checksPerEpoch === 0 ? 0 : Math.max(1, Math.floor(stepsPerEpoch / cfg.checksPerEpoch));
   const maxSteps = stepsPerEpoch * cfg.epochs;
 
   const ws = createWorkspace(model.sizes, B);
   const evalWs = createWorkspace(model.sizes, Math.min(EVAL_CHUNK, Math.max(tr.count, val.count)), false);
   const opt = createSgd(model.weights, cfg.learningRate, cfg.momentum);
   const lb = new Uint8Array(B);
-  const order = new Float64Array(tr.count);
+  const order = i32(tr.count);
   const trainLoss = new Float64Array(maxSteps);
   const checks: Check[] = [];
   const valLosses: number[] = [];
@@ -120,7 +145,7 @@ export function train(cfg: RunConfig, data: PreparedData, opts: TrainOptions = {
       trainLoss[step] = loss;
 
       let check: Check | null = null;
-      if (step % checkEvery === 0) {
+      if (checkEvery > 0 && step % checkEvery === 0) {
         const v = evaluate(model, evalWs, val);
         const t = evaluate(model, evalWs, tr);
         check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy: t.accuracy };

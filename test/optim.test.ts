@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createSgd, sgdStep } from "../src/optim";
+import { f64 } from "../src/wasm";
 import { assertClose } from "./helpers";
 
 test("momentum under a constant gradient: steps lr·g·(1 − γⁿ)/(1 − γ), approaching 10·lr·g", () => {
@@ -23,6 +24,23 @@ test("the first momentum step equals plain SGD's (v₀ = 0, v ← g + γv)", () 
   sgdStep(createSgd(a, 0.1, 0.9), a, g);
   sgdStep(createSgd(b, 0.1, 0), b, g);
   assert.equal(a, b);
+});
+
+test("the SIMD update (arena arrays) equals the JavaScript one bit for bit, odd lengths included", () => {
+  for (const gamma of [0, 0.9]) {
+    const init = Float64Array.from({ length: 7 }, (_, i) => Math.sin(i + 1));
+    const grad = Float64Array.from({ length: 7 }, (_, i) => Math.cos(3 * i));
+    const heapW = [new Float64Array(init)], heapG = [new Float64Array(grad)];
+    const arenaW = [f64(7)], arenaG = [f64(7)];
+    arenaW[0].set(init);
+    arenaG[0].set(grad);
+    const a = createSgd(heapW, 0.02, gamma), b = createSgd(arenaW, 0.02, gamma);
+    for (let s = 0; s < 5; s++) {
+      sgdStep(a, heapW, heapG);
+      sgdStep(b, arenaW, arenaG);
+    }
+    assert.equal(Array.from(arenaW[0]), Array.from(heapW[0]), `γ = ${gamma}`);
+  }
 });
 
 test("plain SGD keeps no velocity and moves against the gradient", () => {

@@ -1,0 +1,247 @@
+// WebAssembly SIMD kernels (AssemblyScript), the fast path of src/kernels.ts. Arguments are byte
+// addresses in the shared linear memory; shapes as in src/kernels.ts. Every output element sums
+// its products in the same order as the JavaScript reference, two columns at a time with f64x2
+// (a multiply, then an add: never fused), so both paths give the same bits on any machine.
+
+// @ts-nocheck: AssemblyScript, compiled by asc (npm run build:wasm), not by tsc.
+
+/**
+ * out[i, j] = Σ_p a[i·rs + p·ps]·b[p, j], p in order.  b: (k, n) -> out: (m, n)
+ * Blocks of 2 rows × 8 columns stay in registers while p runs; tails take 2 columns, then 1.
+ */
+function gemm(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, n: i32): void {
+  const rowBytes = <usize>n * 8, pStep = <usize>ps * 8;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const a0 = a + <usize>(i * rs) * 8, a1 = a + <usize>((i + 1) * rs) * 8;
+    const o0 = out + <usize>(i * n) * 8, o1 = o0 + rowBytes;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      let c00 = f64x2.splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+      let bp = b + <usize>j * 8, x0p = a0, x1p = a1;
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+        const x0 = f64x2.splat(load<f64>(x0p)), x1 = f64x2.splat(load<f64>(x1p));
+        c00 = f64x2.add(c00, f64x2.mul(x0, b0)); c01 = f64x2.add(c01, f64x2.mul(x0, b1));
+        c02 = f64x2.add(c02, f64x2.mul(x0, b2)); c03 = f64x2.add(c03, f64x2.mul(x0, b3));
+        c10 = f64x2.add(c10, f64x2.mul(x1, b0)); c11 = f64x2.add(c11, f64x2.mul(x1, b1));
+        c12 = f64x2.add(c12, f64x2.mul(x1, b2)); c13 = f64x2.add(c13, f64x2.mul(x1, b3));
+        bp += rowBytes; x0p += pStep; x1p += pStep;
+      }
+      const q0 = o0 + <usize>j * 8, q1 = o1 + <usize>j * 8;
+      v128.store(q0, c00); v128.store(q0, c01, 16); v128.store(q0, c02, 32); v128.store(q0, c03, 48);
+      v128.store(q1, c10); v128.store(q1, c11, 16); v128.store(q1, c12, 32); v128.store(q1, c13, 48);
+    }
+    for (; j + 2 <= n; j += 2) {
+      let c0 = f64x2.splat(0), c1 = c0;
+      for (let p = 0; p < k; p++) {
+        const bv = v128.load(b + <usize>(p * n + j) * 8);
+        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(a0 + <usize>p * pStep)), bv));
+        c1 = f64x2.add(c1, f64x2.mul(f64x2.splat(load<f64>(a1 + <usize>p * pStep)), bv));
+      }
+      v128.store(o0 + <usize>j * 8, c0);
+      v128.store(o1 + <usize>j * 8, c1);
+    }
+    if (j < n) {
+      let s0 = 0.0, s1 = 0.0;
+      for (let p = 0; p < k; p++) {
+        const bv = load<f64>(b + <usize>(p * n + j) * 8);
+        s0 += load<f64>(a0 + <usize>p * pStep) * bv;
+        s1 += load<f64>(a1 + <usize>p * pStep) * bv;
+      }
+      store<f64>(o0 + <usize>j * 8, s0);
+      store<f64>(o1 + <usize>j * 8, s1);
+    }
+  }
+  if (i < m) {
+    const a0 = a + <usize>(i * rs) * 8, o0 = out + <usize>(i * n) * 8;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      let c0 = f64x2.splat(0);
+      for (let p = 0; p < k; p++) {
+        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(a0 + <usize>p * pStep)), v128.load(b + <usize>(p * n + j) * 8)));
+      }
+      v128.store(o0 + <usize>j * 8, c0);
+    }
+    if (j < n) {
+      let s0 = 0.0;
+      for (let p = 0; p < k; p++) s0 += load<f64>(a0 + <usize>p * pStep) * load<f64>(b + <usize>(p * n + j) * 8);
+      store<f64>(o0 + <usize>j * 8, s0);
+    }
+  }
+}
+
+/** out = a·b.  a: (m, k), b: (k, n) -> out: (m, n) */
+export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
+  gemm(a, k, 1, b, out, m, k, n);
+}
+
+/** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n) */
+export function matmulAtB(a: usize, b: usize, out: usize, k: i32, m: i32, n: i32): void {
+  gemm(a, 1, m, b, out, m, k, n);
+}
+
+/**
+ * out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k, n).
+ * b is transposed into scratch, then multiplied as a·scratch: each dot product in index order.
+ */
+export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, scratch: usize): void {
+  for (let j = 0; j < n; j++) {
+    const bj = b + <usize>(j * k) * 8;
+    for (let p = 0; p < k; p++) store<f64>(scratch + <usize>(p * n + j) * 8, load<f64>(bj + <usize>p * 8));
+  }
+  matmul(a, scratch, out, m, k, n);
+}
+
+/** w ← w − lr·g.  w, g: (n) */
+export function sgd(w: usize, g: usize, n: i32, lr: f64): void {
+  const l = f64x2.splat(lr);
+  const n2 = n & ~1;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const q = w + <usize>i * 8;
+    v128.store(q, f64x2.sub(v128.load(q), f64x2.mul(l, v128.load(g + <usize>i * 8))));
+  }
+  if (i < n) store<f64>(w + <usize>i * 8, load<f64>(w + <usize>i * 8) - lr * load<f64>(g + <usize>i * 8));
+}
+
+/** v ← g + γ·v; w ← w − lr·v.  w, g, v: (n) */
+export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, lr: f64, gamma: f64): void {
+  const l = f64x2.splat(lr), c = f64x2.splat(gamma);
+  const n2 = n & ~1;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i * 8;
+    const vi = f64x2.add(v128.load(g + o), f64x2.mul(c, v128.load(v + o)));
+    v128.store(v + o, vi);
+    v128.store(w + o, f64x2.sub(v128.load(w + o), f64x2.mul(l, vi)));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    const vi = load<f64>(g + o) + gamma * load<f64>(v + o);
+    store<f64>(v + o, vi);
+    store<f64>(w + o, load<f64>(w + o) - lr * vi);
+  }
+}
+
+/** Row r of a selection: idx[from + r] (idx an Int32 array) or from + r when idx is 0. */
+@inline function rowOf(idx: usize, from: i32, r: i32): i32 {
+  return idx ? load<i32>(idx + <usize>(from + r) * 4) : from + r;
+}
+
+/** cw = baseᵀ·w.  base: (k), w: (k, n) -> cw: (n) */
+function baseTimes(base: usize, k: i32, w: usize, n: i32, cw: usize): void {
+  const n2 = n & ~1;
+  memory.fill(cw, 0, <usize>n * 8);
+  for (let p = 0; p < k; p++) {
+    const sv = load<f64>(base + <usize>p * 8);
+    const s = f64x2.splat(sv);
+    const wp = w + <usize>(p * n) * 8;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const q = cw + <usize>j * 8;
+      v128.store(q, f64x2.add(v128.load(q), f64x2.mul(s, v128.load(wp + <usize>j * 8))));
+    }
+    if (j < n) {
+      const q = cw + <usize>j * 8;
+      store<f64>(q, load<f64>(q) + sv * load<f64>(wp + <usize>j * 8));
+    }
+  }
+}
+
+/**
+ * out = X_sel·W = 1·(baseᵀW) + S_sel·W.  X: (·, k) sparse, w: (k, n) -> out: (count, n)
+ * Each 16-column chunk of an output row stays in registers over the row's entries.
+ */
+export function sparseMatmul(
+  base: usize, start: usize, col: usize, val: usize, k: i32,
+  idx: usize, from: i32, count: i32, w: usize, n: i32, cw: usize, out: usize,
+): void {
+  baseTimes(base, k, w, n, cw);
+  const rowBytes = <usize>n * 8;
+  for (let r = 0; r < count; r++) {
+    const row = rowOf(idx, from, r);
+    const o = out + <usize>r * rowBytes;
+    const e0 = load<i32>(start + <usize>row * 4), e1 = load<i32>(start + <usize>(row + 1) * 4);
+    let j = 0;
+    for (; j + 16 <= n; j += 16) {
+      const cj = cw + <usize>j * 8;
+      let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32), c3 = v128.load(cj, 48);
+      let c4 = v128.load(cj, 64), c5 = v128.load(cj, 80), c6 = v128.load(cj, 96), c7 = v128.load(cj, 112);
+      for (let e = e0; e < e1; e++) {
+        const s = f64x2.splat(load<f64>(val + <usize>e * 8));
+        const wp = w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8;
+        c0 = f64x2.add(c0, f64x2.mul(s, v128.load(wp))); c1 = f64x2.add(c1, f64x2.mul(s, v128.load(wp, 16)));
+        c2 = f64x2.add(c2, f64x2.mul(s, v128.load(wp, 32))); c3 = f64x2.add(c3, f64x2.mul(s, v128.load(wp, 48)));
+        c4 = f64x2.add(c4, f64x2.mul(s, v128.load(wp, 64))); c5 = f64x2.add(c5, f64x2.mul(s, v128.load(wp, 80)));
+        c6 = f64x2.add(c6, f64x2.mul(s, v128.load(wp, 96))); c7 = f64x2.add(c7, f64x2.mul(s, v128.load(wp, 112)));
+      }
+      const q = o + <usize>j * 8;
+      v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+      v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
+    }
+    for (; j + 2 <= n; j += 2) {
+      let c0 = v128.load(cw + <usize>j * 8);
+      for (let e = e0; e < e1; e++) {
+        const wp = w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8;
+        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(val + <usize>e * 8)), v128.load(wp)));
+      }
+      v128.store(o + <usize>j * 8, c0);
+    }
+    if (j < n) {
+      let s0 = load<f64>(cw + <usize>j * 8);
+      for (let e = e0; e < e1; e++) {
+        s0 += load<f64>(val + <usize>e * 8) * load<f64>(w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8);
+      }
+      store<f64>(o + <usize>j * 8, s0);
+    }
+  }
+}
+
+/** out = X_selᵀ·d = base ⊗ (1ᵀd) + S_selᵀ·d.  d: (count, n) -> out: (k, n) */
+export function sparseMatmulAtB(
+  base: usize, start: usize, col: usize, val: usize, k: i32,
+  idx: usize, from: i32, count: i32, d: usize, n: i32, colsum: usize, out: usize,
+): void {
+  const n2 = n & ~1;
+  memory.fill(colsum, 0, <usize>n * 8);
+  for (let r = 0; r < count; r++) {
+    const dr = d + <usize>(r * n) * 8;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const q = colsum + <usize>j * 8;
+      v128.store(q, f64x2.add(v128.load(q), v128.load(dr + <usize>j * 8)));
+    }
+    if (j < n) {
+      const q = colsum + <usize>j * 8;
+      store<f64>(q, load<f64>(q) + load<f64>(dr + <usize>j * 8));
+    }
+  }
+  for (let p = 0; p < k; p++) {
+    const sv = load<f64>(base + <usize>p * 8);
+    const s = f64x2.splat(sv);
+    const op = out + <usize>(p * n) * 8;
+    let j = 0;
+    for (; j < n2; j += 2) v128.store(op + <usize>j * 8, f64x2.mul(s, v128.load(colsum + <usize>j * 8)));
+    if (j < n) store<f64>(op + <usize>j * 8, sv * load<f64>(colsum + <usize>j * 8));
+  }
+  for (let r = 0; r < count; r++) {
+    const row = rowOf(idx, from, r);
+    const dr = d + <usize>(r * n) * 8;
+    const e1 = load<i32>(start + <usize>(row + 1) * 4);
+    for (let e = load<i32>(start + <usize>row * 4); e < e1; e++) {
+      const sv = load<f64>(val + <usize>e * 8);
+      const s = f64x2.splat(sv);
+      const op = out + <usize>(load<i32>(col + <usize>e * 4) * n) * 8;
+      let j = 0;
+      for (; j < n2; j += 2) {
+        const q = op + <usize>j * 8;
+        v128.store(q, f64x2.add(v128.load(q), f64x2.mul(s, v128.load(dr + <usize>j * 8))));
+      }
+      if (j < n) {
+        const q = op + <usize>j * 8;
+        store<f64>(q, load<f64>(q) + sv * load<f64>(dr + <usize>j * 8));
+      }
+    }
+  }
+}
