@@ -7,12 +7,15 @@ import { fileURLToPath } from "node:url";
 
 declare const __filename: string | undefined;
 
-/** This module's file: __filename in the CommonJS build, the stack's frame under tsx. */
+/**
+ * This module's file, from the stack (both the CommonJS build and tsx name it there), else
+ * __filename. __filename alone is not enough: an eval'd worker defines a global one of its own.
+ */
 function ownFile(): string {
-  if (typeof __filename === "string") return __filename;
   const m = /at ownFile \((.+?):\d+:\d+\)/.exec(new Error().stack ?? "");
-  if (!m) throw new Error("cannot locate the library's own files");
-  return m[1].startsWith("file:") ? fileURLToPath(m[1]) : m[1];
+  if (m) return m[1].startsWith("file:") ? fileURLToPath(m[1]) : m[1];
+  if (typeof __filename === "string" && /paths\.[jt]s$/.test(__filename)) return __filename;
+  throw new Error("cannot locate the library's own files");
 }
 
 /** The folder of the library's modules (src/ or dist/). */

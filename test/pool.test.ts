@@ -23,6 +23,11 @@ test("results are byte-identical on 1 and 2 workers and equal an in-process run"
   assert.is(JSON.stringify(two[1]), JSON.stringify(local));
 });
 
+test("workers find MNIST by themselves (no data folder given)", async () => {
+  const [r] = await runPool([normalizeRun({ trainSize: 64, valSize: 10, epochs: 1 })], { workers: 1 });
+  assert.is(r.steps, 2);
+});
+
 test("a worker's bad input and divergence come back as the same one-line errors", async () => {
   try {
     await runPool([configs[0]], { dataDir: "/nonexistent" });
