@@ -1,11 +1,16 @@
-// npm test's runner: uvu over test/ (TypeScript through tsx), then the closing line CI reads,
-// "N passed, M failed". Extra arguments go to uvu (a file pattern, e.g. `npm test -- rng`).
+// npm test's runner: uvu over test/ (TypeScript through tsx; test/e2e is its own suite, run with
+// --dir test/e2e), then the closing line CI reads, "N passed, M failed". A further argument is a
+// file pattern (`npm test -- rng`).
 
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const uvu = fileURLToPath(new URL("../node_modules/uvu/bin.js", import.meta.url));
-const args = ["--import", "tsx", uvu, "test", ...(process.argv.slice(2).length ? [process.argv[2]] : [])];
+const argv = process.argv.slice(2);
+const at = argv.indexOf("--dir");
+const dir = at >= 0 ? argv.splice(at, 2)[1] : "test";
+const ignore = dir === "test" ? ["-i", "e2e", "-i", "fixtures", "-i", "helpers"] : [];
+const args = ["--import", "tsx", uvu, dir, ...(argv.length ? [argv[0]] : []), ...ignore];
 const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
 let out = "";
 child.stdout.on("data", (chunk: Buffer) => {

@@ -1,0 +1,99 @@
+"""Execute one notebook on the project's tslab kernel with nbclient; write the executed copy.
+
+usage: execute_notebook.py SRC OUT --kernel NAME [--params JSON] [--meta JSON]
+
+Parameters are injected papermill-style in a cell after the one tagged "parameters"
+(`Object.assign(params, {...})`). A failing cell stops the run: its notebook, number, label and the
+error text it printed go to stderr, the exit code is 1 and OUT is left as it was. OUT is written
+to a temporary file and renamed. Progress: one line per labelled cell on stdout.
+"""
+import argparse, json, os, re, sys, time
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
+except ImportError as e:  # pragma: no cover
+    print(f"error: {e}: apt-get install jupyter-nbconvert python3-nbclient jupyter-client", file=sys.stderr)
+    sys.exit(2)
+
+LABEL = re.compile(r"^//\|\s*label:\s*(\S+)", re.M)
+
+
+def label(cell):
+    m = LABEL.search("".join(cell.source) if isinstance(cell.source, list) else cell.source)
+    return m.group(1) if m else None
+
+
+def error_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": "))
+        elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+            parts.append(out.get("text", ""))
+    lines = [l for l in "".join(parts).splitlines() if l.strip() and not l.lstrip().startswith("at ")]
+    return "\n".join(lines).strip() or "(the cell printed no error text)"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("src")
+    p.add_argument("out")
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--params", default="{}")
+    p.add_argument("--meta", default="{}")
+    p.add_argument("--timeout", type=int, default=4 * 3600)
+    a = p.parse_args()
+    name = os.path.basename(a.src)
+    nb = nbformat.read(a.src, as_version=4)
+    params = json.loads(a.params)
+    if params:
+        at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+        if at is None:
+            print(f"error: {name}: no cell tagged 'parameters' to inject {a.params} after", file=sys.stderr)
+            return 2
+        cell = nbformat.v4.new_code_cell(f"void Object.assign(params, {json.dumps(params)});")
+        cell.metadata["tags"] = ["injected-parameters"]
+        nb.cells.insert(at + 1, cell)
+
+    failed = {}
+    started = time.time()
+
+    def on_error(cell, cell_index, **_):
+        failed.setdefault("index", cell_index)
+
+    def on_complete(cell, cell_index, **_):
+        lab = label(cell)
+        if lab:
+            print(f"[cell] {name} {lab} ({time.time() - started:.0f} s)", flush=True)
+
+    client = NotebookClient(
+        nb, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
+        on_cell_error=on_error, on_cell_complete=on_complete,
+    )
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+        i = failed.get("index")
+        if i is None:
+            print(f"error: {name}: {type(e).__name__}: {str(e).strip()[:500]}", file=sys.stderr)
+            return 1
+        cell = nb.cells[i]
+        code_no = sum(1 for c in nb.cells[: i + 1] if c.cell_type == "code")
+        where = f"cell {code_no}" + (f" ({label(cell)})" if label(cell) else "")
+        text = " ".join(error_text(cell).split())
+        print(f"error: {name}: {where} failed: {text}", file=sys.stderr)
+        return 1
+    nb.metadata["a2report"] = json.loads(a.meta)
+    tmp = f"{a.out}.{os.getpid()}.tmp"
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(tmp, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    os.replace(tmp, a.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

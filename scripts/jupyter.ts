@@ -1,0 +1,28 @@
+// npm run jupyter [-- --lab] [jupyter options…]: Jupyter on this project with its tslab kernel
+// (no global install). It serves the project's root, so notebooks/ open with the kernel and the
+// figures draw with the project's own plotly.js, offline.
+
+import { spawn, spawnSync } from "node:child_process";
+import { ensureKernelSpec } from "../src/execute";
+import { InputError } from "../src/errors";
+import { packageRoot } from "../src/paths";
+import { runMain } from "./lib/cli";
+
+await runMain(async () => {
+  const args = process.argv.slice(2);
+  const lab = args[0] === "--lab";
+  if (lab) args.shift();
+  const root = packageRoot();
+  const jupyterPath = ensureKernelSpec(root);
+  const sub = lab ? "lab" : "notebook";
+  if (spawnSync("jupyter", [sub, "--version"], { stdio: "ignore" }).status !== 0) {
+    throw new InputError(lab
+      ? "JupyterLab is not installed: use npm run jupyter (classic notebook), or install JupyterLab"
+      : "Jupyter Notebook is not installed: apt-get install -y jupyter-notebook");
+  }
+  console.log(`[jupyter] ${sub} in ${root}, kernel "TypeScript (tslab, TDT4265 A2)" from ${jupyterPath}`);
+  const child = spawn("jupyter", [sub, `--notebook-dir=${root}`, ...args], {
+    stdio: "inherit", cwd: root, env: { ...process.env, JUPYTER_PATH: jupyterPath },
+  });
+  return await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+});

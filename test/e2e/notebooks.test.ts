@@ -1,0 +1,70 @@
+// End to end on the real tslab kernel (Jupyter's nbclient): the task notebooks in quick mode, the
+// cache, and a deliberately broken notebook. Run by `npm run test:e2e` (CI does).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { executeNotebooks } from "../../src/execute";
+import { MIME } from "../../src/display";
+import { ROOT } from "../helpers";
+
+const out = mkdtempSync(join(tmpdir(), "nb-"));
+const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(ROOT, "notebooks", f));
+const logs: string[] = [];
+const log = (l: string) => logs.push(l);
+
+interface Cell { cell_type: string; source: string[] | string; outputs?: { output_type: string; data?: Record<string, unknown>; name?: string; text?: string }[] }
+const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
+const labelOf = (c: Cell) => /^\/\/\|\s*label:\s*(\S+)/m.exec(src(c))?.[1] ?? null;
+
+test("the task notebooks run in quick mode on the real kernel; every labelled cell has its declared output", async () => {
+  const statuses = await executeNotebooks({ notebooks, outDir: out, params: { quick: true }, log });
+  assert.equal(statuses.map((s) => s.status), notebooks.map(() => "run"), logs.join("\n") + statuses.map((s) => s.error ?? "").join("\n"));
+  const labels = new Set<string>();
+  for (const s of statuses) {
+    const nb = JSON.parse(readFileSync(s.output, "utf8")) as { cells: Cell[]; metadata: { a2report?: { cacheKey: string } } };
+    assert.ok(nb.metadata.a2report?.cacheKey, "the cache key is stored");
+    for (const c of nb.cells.filter((x) => x.cell_type === "code")) {
+      const lab = labelOf(c);
+      for (const o of c.outputs ?? []) assert.is.not(o.name, "stderr", `${s.notebook}: stderr in ${lab}: ${o.text}`);
+      if (!lab) continue;
+      assert.not.ok(labels.has(lab), `label ${lab} is unique`);
+      labels.add(lab);
+      const data = (c.outputs ?? []).filter((o) => o.data).map((o) => o.data!);
+      if (lab.startsWith("fig-")) {
+        const fig = data.find((d) => d[MIME.plotly]);
+        assert.ok(fig, `${lab} has a Plotly figure`);
+        assert.ok(fig![MIME.plotly] && typeof fig!["text/html"] === "string", `${lab} has the HTML fallback`);
+      }
+      if (lab.startsWith("tbl-")) assert.ok(data.some((d) => d[MIME.table]), `${lab} has a table`);
+      if (/^tbl-(2c|3|4-)/.test(lab)) assert.ok(data.some((d) => Array.isArray(d[MIME.result])), `${lab} records numbers`);
+    }
+    // The progress display keeps only its final state.
+    const progress = nb.cells.filter((c) => /nb\.train/.test(src(c))).flatMap((c) => c.outputs ?? []);
+    assert.ok(progress.length >= 1 && progress.every((o) => o.output_type === "display_data"));
+    assert.match(JSON.stringify(progress), /done after/);
+  }
+  for (const l of ["fig-2c-curves", "tbl-2c-metrics", "fig-3-added", "tbl-4d-params", "fig-4ef-deep"]) assert.ok(labels.has(l), l);
+});
+
+test("a second run reports every notebook as cached", async () => {
+  const lines: string[] = [];
+  const t = performance.now();
+  const statuses = await executeNotebooks({ notebooks, outDir: out, params: { quick: true }, log: (l) => lines.push(l) });
+  assert.equal(statuses.map((s) => s.status), notebooks.map(() => "cached"));
+  assert.equal(lines, notebooks.map((n) => `[cached] ${n.split("/").pop()}`));
+  assert.ok(performance.now() - t < 10000, "seconds, not minutes");
+});
+
+test("a broken cell fails with the notebook, the cell and its message, and leaves the earlier output alone", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nb-broken-"));
+  const previous = '{"previous": "executed copy"}\n';
+  writeFileSync(join(dir, "broken.ipynb"), previous);
+  const [s] = await executeNotebooks({ notebooks: [join(ROOT, "test", "fixtures", "notebooks", "broken.ipynb")], outDir: dir, log });
+  assert.is(s.status, "failed");
+  assert.match(s.error!, /^broken\.ipynb: cell 4 \(fig-broken\) failed: .*deliberately broken cell/);
+  assert.is(readFileSync(join(dir, "broken.ipynb"), "utf8"), previous);
+});
+
+test.run();

@@ -1,0 +1,30 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { twoEqualLayers } from "../src/config";
+import { normalizeParams } from "../src/session";
+import { gradientChecks, parameterCounts, pixelStatistics } from "../src/tasks";
+
+test("2d/4d parameter counts as the spec states them", () => {
+  const w = twoEqualLayers()[0];
+  const out = parameterCounts("4d", [{ key: "oneLayer", hidden: [64] }, { key: "twoLayers", hidden: [w, w] }]);
+  const byName = Object.fromEntries(out.recorded.map((r) => [r.name, r.value]));
+  assert.equal(byName, { oneLayerParams: 50880, oneLayerParamsWithBias: 50890, twoLayersParams: 51300, twoLayersParamsWithBias: 784 * 60 + 60 + 60 * 60 + 60 + 60 * 10 + 10 });
+  assert.equal(out.table.rows[1], ["[785, 60, 60, 10]", "51 300", "51 370"]);
+});
+
+test("2a statistics: both μ/σ pairs, to NumPy's digits", () => {
+  const out = pixelStatistics(normalizeParams({}));
+  const v = Object.fromEntries(out.recorded.map((r) => [r.name, r.value]));
+  assert.equal(v, { mean: 33.318421449829934, std: 78.56748998339798, meanSubset: 33.55274553571429, stdSubset: 78.87550070784695 });
+});
+
+test("gradient check rows: one column per layer, pass flags recorded", () => {
+  const out = gradientChecks(normalizeParams({ quick: true }), "2b", [
+    { key: "sigmoid", hidden: [8], activation: "sigmoid" }, { key: "deep", hidden: [4, 4], activation: "improved-sigmoid" },
+  ]);
+  assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "≤ 1e-6"]);
+  assert.is(out.table.rows[0][5], "", "a shallower net leaves the extra layer empty");
+  assert.equal(out.recorded.map((r) => r.name), ["sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "deepLayer1", "deepLayer2", "deepLayer3", "deepPassed"]);
+});
+
+test.run();
