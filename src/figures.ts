@@ -98,7 +98,7 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     yaxis: { title: { text: "cross-entropy loss" }, range: [...(opts.lossRange ?? [0, 0.6])] },
     xaxis2: { domain: [0.54, 1], title: { text: "training step" }, anchor: "y2", zeroline: false },
     yaxis2: { title: { text: "accuracy" }, range: [...(opts.accuracyRange ?? [0.9, 1.0])], anchor: "x2", tickformat: ".0%" },
-    legend: { orientation: "h", x: 0, y: -0.18, yanchor: "top", font: { size: 11 } },
+    legend: { orientation: "h", traceorder: "normal", x: 0, y: -0.18, yanchor: "top", font: { size: 11 } },
     template: { layout: { plot_bgcolor: "#fff", paper_bgcolor: "#fff" } },
     plot_bgcolor: "#ffffff",
     paper_bgcolor: "#ffffff",

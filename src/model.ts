@@ -87,6 +87,8 @@ export interface Workspace {
   readonly z: Float64Array[];
   /** a[l]: (capacity, sizes[l+1]) activations of hidden layer l; a[L-1] holds the softmax output. */
   readonly a: Float64Array[];
+  /** t[l]: (capacity, sizes[l+1]) tanh(2z/3) of improved-sigmoid hidden layers, for backward. */
+  readonly t: Float64Array[];
   /** delta[l]: (capacity, sizes[l+1]) ∂(mean loss)/∂z[l]. */
   readonly delta: Float64Array[];
   /** grads[l]: same shape as weights[l]. */
@@ -109,6 +111,7 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
     capacity,
     z: per((l) => capacity * sizes[l + 1]),
     a: per((l) => capacity * sizes[l + 1]),
+    t: withBackward ? per((l) => (l < L - 1 ? capacity * sizes[l + 1] : 0)) : [],
     delta: withBackward ? per((l) => capacity * sizes[l + 1]) : [],
     grads: withBackward ? per((l) => sizes[l] * sizes[l + 1]) : [],
     rowVec: f64(sizes[1]),
@@ -124,7 +127,7 @@ export function forward(model: Model, ws: Workspace, x: Input, rows: number): Fl
     if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1]);
     else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
     else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0]);
-    if (l < L - 1) activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1]);
+    if (l < L - 1) activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1], ws.t[l] ?? null);
     else softmax(ws.z[l], ws.a[l], rows, sizes[l + 1]);
   }
   return ws.a[L - 1];
@@ -151,7 +154,7 @@ export function backward(
     else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
     if (l > 0) {
       matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
-      multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l]);
+      multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
     }
   }
 }

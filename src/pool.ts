@@ -1,5 +1,5 @@
 // A pool of worker threads that trains independent runs in parallel, one run per worker at a
-// time, and reports every worker's progress. Results come back in the order of the configs and do
+// time, the costliest first, and reports every worker's progress. Results come back in the order of the configs and do
 // not depend on the number of workers (every run is deterministic on its own).
 
 import { availableParallelism } from "node:os";
@@ -48,6 +48,20 @@ function startWorker(entry: string): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/**
+ * A rough relative cost of a run, to start the longest first (longest-processing-time order keeps
+ * the workers busy until the end): work per image (the sparse first layer, the dense layers, the
+ * transcendental activations) times how long runs without momentum tend to train.
+ */
+export function estimatedCost(c: RunConfig): number {
+  const widths = c.hidden;
+  let perImage = 150 * widths[0];
+  for (let l = 0; l + 1 < widths.length; l++) perImage += widths[l] * widths[l + 1];
+  perImage += 10 * widths[widths.length - 1];
+  if (c.activation !== "relu") perImage += 30 * widths.reduce((a, b) => a + b, 0);
+  return perImage * (c.momentum > 0 ? 1 : 2.5) * c.trainSize * c.epochs;
+}
+
 export function defaultWorkers(runs: number): number {
   return Math.max(1, Math.min(runs, availableParallelism()));
 }
@@ -62,6 +76,8 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
   if (n === 0) return Promise.resolve([]);
   const entry = join(libDir(), "worker" + libExt());
   const results: (TrainResult | undefined)[] = new Array(n);
+  // Longest first; ties keep the given order.
+  const order = configs.map((_, i) => i).sort((a, b) => estimatedCost(configs[b]) - estimatedCost(configs[a]) || a - b);
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
     const retired = new Set<Worker>();
@@ -76,7 +92,7 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
     };
     const feed = (w: Worker) => {
       if (next >= n) { retire(w); return; }
-      const index = next++;
+      const index = order[next++];
       w.postMessage({ index, config: configs[index], dataDir: opts.dataDir } satisfies ToWorker);
     };
     for (let i = 0; i < Math.min(workers, n); i++) {
