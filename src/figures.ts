@@ -56,6 +56,8 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
   const data: Record<string, unknown>[] = [];
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
+    // One run: validation in a colour of its own; several: a colour per run, validation dashed.
+    const valColor = series.length === 1 ? COLORS[1] : color;
     const prefix = series.length > 1 || s.name ? `${s.name} ` : "";
     const b = blockStats(s.result.history.trainLoss, block);
     const checks = s.result.history.checks;
@@ -71,12 +73,12 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
       xaxis: "x", yaxis: "y",
     });
     data.push({
-      type: "scatter", mode: "lines", name: `${prefix}train loss (mean of ${block} steps ± std)`, x: b.step, y: b.mean,
+      type: "scatter", mode: "lines", name: `${prefix}train loss`, x: b.step, y: b.mean,
       line: { color, width: 1.2 }, legendgroup: group, xaxis: "x", yaxis: "y",
     });
     data.push({
       type: "scatter", mode: "lines", name: `${prefix}validation loss`, x: checks.map((c) => c.step),
-      y: checks.map((c) => c.valLoss), line: { color, width: 2, dash: "dash" }, legendgroup: group, xaxis: "x", yaxis: "y",
+      y: checks.map((c) => c.valLoss), line: { color: valColor, width: 2, dash: "dash" }, legendgroup: group, xaxis: "x", yaxis: "y",
     });
     data.push({
       type: "scatter", mode: "lines", name: `${prefix}train accuracy`, x: checks.map((c) => c.step),
@@ -85,7 +87,7 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     });
     data.push({
       type: "scatter", mode: "lines", name: `${prefix}validation accuracy`, x: checks.map((c) => c.step),
-      y: checks.map((c) => c.valAccuracy), line: { color, width: 2, dash: "dash" }, legendgroup: group,
+      y: checks.map((c) => c.valAccuracy), line: { color: valColor, width: 2, dash: "dash" }, legendgroup: group,
       xaxis: "x2", yaxis: "y2",
     });
   });
@@ -95,7 +97,7 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     margin: { l: 60, r: 20, t: opts.title ? 50 : 20, b: 50 },
     font: { family: "Helvetica, Arial, sans-serif", size: 12 },
     xaxis: { domain: [0, 0.46], title: { text: "training step" }, zeroline: false },
-    yaxis: { title: { text: "cross-entropy loss" }, range: [...(opts.lossRange ?? [0, 0.6])] },
+    yaxis: { title: { text: `cross-entropy loss (train: mean of ${block} steps ± std)` }, range: [...(opts.lossRange ?? [0, 0.6])] },
     xaxis2: { domain: [0.54, 1], title: { text: "training step" }, anchor: "y2", zeroline: false },
     yaxis2: { title: { text: "accuracy" }, range: [...(opts.accuracyRange ?? [0.9, 1.0])], anchor: "x2", tickformat: ".0%" },
     legend: { orientation: "h", traceorder: "normal", x: 0, y: -0.18, yanchor: "top", font: { size: 11 } },
