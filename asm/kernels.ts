@@ -245,3 +245,81 @@ export function sparseMatmulAtB(
     }
   }
 }
+
+// ---- activations: exp after fdlibm (reduction by ln 2, Remez polynomial, exact 2^k), the same
+// operations as src/activations.ts's JavaScript, two lanes at a time. Results below the normal
+// range flush to 0; above 709.78, +Infinity.
+
+const LN2_HI = 6.93147180369123816490e-01;
+const LN2_LO = 1.90821492927058770002e-10;
+const INV_LN2 = 1.44269504088896338700e+00;
+const P1 = 1.66666666666666019037e-01;
+const P2 = -2.77777777770155933842e-03;
+const P3 = 6.61375632143793436117e-05;
+const P4 = -1.65339022054652515390e-06;
+const P5 = 4.13813679705723846039e-08;
+const EXP_MAX = 709.782712893383973096;
+const EXP_MIN = -708.39641853226410622;
+/** 2^52 + 1023: adding an integer k puts 1023 + k in the low mantissa bits. */
+const BIAS = 4503599627371519.0;
+
+@inline function expv(x: v128): v128 {
+  // k = trunc(x/ln2 ± 0.5); hi − lo = x − k·ln2 with k·ln2_hi exact.
+  const half = v128.or(f64x2.splat(0.5), v128.and(x, f64x2.splat(-0.0)));
+  const k = f64x2.trunc(f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), half));
+  const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
+  const scale = i64x2.shl(f64x2.add(k, f64x2.splat(BIAS)), 52);
+  let e = f64x2.mul(y, scale);
+  e = v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(EXP_MAX)));
+  e = v128.bitselect(f64x2.splat(0.0), e, f64x2.lt(x, f64x2.splat(EXP_MIN)));
+  return e;
+}
+
+/** a = 1 / (1 + exp(−z)).  z, a: (n); n even or the last lane repeats safely (a has room). */
+export function sigmoid(z: usize, a: usize, n: i32): void {
+  const one = f64x2.splat(1.0), neg = f64x2.splat(-0.0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    const e = expv(v128.xor(v128.load(z + o), neg));
+    v128.store(a + o, f64x2.div(one, f64x2.add(one, e)));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    const e = expv(f64x2.splat(-load<f64>(z + o)));
+    store<f64>(a + o, f64x2.extract_lane(f64x2.div(one, f64x2.add(one, e)), 0));
+  }
+}
+
+/** t = tanh(u) = sign(u)·(1 − 2/(exp(2|u|) + 1)) for u = (2/3)·z; a = 1.7159·t.  z, a, t: (n); t may be 0. */
+export function lecun(z: usize, a: usize, t: usize, n: i32): void {
+  const one = f64x2.splat(1.0), two = f64x2.splat(2.0), sign = f64x2.splat(-0.0);
+  const b = f64x2.splat(2.0 / 3.0), amp = f64x2.splat(1.7159);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    const u = f64x2.mul(b, v128.load(z + o));
+    const m = f64x2.sub(one, f64x2.div(two, f64x2.add(expv(f64x2.mul(two, f64x2.abs(u))), one)));
+    const ti = v128.or(m, v128.and(u, sign));
+    if (t) v128.store(t + o, ti);
+    v128.store(a + o, f64x2.mul(amp, ti));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    const u = f64x2.mul(b, f64x2.splat(load<f64>(z + o)));
+    const m = f64x2.sub(one, f64x2.div(two, f64x2.add(expv(f64x2.mul(two, f64x2.abs(u))), one)));
+    const ti = v128.or(m, v128.and(u, sign));
+    if (t) store<f64>(t + o, f64x2.extract_lane(ti, 0));
+    store<f64>(a + o, f64x2.extract_lane(f64x2.mul(amp, ti), 0));
+  }
+}

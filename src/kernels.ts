@@ -92,6 +92,11 @@ export function sparseFromDense(x: Float64Array, rows: number, cols: number, bas
   return { rows, cols, base: inArena, start, col, val };
 }
 
+/** The leading arguments of the sparse WebAssembly kernels: the matrix and the row index. */
+function sparseArgs(sp: SparseRows, idx: Int32Array | null): [number, number, number, number, number, number] {
+  return [sp.base.byteOffset, sp.start.byteOffset, sp.col.byteOffset, sp.val.byteOffset, sp.cols, idx ? idx.byteOffset : 0];
+}
+
 /** Row `idx ? idx[from + r] : from + r` of a selection. */
 function rowOf(idx: Int32Array | null, from: number, r: number): number {
   return idx ? idx[from + r] : from + r;
@@ -107,12 +112,7 @@ export function sparseMatmul(
 ): void {
   const { base, start, col, val } = sp, k = sp.cols;
   const wk = kernelsFor(base, start, col, val, idx, w, cw, out);
-  if (wk) {
-    return wk.sparseMatmul(
-      base.byteOffset, start.byteOffset, col.byteOffset, val.byteOffset, k,
-      idx ? idx.byteOffset : 0, from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset,
-    );
-  }
+  if (wk) return wk.sparseMatmul(...sparseArgs(sp, idx), from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset);
   cw.fill(0, 0, n);
   for (let p = 0; p < k; p++) {
     const s = base[p], wp = p * n;
@@ -138,12 +138,7 @@ export function sparseMatmulAtB(
 ): void {
   const { base, start, col, val } = sp, k = sp.cols;
   const wk = kernelsFor(base, start, col, val, idx, d, colsum, out);
-  if (wk) {
-    return wk.sparseMatmulAtB(
-      base.byteOffset, start.byteOffset, col.byteOffset, val.byteOffset, k,
-      idx ? idx.byteOffset : 0, from, count, d.byteOffset, n, colsum.byteOffset, out.byteOffset,
-    );
-  }
+  if (wk) return wk.sparseMatmulAtB(...sparseArgs(sp, idx), from, count, d.byteOffset, n, colsum.byteOffset, out.byteOffset);
   colsum.fill(0, 0, n);
   for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) colsum[j] += d[r * n + j];
   for (let p = 0; p < k; p++) {

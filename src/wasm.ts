@@ -20,6 +20,8 @@ export interface WasmKernels {
   matmulAtB(a: number, b: number, out: number, k: number, m: number, n: number): void;
   matmulABt(a: number, b: number, out: number, m: number, k: number, n: number, scratch: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
+  sigmoid(z: number, a: number, n: number): void;
+  lecun(z: number, a: number, t: number, n: number): void;
   sgdMomentum(w: number, g: number, v: number, n: number, lr: number, gamma: number): void;
   sparseMatmul(
     base: number, start: number, col: number, val: number, k: number,
@@ -70,23 +72,19 @@ function take(bytes: number): number | null {
   return at;
 }
 
-/** A zeroed Float64Array in the arena (or on the heap when the arena is full). */
-export function f64(n: number): Float64Array {
-  const at = take(n * 8);
-  if (at === null) return new Float64Array(n);
-  const v = new Float64Array(getArena().buffer, at, n);
+type TypedArrayOf<T> = { new (n: number): T; new (b: ArrayBuffer, at: number, n: number): T; BYTES_PER_ELEMENT: number };
+
+/** A zeroed array in the arena (or on the heap when the arena is full). */
+function alloc<T extends Float64Array | Int32Array>(Ctor: TypedArrayOf<T>, n: number): T {
+  const at = take(n * Ctor.BYTES_PER_ELEMENT);
+  if (at === null) return new Ctor(n);
+  const v = new Ctor(getArena().buffer, at, n);
   v.fill(0);
   return v;
 }
 
-/** A zeroed Int32Array in the arena (or on the heap when the arena is full). */
-export function i32(n: number): Int32Array {
-  const at = take(n * 4);
-  if (at === null) return new Int32Array(n);
-  const v = new Int32Array(getArena().buffer, at, n);
-  v.fill(0);
-  return v;
-}
+export const f64 = (n: number): Float64Array => alloc(Float64Array, n);
+export const i32 = (n: number): Int32Array => alloc(Int32Array, n);
 
 /** The kernels when every array lives in the arena, else null (use the JavaScript path). */
 export function kernelsFor(...arrays: (ArrayBufferView | null)[]): WasmKernels | null {
