@@ -26,7 +26,39 @@ interface Line {
 
 const UNIT_LISTS: Record<string, number[]> = { "[64]": [64], "[128]": [128], "10×64": Array<number>(10).fill(64) };
 
+interface WorkloadReport {
+  readonly oneWorker: number;
+  readonly allWorkers: number;
+  readonly cores: number;
+  readonly identical: boolean;
+  /** MiB, the workload process's peak resident memory (all its worker threads). */
+  readonly peakMB: number;
+  readonly runs: Record<string, { steps: number; final: unknown }>;
+}
+
+/** The eleven runs on 1 worker and on all cores; JSON on stdout. */
+async function workloadChild(): Promise<void> {
+  const ids = Object.keys(PRESETS);
+  const configs = ids.map((id) => normalizeRun({ preset: id }));
+  const cores = availableParallelism();
+  const timed = async (workers: number) => {
+    const t = performance.now();
+    const results = await runPool(configs, { workers, onDone: (i, r) => console.error(`[done] ${ids[i]} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps`) });
+    return { seconds: (performance.now() - t) / 1000, results };
+  };
+  const one = await timed(1);
+  const all = await timed(cores);
+  const report: WorkloadReport = {
+    oneWorker: one.seconds, allWorkers: all.seconds, cores,
+    identical: JSON.stringify(one.results) === JSON.stringify(all.results),
+    peakMB: process.resourceUsage().maxRSS / 1024,
+    runs: Object.fromEntries(one.results.map((r, i) => [ids[i], { steps: r.steps, final: r.final }])),
+  };
+  process.stdout.write(JSON.stringify(report) + "\n");
+}
+
 await runMain(async () => {
+  if (process.argv.includes("--workload-child")) return workloadChild();
   const { values } = parseFlags({
     options: { only: { type: "string" }, json: { type: "string" }, repeat: { type: "string" } },
   });
@@ -77,26 +109,20 @@ await runMain(async () => {
   }
   let workload: Record<string, unknown> | null = null;
   if (parts.includes("workload")) {
-    const ids = Object.keys(PRESETS);
-    const configs = ids.map((id) => normalizeRun({ preset: id }));
-    const cores = availableParallelism();
-    const timed = async (workers: number) => {
-      const t = performance.now();
-      const results = await runPool(configs, { workers, onDone: (i, r) => console.error(`[done] ${ids[i]} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps`) });
-      return { seconds: (performance.now() - t) / 1000, results };
-    };
-    const one = await timed(1);
-    const all = await timed(cores);
-    const identical = JSON.stringify(one.results) === JSON.stringify(all.results);
-    const np = peer(["workload", "--runs", ids.join(",")]);
-    show({ name: "report workload (11 runs), 1 worker", ours: one.seconds, numpy: np?.seconds ?? null });
-    show({ name: `report workload (11 runs), ${cores} workers`, ours: all.seconds, numpy: np?.seconds ?? null });
-    const peakMB = process.resourceUsage().maxRSS / 1024;
-    console.log(`${"peak memory of the workload".padEnd(40)} ${`${peakMB.toFixed(0)} MB`.padStart(9)} ${np ? `${(np.peakRssMB as number).toFixed(0)} MB`.padStart(9) : ""}`);
-    console.log(`results identical on 1 and ${cores} workers: ${identical ? "yes" : "NO"}`);
+    // In a process of its own, so that its peak memory is the workload's alone.
+    const child = spawnSync(process.execPath, ["--import", "tsx", join(packageRoot(), "scripts", "bench.ts"), "--workload-child"], {
+      encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26,
+    });
+    if (child.status !== 0) throw new Error(`the workload process failed (exit ${child.status})`);
+    const w = JSON.parse(child.stdout) as WorkloadReport;
+    const np = peer(["workload", "--runs", Object.keys(PRESETS).join(",")]);
+    show({ name: "report workload (11 runs), 1 worker", ours: w.oneWorker, numpy: np?.seconds ?? null });
+    show({ name: `report workload (11 runs), ${w.cores} workers`, ours: w.allWorkers, numpy: np?.seconds ?? null });
+    console.log(`${"peak memory of the workload".padEnd(40)} ${`${w.peakMB.toFixed(0)} MB`.padStart(9)} ${np ? `${(np.peakRssMB as number).toFixed(0)} MB`.padStart(9) : ""}`);
+    console.log(`results identical on 1 and ${w.cores} workers: ${w.identical ? "yes" : "NO"}`);
     workload = {
-      peakMB, identical, cores,
-      runs: Object.fromEntries(one.results.map((r, i) => [ids[i], { steps: r.steps, final: r.final, numpy: (np?.runs as Record<string, unknown>)?.[ids[i]] ?? null }])),
+      ...w,
+      runs: Object.fromEntries(Object.entries(w.runs).map(([id, r]) => [id, { ...r, numpy: (np?.runs as Record<string, unknown>)?.[id] ?? null }])),
     };
   }
   if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload });

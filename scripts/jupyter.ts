@@ -21,7 +21,8 @@ await runMain(async () => {
       : "Jupyter Notebook is not installed: apt-get install -y jupyter-notebook");
   }
   console.log(`[jupyter] ${sub} in ${root}, kernel "TypeScript (tslab, TDT4265 A2)" from ${jupyterPath}`);
-  const child = spawn("jupyter", [sub, `--notebook-dir=${root}`, ...args], {
+  const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
+  const child = spawn("jupyter", [sub, `--notebook-dir=${root}`, ...asRoot, ...args], {
     stdio: "inherit", cwd: root, env: { ...process.env, JUPYTER_PATH: jupyterPath },
   });
   return await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));

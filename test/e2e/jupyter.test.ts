@@ -24,10 +24,13 @@ test("task2.ipynb runs top to bottom in Jupyter Notebook and its figure draws of
   const port = await freePort();
   const jupyterPath = ensureKernelSpec(ROOT);
   const server: ChildProcess = spawn("jupyter", ["notebook", "--no-browser", `--port=${port}`, "--ip=127.0.0.1",
-    `--notebook-dir=${ROOT}`, "--NotebookApp.token=", "--NotebookApp.password="], {
+    `--notebook-dir=${ROOT}`, "--NotebookApp.token=", "--NotebookApp.password=",
+    ...(process.getuid?.() === 0 ? ["--allow-root"] : [])], {
     env: { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: mkdtempSync(join(tmpdir(), "jr-")) },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
+  let serverLog = "";
+  server.stderr!.on("data", (d: Buffer) => { serverLog += d.toString(); });
   const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
   const refused: string[] = [];
   try {
@@ -41,7 +44,10 @@ test("task2.ipynb runs top to bottom in Jupyter Notebook and its figure draws of
     await page.setViewport({ width: 1280, height: 900 });
     const url = `http://127.0.0.1:${port}/notebooks/notebooks/task2.ipynb`;
     for (let i = 0; ; i++) {
-      try { await page.goto(url, { waitUntil: "load", timeout: 10000 }); break; } catch (e) { if (i > 20) throw e; await new Promise((r) => setTimeout(r, 500)); }
+      try { await page.goto(url, { waitUntil: "load", timeout: 10000 }); break; } catch (e) {
+        if (i > 40) throw new Error(`${(e as Error).message}; server said:\n${serverLog.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
     await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()", { timeout: 60000 });
     await page.evaluate(`(() => {
