@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "./paths";
 import type { PlotlyFigure } from "./figures";
+import { formatLoss, formatPercent } from "./format";
 import { type Table, tableHtml } from "./tables";
 import type { Progress } from "./train";
 
@@ -40,11 +41,17 @@ export const PLOTLY_URL = "/files/node_modules/plotly.js-dist-min/plotly.min.js"
 
 let figureCount = 0;
 
-export function figureBundle(fig: PlotlyFigure, caption = "figure"): Bundle {
+/** What a figure shows, in words: its curves' names. */
+function describe(fig: PlotlyFigure): string {
+  const names = fig.data.map((t) => t.name).filter((n): n is string => typeof n === "string");
+  return names.length > 0 ? names.join(", ") : "a Plotly figure";
+}
+
+export function figureBundle(fig: PlotlyFigure): Bundle {
   const id = `a2fig-${process.pid}-${++figureCount}`;
   const spec = JSON.stringify(fig).replace(/</g, "\\u003c");
   const html = `<div id="${id}" style="width:${(fig.layout.width as number) ?? 900}px;max-width:100%">` +
-    `<p><em>Interactive figure (Plotly): ${escapeHtml(caption)}. It appears here when Jupyter serves this ` +
+    `<p><em>Interactive figure (Plotly): ${escapeHtml(describe(fig))}. It appears here when Jupyter serves this ` +
     `project (npm run jupyter) or in JupyterLab with a Plotly renderer, and in the report.</em></p></div>\n` +
     `<script>(function () {\n` +
     `  var spec = ${spec};\n` +
@@ -52,7 +59,7 @@ export function figureBundle(fig: PlotlyFigure, caption = "figure"): Bundle {
     `  if (window.Plotly) return draw();\n` +
     `  var s = document.createElement("script"); s.src = ${JSON.stringify(PLOTLY_URL)}; s.onload = draw; document.head.appendChild(s);\n` +
     `})();</script>`;
-  return { [MIME.plotly]: fig, "text/html": html, "text/plain": `[figure] ${caption}` };
+  return { [MIME.plotly]: fig, "text/html": html, "text/plain": `[Plotly figure] ${describe(fig)}` };
 }
 
 export function tableBundle(t: Table, caption?: string): Bundle {
@@ -68,8 +75,8 @@ export function resultBundle(values: readonly Recorded[]): Bundle {
 /** The one formatting of recorded numbers, shared by notebooks and report. */
 export function formatNumber(value: number, format: NumberFormat): string {
   switch (format) {
-    case "loss": return value.toFixed(4);
-    case "percent": return `${(100 * value).toFixed(3)} %`;
+    case "loss": return formatLoss(value);
+    case "percent": return formatPercent(value);
     case "int": return Math.round(value).toLocaleString("en-US").replace(/,/g, " ");
     case "sci": return value.toExponential(1);
     case "plain": return String(value);

@@ -104,11 +104,6 @@ export function release(m: number): void {
   a.top = m;
 }
 
-/** Bytes of the arena in use. */
-export function arenaUsed(): number {
-  return getArena().top;
-}
-
 /** A copy on the JavaScript heap (for results that outlive a released arena region). */
 export function toHeap(x: Float64Array): Float64Array {
   return new Float64Array(x);

@@ -6,13 +6,13 @@ import type { Progress } from "../src/train";
 
 test("a figure bundle carries the Plotly spec, an HTML fallback and text", () => {
   const fig = { data: [{ type: "scatter", x: [1], y: [2], name: "</script>" }], layout: { width: 500 } };
-  const b = figureBundle(fig, "curves");
+  const b = figureBundle(fig);
   assert.equal(b[MIME.plotly], fig);
   const html = b["text/html"] as string;
-  assert.match(html, /Interactive figure \(Plotly\): curves/);
+  assert.match(html, /Interactive figure \(Plotly\): &lt;\/script&gt;/);
   assert.match(html, /\/files\/node_modules\/plotly\.js-dist-min\/plotly\.min\.js/);
   assert.not.match(html, /<\/script>",/, "the spec cannot close the script tag");
-  assert.is(b["text/plain"], "[figure] curves");
+  assert.is(b["text/plain"], "[Plotly figure] </script>");
 });
 
 test("tables and results carry machine-readable JSON under the project's MIME types", () => {
