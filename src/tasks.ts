@@ -33,8 +33,8 @@ export function pixelStatistics(s: Session): TaskOutput {
     table: {
       columns: ["pixels", "images", "mean μ", "std σ", "used"],
       rows: [
-        ["all training images", String(ds.train.count), String(all.mean), String(all.std), "yes: (x − μ)/σ for every split"],
-        ["first 20 000 (the training split)", String(Math.min(20000, ds.train.count)), String(sub.mean), String(sub.std), "no"],
+        ["all training images", formatNumber(ds.train.count, "int"), String(all.mean), String(all.std), "yes: (x − μ)/σ for every split"],
+        ["first 20 000 (the training split)", formatNumber(Math.min(20000, ds.train.count), "int"), String(sub.mean), String(sub.std), "no"],
       ],
       values: [["all", ds.train.count, all.mean, all.std, null], ["first 20 000", 20000, sub.mean, sub.std, null]],
     },

@@ -1,0 +1,126 @@
+// The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
+// their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (report.ts),
+// print the PDF twice (the second time with the contents' page numbers) and attach results.json
+// (pdf.ts). Nothing is written until everything has rendered; each file is written atomically.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Browser, plotlySource } from "./browser";
+import type { DatasetName } from "./data";
+import { InputError } from "./errors";
+import { executeNotebooks } from "./execute";
+import { writeFileAtomic } from "./io";
+import { type Heading, type SourceFile, renderReport } from "./markdown";
+import { versions } from "./meta";
+import { packageRoot } from "./paths";
+import { attachFile, printPdf, readPdf } from "./pdf";
+import { reportHtml } from "./report";
+import { normalizeParams } from "./session";
+import { collect, datasetFiles, resultsFile, resultsJson } from "./results";
+
+export interface ReportOptions {
+  /** Quick mode: small runs (tests, drafts). */
+  readonly quick?: boolean;
+  /** Re-execute every notebook. */
+  readonly force?: boolean;
+  readonly outDir?: string;
+  /** The markdown folder (default report/). */
+  readonly reportDir?: string;
+  /** Where executed notebooks are cached (default build/notebooks or build/notebooks-quick). */
+  readonly notebooksOut?: string;
+  readonly dataDir?: string;
+  /** Settings of single runs by id (the notebooks' `runs` parameter). */
+  readonly runs?: Readonly<Record<string, Record<string, unknown>>>;
+  readonly log?: (line: string) => void;
+}
+
+export interface ReportOutput {
+  readonly pdf: string;
+  readonly html: string;
+  readonly results: string;
+  readonly pages: number;
+}
+
+/** The markdown files of the report, in name order. */
+export function reportSources(dir: string): SourceFile[] {
+  if (!existsSync(dir)) throw new InputError(`${dir}: no such report folder`);
+  const root = packageRoot();
+  const names = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  if (names.length === 0) throw new InputError(`${dir}: no markdown files`);
+  return names.map((f) => {
+    const path = join(dir, f);
+    const rel = relative(root, path);
+    return { name: rel.startsWith("..") ? path : rel, text: readFileSync(path, "utf8") };
+  });
+}
+
+/** The page each heading starts on: the first page after the contents that shows its text. */
+export function headingPages(pages: readonly string[], headings: readonly Heading[]): Map<string, number> {
+  const norm = (s: string) => s.replace(/\s+/g, " ").trim();
+  const texts = pages.map(norm);
+  let from = Math.max(0, texts.findIndex((t) => t.includes("Contents")) + 1);
+  const out = new Map<string, number>();
+  for (const h of headings) {
+    const want = norm(h.text);
+    const i = texts.findIndex((t, k) => k >= from && t.includes(want));
+    if (i < 0) continue;
+    out.set(h.id, i + 1);
+    from = i;
+  }
+  return out;
+}
+
+export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const root = packageRoot();
+  const quick = o.quick ?? false;
+  const outDir = o.outDir ?? join(root, "report", quick ? "out-quick" : "out");
+  const nbDir = join(root, "notebooks");
+  const notebooks = readdirSync(nbDir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(nbDir, f));
+  const params: Record<string, unknown> = {};
+  if (quick) params.quick = true;
+  if (o.dataDir) params.dataDir = o.dataDir;
+  if (o.runs && Object.keys(o.runs).length) params.runs = o.runs;
+  normalizeParams(params);
+  const sources = reportSources(o.reportDir ?? join(root, "report"));
+
+  const statuses = await executeNotebooks({
+    notebooks, params, force: o.force, dataDir: o.dataDir, log,
+    outDir: o.notebooksOut ?? join(root, "build", quick ? "notebooks-quick" : "notebooks"),
+  });
+  const failed = statuses.filter((s) => s.status === "failed");
+  if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
+
+  const t0 = performance.now();
+  const collected = collect(statuses.map((s) => s.output));
+  const rendered = renderReport(sources, collected);
+  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
+  const results = resultsJson(resultsFile({
+    collected, versions: versions(), tableOrder: rendered.tableOrder,
+    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
+  }));
+  const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource() };
+  log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables`);
+
+  const browser = await Browser.launch();
+  let pdf: Uint8Array, html: string, pageCount: number;
+  try {
+    const draft = await readPdf(await printPdf(browser, reportHtml(input)), "the draft PDF");
+    const pages = headingPages(draft.pages, rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2));
+    html = reportHtml({ ...input, pages });
+    pdf = await printPdf(browser, html);
+    pageCount = draft.pages.length;
+  } finally {
+    await browser.close();
+  }
+  pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
+  const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
+  writeFileAtomic(out.results, results);
+  writeFileAtomic(out.html, html);
+  writeFileAtomic(out.pdf, pdf);
+  const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
+  log(`[results] ${rel(out.results)}`);
+  log(`[html] ${rel(out.html)}`);
+  log(`[pdf] ${rel(out.pdf)} ${pageCount} pages (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return { ...out, pages: pageCount };
+}
