@@ -51,6 +51,7 @@ table.results { border-collapse: collapse; font-size: 8.5pt; margin: 0 auto; }
 table.results caption { caption-side: top; }
 table.results th, table.results td { padding: 2pt 6pt; border-bottom: 1px solid #ccc; text-align: left; }
 table.results thead th { border-bottom: 1.5px solid #333; }
+table.results td:first-child { white-space: nowrap; }
 table.results td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .num { white-space: nowrap; }
 div.math.display { margin: 8pt 0; overflow-x: auto; break-inside: avoid; }
