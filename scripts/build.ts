@@ -1,12 +1,33 @@
-// npm run build: compile src/ to dist/ as CommonJS with declarations (what tslab notebooks
-// require), marked as CommonJS for Node inside this "type": "module" package.
+// npm run build: the WebAssembly kernels (asm/kernels.ts → wasm/kernels.wasm, only when the source,
+// the compiler or its flags changed) and src/ to dist/ as CommonJS with declarations (what tslab
+// notebooks require; incremental, its build info inside dist/ so a deleted dist/ rebuilds whole),
+// dist/ marked as CommonJS for Node inside this "type": "module" package.
 
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+const force = process.argv.includes("--force");
+
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+const asc = pkg.scripts["build:wasm"];
+const ascVersion = (JSON.parse(readFileSync(join(root, "node_modules", "assemblyscript", "package.json"), "utf8")) as { version: string }).version;
+const key = createHash("sha256").update(readFileSync(join(root, "asm", "kernels.ts"))).update(asc).update(ascVersion).digest("hex");
+const stamp = join(root, "wasm", ".source-sha256");
+if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stamp) || readFileSync(stamp, "utf8") !== key) {
+  const r = spawnSync("npm", ["run", "-s", "build:wasm"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  writeFileSync(stamp, key);
+  console.log("[build] wasm/kernels.wasm");
+} else {
+  console.log("[cached] wasm/kernels.wasm");
+}
+
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json",
+  "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"], { cwd: root, stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-writeFileSync(new URL("../dist/package.json", import.meta.url), JSON.stringify({ type: "commonjs" }) + "\n");
+writeFileSync(join(root, "dist", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
 console.log("[build] dist/");

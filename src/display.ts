@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "./paths";
 import type { PlotlyFigure } from "./figures";
-import { formatLoss, formatPercent } from "./format";
+import { type NumberFormat, formatNumber } from "./format";
 import { type Table, tableHtml } from "./tables";
 import type { Progress } from "./train";
 import type { RunConfig } from "./config";
@@ -25,9 +25,6 @@ export const MIME = {
 
 export type Bundle = Record<string, unknown>;
 
-/** How a recorded number is shown: loss 4 decimals, percent 3, integer, scientific 2 digits, plain. */
-export const FORMATS = ["loss", "percent", "int", "sci", "plain"] as const;
-export type NumberFormat = (typeof FORMATS)[number];
 
 export interface Recorded {
   /** The task it belongs to, e.g. "2c". */
@@ -39,7 +36,7 @@ export interface Recorded {
 }
 
 /** Where plotly.js is served from when Jupyter runs in the project's root (npm run jupyter). */
-export const PLOTLY_URL = "/files/node_modules/plotly.js-dist-min/plotly.min.js";
+export const PLOTLY_URL = "/files/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js";
 
 let figureCount = 0;
 
@@ -80,17 +77,6 @@ export function runsBundle(configs: readonly RunConfig[]): Bundle {
     `${c.id}: hidden [${c.hidden.join(", ")}], ${c.activation}, ${c.init} init, lr ${c.learningRate}, momentum ${c.momentum}, ` +
     `batch ${c.batchSize}, ${c.trainSize}/${c.valSize} images, ≤ ${c.epochs} epochs, seed ${c.seed}`).join("\n");
   return { [MIME.runs]: configs, "text/plain": text };
-}
-
-/** The one formatting of recorded numbers, shared by notebooks and report. */
-export function formatNumber(value: number, format: NumberFormat): string {
-  switch (format) {
-    case "loss": return formatLoss(value);
-    case "percent": return formatPercent(value);
-    case "int": return Math.round(value).toLocaleString("en-US").replace(/,/g, " ");
-    case "sci": return value.toExponential(1);
-    case "plain": return String(value);
-  }
 }
 
 function escapeHtml(s: string): string {

@@ -8,7 +8,7 @@
 // duplicated task heading, and leftover placeholder text.
 
 import { Marked, type Token, type TokenizerAndRendererExtension, type Tokens } from "marked";
-import { formatNumber } from "./display";
+import { formatNumber } from "./format";
 import { InputError } from "./errors";
 import type { Collected } from "./results";
 import { tableHtml } from "./tables";

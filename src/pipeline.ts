@@ -1,6 +1,6 @@
 // The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
 // their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (report.ts),
-// print the PDF twice (the second time with the contents' page numbers) and attach results.json
+// print the PDF (again when the contents' page numbers have changed) and attach results.json
 // (pdf.ts). Nothing is written until everything has rendered; each file is written atomically.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -102,14 +102,29 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource() };
   log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables`);
 
+  // The contents' page numbers: the last build's as a first guess, printed again only when the
+  // printed PDF shows other pages (an edit that moves a heading to another page).
+  const cache = join(root, "build", `report-pages${quick ? "-quick" : ""}.json`);
+  let guess: Map<string, number> | null = null;
+  try {
+    guess = new Map(Object.entries(JSON.parse(readFileSync(cache, "utf8")) as Record<string, number>));
+  } catch {
+    guess = null;
+  }
+  const tocHeadings = rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2);
   const browser = await Browser.launch();
   let pdf: Uint8Array, html: string, pageCount: number;
   try {
-    const draft = await readPdf(await printPdf(browser, reportHtml(input)), "the draft PDF");
-    const pages = headingPages(draft.pages, rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2));
-    html = reportHtml({ ...input, pages });
+    html = reportHtml({ ...input, pages: guess });
     pdf = await printPdf(browser, html);
-    pageCount = draft.pages.length;
+    const printed = await readPdf(pdf, "the printed PDF");
+    const pages = headingPages(printed.pages, tocHeadings);
+    pageCount = printed.pages.length;
+    if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
+      html = reportHtml({ ...input, pages });
+      pdf = await printPdf(browser, html);
+    }
+    writeFileAtomic(cache, JSON.stringify(Object.fromEntries(pages)) + "\n");
   } finally {
     await browser.close();
   }

@@ -9,15 +9,22 @@ import type { Collected } from "./results";
 /** Width of a chart in the document, in CSS pixels (A4 less the margins is about 670). */
 export const FIGURE_WIDTH = 660;
 
-/** A notebook figure resized for the page: the document's width, smaller type. */
+/**
+ * A notebook figure resized for the page: the document's width, smaller type, and a height that
+ * keeps the plotting area the same however many rows the legend below it needs.
+ */
 export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
   const l = fig.layout;
-  const scale = FIGURE_WIDTH / ((l.width as number) ?? 960);
-  const height = Math.round(((l.height as number) ?? 450) * Math.max(scale, 1));
+  const names = fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string").map((t) => t.name as string);
+  const entry = 40 + 5.4 * Math.max(0, ...names.map((n) => n.length));
+  const rows = Math.ceil(names.length / Math.max(1, Math.floor((FIGURE_WIDTH - 20) / entry)));
   const legend = { ...(l.legend as object), font: { size: 9 } };
   return {
     data: fig.data,
-    layout: { ...l, width: FIGURE_WIDTH, height, font: { ...(l.font as object), size: 10 }, legend, margin: { l: 55, r: 10, t: l.title ? 40 : 10, b: 40 } },
+    layout: {
+      ...l, width: FIGURE_WIDTH, height: 380 + 17 * rows + (l.title ? 30 : 0), font: { ...(l.font as object), size: 10 }, legend,
+      margin: { l: 55, r: 10, t: l.title ? 40 : 10, b: 40 },
+    },
   };
 }
 

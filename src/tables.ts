@@ -1,7 +1,7 @@
 // Result tables as plain data (columns, rows of already formatted cells, the raw numbers beside
 // them) and their HTML. The report and the notebooks show the same tables.
 
-import { formatLoss, formatPercent } from "./format";
+import { formatLoss, formatNumber, formatPercent } from "./format";
 import type { TrainResult } from "./train";
 
 export interface Table {
@@ -20,7 +20,7 @@ export function metricsTable(runs: readonly { readonly name: string; readonly re
     const f = r.final;
     rows.push([
       name, formatLoss(f.trainLoss), formatLoss(f.valLoss), formatPercent(f.trainAccuracy), formatPercent(f.valAccuracy),
-      String(r.steps), String(r.epochs) + (r.stoppedEarly ? "" : " (no early stop)"),
+      formatNumber(r.steps, "int"), String(r.epochs) + (r.stoppedEarly ? "" : " (no early stop)"),
     ]);
     values.push([name, f.trainLoss, f.valLoss, f.trainAccuracy, f.valAccuracy, r.steps, r.epochs]);
   }

@@ -2,8 +2,8 @@
 // checks of 2b/4c, the parameter counts of 2d/4d, and the final metrics of any run.
 
 import { loadDataset, pixelStats, takeFirst } from "./data";
-import type { NumberFormat, Recorded } from "./display";
-import { formatNumber } from "./display";
+import type { Recorded } from "./display";
+import { type NumberFormat, formatNumber } from "./format";
 import { type GradCheckSpec, runGradientCheck } from "./gradcheck";
 import { layerSizes, parameterCount, parameterCountWithUnitBias } from "./model";
 import type { Session } from "./session";

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MIME, emit, figureBundle, formatNumber, progressDisplay, resultBundle, tableBundle, type Bundle } from "../src/display";
+import { formatNumber } from "../src/format";
+import { MIME, emit, figureBundle, progressDisplay, resultBundle, tableBundle, type Bundle } from "../src/display";
 import { metricsTable } from "../src/tables";
 import type { Progress } from "../src/train";
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Collected } from "../src/results";
 import { REPORT_TASKS, type SourceFile, renderReport } from "../src/markdown";
-import { formatNumber } from "../src/display";
+import { formatNumber } from "../src/format";
 import type { RunConfig } from "../src/config";
 
 const fig = { data: [{ type: "scatter", x: [0, 1], y: [1, 0], name: "train loss" }], layout: { width: 960, height: 420 } };

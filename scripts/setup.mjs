@@ -1,0 +1,46 @@
+// Set-up before `npm run report` and `npm test`, in plain Node (it runs before any dependency is
+// installed): `npm ci` when a dependency is missing (its prepare step builds the kernels and writes
+// the kernelspec), then Debian's Chromium, Jupyter (nbclient) and fonts when missing, through apt-get
+// when this user may run it; otherwise one line with the exact command to run, and exit 1.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DEBS = ["chromium", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "fonts-dejavu-core"];
+
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const missingDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => !existsSync(join(root, "node_modules", d, "package.json")));
+if (missingDeps.length > 0) {
+  console.log(`[setup] npm ci (missing: ${missingDeps.slice(0, 4).join(", ")}${missingDeps.length > 4 ? ", …" : ""})`);
+  const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error("error: npm ci failed; run it by hand in " + root);
+    process.exit(1);
+  }
+}
+
+const ok = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+const missing = [];
+if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) missing.push("chromium");
+if (!ok("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"])) missing.push("jupyter-nbconvert", "python3-nbclient", "jupyter-client");
+if (!existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")) missing.push("fonts-dejavu-core");
+if (missing.length > 0) {
+  const command = `apt-get install -y --no-install-recommends ${DEBS.join(" ")}`;
+  const root_ = process.getuid?.() === 0;
+  if (root_ && ok("sh", ["-c", "command -v apt-get"])) {
+    console.log(`[setup] apt-get install ${missing.join(" ")}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const u = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+    const i = u.status === 0 ? spawnSync("sh", ["-c", `${command} >/dev/null`], { stdio: "inherit", env }) : u;
+    if (i.status !== 0) {
+      console.error(`error: apt-get could not install ${missing.join(", ")}; run: ${command}`);
+      process.exit(1);
+    }
+  } else {
+    console.error(`error: ${missing.join(", ")} missing; run: sudo ${command}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,119 @@
+// The report end to end in quick mode, on the real tslab kernel and Chromium: notebooks → PDF,
+// HTML and results.json; the PDF's text; byte-identical results; diff and verify; a failed build
+// leaves the previous report alone. Run by `npm run test:e2e` (CI does).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildReport } from "../../src/pipeline";
+import { REPORT_TASKS } from "../../src/markdown";
+import { readPdf, printPdf, attachFile } from "../../src/pdf";
+import { Browser } from "../../src/browser";
+import { parseResults } from "../../src/results";
+import { formatNumber } from "../../src/format";
+import { ROOT, runScript } from "../helpers";
+
+const tmp = mkdtempSync(join(tmpdir(), "report-"));
+const nbA = join(tmp, "nb-a"), nbB = join(tmp, "nb-b");
+const outA = join(tmp, "a"), outA2 = join(tmp, "a2"), outB = join(tmp, "b");
+const logs: string[] = [];
+const log = (l: string) => logs.push(l);
+
+test("a quick report: the PDF shows every task, caption and number as the tables format them", async () => {
+  const r = await buildReport({ quick: true, outDir: outA, notebooksOut: nbA, log });
+  assert.ok(logs.some((l) => /^\[pdf\] .*report\.pdf \d+ pages/.test(l)), logs.join("\n"));
+  const { pages, attachments } = await readPdf(readFileSync(r.pdf), r.pdf);
+  assert.ok(r.pages >= 8 && pages.length === r.pages, `${pages.length} pages`);
+  const text = pages.join("\n").replace(/\s+/g, " ");
+  for (const t of REPORT_TASKS) assert.ok(text.includes(`Task ${t}`), `Task ${t} heading`);
+  const results = parseResults(readFileSync(r.results, "utf8"), "results.json");
+  assert.is(new TextDecoder().decode(attachments.get("results.json")!), readFileSync(r.results, "utf8"), "the PDF carries results.json");
+  for (const t of results.tables.filter((x) => x.number !== null)) assert.ok(text.includes(`Table ${t.number}: ${t.caption}`), t.label);
+  for (const n of [1, 2, 3, 4, 5, 6]) assert.match(text, new RegExp(`Figure ${n}: `));
+  for (const [task, names] of Object.entries(results.tasks)) {
+    for (const [name, v] of Object.entries(names)) {
+      if (["loss", "percent"].includes(results.formats[task][name])) {
+        assert.ok(text.includes(formatNumber(v, results.formats[task][name])), `${task}.${name} as ${formatNumber(v, results.formats[task][name])}`);
+      }
+    }
+  }
+  assert.is(results.meta.mode, "quick");
+  assert.is(Object.keys(results.runs).length, 11);
+  const html = readFileSync(r.html, "utf8");
+  assert.ok(html.includes("Plotly.newPlot") && !/<script[^>]+src=/.test(html) && !/<link[^>]+href=/.test(html), "self-contained HTML");
+  assert.is(runScript("verify", [r.pdf]).status, 0);
+});
+
+test("two builds of the same quick configuration give byte-identical results.json, and diff agrees", async () => {
+  const r2 = await buildReport({ quick: true, outDir: outA2, notebooksOut: nbA, force: true, log });
+  assert.is(readFileSync(r2.results, "utf8"), readFileSync(join(outA, "results.json"), "utf8"));
+  const d = runScript("diff", [join(outA, "report.pdf"), r2.results]);
+  assert.is(d.status, 0, d.stdout + d.stderr);
+  assert.match(d.stdout, /all \d+ numbers agree/);
+});
+
+test("changing one run's learning rate: diff lists that run's changed numbers and exits 1", async () => {
+  const r = await buildReport({ quick: true, outDir: outB, notebooksOut: nbB, runs: { "2c": { learningRate: 0.05 } }, log });
+  const d = runScript("diff", [join(outA, "results.json"), r.results]);
+  assert.is(d.status, 1, d.stdout + d.stderr);
+  assert.match(d.stdout, /run 2c\s+learningRate\s+0\.1\s+0\.05/);
+  assert.match(d.stdout, /\n2c\s+valAccuracy\s/);
+  assert.not.match(d.stdout, /\n3c\s/, "other runs are unchanged");
+  const nb = runScript("diff", [nbA, nbB]);
+  assert.is(nb.status, 1, "folders of executed notebooks compare too");
+});
+
+test("a PDF whose table text was altered fails verify, naming the number", async () => {
+  const html = readFileSync(join(outA, "report.html"), "utf8");
+  const results = readFileSync(join(outA, "results.json"), "utf8");
+  const r = parseResults(results, "results.json");
+  const t = r.tables.find((x) => x.label === "tbl-2c-metrics")!;
+  const cell = t.rows[0][4];
+  const forged = cell.replace(/\d(?=\d* %)/, (d) => String((Number(d) + 1) % 10));
+  const cellHtml = `<td class="num">${cell}</td>`;
+  assert.ok(html.includes(cellHtml), cellHtml);
+  const browser = await Browser.launch();
+  let pdf: Uint8Array;
+  try {
+    pdf = await printPdf(browser, html.replace(cellHtml, `<td class="num">${forged}</td>`));
+  } finally {
+    await browser.close();
+  }
+  const path = join(tmp, "tampered.pdf");
+  writeFileSync(path, await attachFile(pdf, "results.json", results, "tampered"));
+  const v = runScript("verify", [path]);
+  assert.is(v.status, 1, v.stdout + v.stderr);
+  assert.match(v.stdout, new RegExp(`Table ${t.number}, row 2c, validation accuracy: the PDF shows "${forged}", results.json says "${cell}"`));
+});
+
+test("bad input: exit 2 and one line", () => {
+  const bad = join(tmp, "bad.json");
+  writeFileSync(bad, "{ not json");
+  for (const [script, args, re] of [
+    ["diff", [join(tmp, "missing.json"), bad], /^error: .*missing\.json: no such file or folder\n$/],
+    ["diff", [bad, join(outA, "results.json")], /^error: .*bad\.json: malformed JSON/],
+    ["verify", [join(outA, "results.json")], /not a readable PDF/],
+  ] as const) {
+    const r = runScript(script, [...args]);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, re);
+  }
+});
+
+test("a build that fails (bad TeX) names the place and leaves the previous report as it was", async () => {
+  const dir = join(tmp, "md");
+  cpSync(join(ROOT, "report"), dir, { recursive: true, filter: (s) => !s.includes(`${join("report", "out")}`) });
+  const f = readdirSync(dir).find((n) => n.includes("task2"))!;
+  writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8") + "\n\nBroken $\\frac{1}{$ math.\n");
+  const before = [readFileSync(join(outA, "report.pdf")), readFileSync(join(outA, "results.json"))];
+  try {
+    await buildReport({ quick: true, outDir: outA, notebooksOut: nbA, reportDir: dir, log });
+    assert.unreachable("the build must fail");
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`${f}:\\d+: bad TeX in \\$\\\\frac\\{1\\}\\{\\$: Missing close brace`));
+  }
+  assert.ok(before[0].equals(readFileSync(join(outA, "report.pdf"))) && before[1].equals(readFileSync(join(outA, "results.json"))));
+});
+
+test.run();
