@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,8 +26,20 @@ if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stam
   console.log("[cached] wasm/kernels.wasm");
 }
 
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json",
-  "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"], { cwd: root, stdio: "inherit" });
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-writeFileSync(join(root, "dist", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
-console.log("[build] dist/");
+// tsc itself takes seconds even with nothing to do: skip it when its build info is newer than
+// every input.
+const info = join(root, "dist", ".tsbuildinfo");
+const inputs = [...readdirSync(join(root, "src")).map((f) => join(root, "src", f)),
+  ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((f) => join(root, f))];
+const upToDate = !force && existsSync(info) && existsSync(join(root, "dist", "index.js")) &&
+  inputs.every((f) => statSync(f).mtimeMs <= statSync(info).mtimeMs);
+if (upToDate) {
+  console.log("[cached] dist/");
+} else {
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json",
+    "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"], { cwd: root, stdio: "inherit" });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  writeFileSync(join(root, "dist", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
+  utimesSync(info, new Date(), new Date());
+  console.log("[build] dist/");
+}

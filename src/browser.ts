@@ -42,13 +42,13 @@ export class Browser {
     return new Browser(browser);
   }
 
-  /** A page whose requests to anything but data: and about: URLs are refused. */
-  async page(): Promise<Page> {
+  /** A page whose requests to anything but data: and about: URLs (and `allow`) are refused. */
+  async page(allow?: string): Promise<Page> {
     const page = await this.browser.newPage();
     await page.setRequestInterception(true);
     page.on("request", (r) => {
       const url = r.url();
-      if (url.startsWith("data:") || url.startsWith("about:")) void r.continue();
+      if (url.startsWith("data:") || url.startsWith("about:") || url === allow) void r.continue();
       else void r.abort();
     });
     return page;

@@ -2,20 +2,31 @@
 // closed, charts drawn as vector SVG, page numbers in the footer), results.json attached to the
 // PDF as an embedded file; and reading a PDF back (its pages' text, its attachment) with pdf.js.
 
-import { PDFDocument } from "pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from "pdf-lib";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser } from "./browser";
 import { InputError } from "./errors";
 
 const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
   `<span class="pageNumber"></span> / <span class="totalPages"></span></div>`;
 
-/** Print an HTML document (reportHtml) once its charts are drawn. */
+/**
+ * Print an HTML document (reportHtml) once its charts are drawn. The page is loaded from a
+ * temporary file: for a document of megabytes that is seconds faster than setContent.
+ */
 export async function printPdf(browser: Browser, html: string): Promise<Uint8Array> {
-  const page = await browser.page();
+  const dir = mkdtempSync(join(tmpdir(), "a2-print-"));
+  const file = join(dir, "report.html");
+  writeFileSync(file, html);
+  const url = pathToFileURL(file).href;
+  const page = await browser.page(url);
   try {
     await page.emulateMediaType("print");
     await page.setViewport({ width: 794, height: 1123 });
-    await page.setContent(html, { waitUntil: "load", timeout: 120000 });
+    await page.goto(url, { waitUntil: "load", timeout: 120000 });
     await page.waitForFunction(
       'document.documentElement.hasAttribute("data-ready") || document.documentElement.hasAttribute("data-error")',
       { timeout: 120000 },
@@ -36,6 +47,7 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     });
   } finally {
     await page.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -49,6 +61,32 @@ export async function attachFile(pdf: Uint8Array, name: string, content: string,
     mimeType: "application/json", description, creationDate: EPOCH, modificationDate: EPOCH,
   });
   return await doc.save();
+}
+
+export interface OutlineEntry {
+  readonly title: string;
+  /** 1-based page the bookmark points to. */
+  readonly page: number;
+}
+
+/** The PDF's bookmarks (Chromium makes one per heading), in document order, and its page count. */
+export async function pdfOutline(pdf: Uint8Array): Promise<{ entries: OutlineEntry[]; pageCount: number }> {
+  const doc = await PDFDocument.load(pdf);
+  const pages = doc.getPages().map((p) => p.ref.toString());
+  const entries: OutlineEntry[] = [];
+  const walk = (parent: PDFDict | undefined) => {
+    for (let it = parent?.lookupMaybe(PDFName.of("First"), PDFDict); it; it = it.lookupMaybe(PDFName.of("Next"), PDFDict)) {
+      const title = it.lookup(PDFName.of("Title"));
+      const dest = it.lookup(PDFName.of("Dest"));
+      const ref = dest instanceof PDFArray ? dest.get(0) : null;
+      if ((title instanceof PDFString || title instanceof PDFHexString) && ref instanceof PDFRef) {
+        entries.push({ title: title.decodeText(), page: pages.indexOf(ref.toString()) + 1 });
+      }
+      walk(it);
+    }
+  };
+  walk(doc.catalog.lookupMaybe(PDFName.of("Outlines"), PDFDict));
+  return { entries, pageCount: doc.getPageCount() };
 }
 
 export interface PdfContents {

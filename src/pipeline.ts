@@ -13,7 +13,7 @@ import { writeFileAtomic } from "./io";
 import { type Heading, type SourceFile, renderReport } from "./markdown";
 import { versions } from "./meta";
 import { packageRoot } from "./paths";
-import { attachFile, printPdf, readPdf } from "./pdf";
+import { type OutlineEntry, attachFile, pdfOutline, printPdf } from "./pdf";
 import { reportHtml } from "./report";
 import { normalizeParams } from "./session";
 import { collect, datasetFiles, resultsFile, resultsJson } from "./results";
@@ -54,18 +54,19 @@ export function reportSources(dir: string): SourceFile[] {
   });
 }
 
-/** The page each heading starts on: the first page after the contents that shows its text. */
-export function headingPages(pages: readonly string[], headings: readonly Heading[]): Map<string, number> {
-  const norm = (s: string) => s.replace(/\s+/g, " ").trim();
-  const texts = pages.map(norm);
-  let from = Math.max(0, texts.findIndex((t) => t.includes("Contents")) + 1);
+/**
+ * The page each heading starts on, from the PDF's bookmarks (in document order; their titles lose
+ * the spaces at line breaks, so they are compared without white space).
+ */
+export function headingPages(outline: readonly OutlineEntry[], headings: readonly Heading[]): Map<string, number> {
+  const bare = (s: string) => s.replace(/\s+/g, "");
   const out = new Map<string, number>();
+  let from = 0;
   for (const h of headings) {
-    const want = norm(h.text);
-    const i = texts.findIndex((t, k) => k >= from && t.includes(want));
+    const i = outline.findIndex((e, k) => k >= from && bare(e.title) === bare(h.text));
     if (i < 0) continue;
-    out.set(h.id, i + 1);
-    from = i;
+    out.set(h.id, outline[i].page);
+    from = i + 1;
   }
   return out;
 }
@@ -117,9 +118,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   try {
     html = reportHtml({ ...input, pages: guess });
     pdf = await printPdf(browser, html);
-    const printed = await readPdf(pdf, "the printed PDF");
-    const pages = headingPages(printed.pages, tocHeadings);
-    pageCount = printed.pages.length;
+    const printed = await pdfOutline(pdf);
+    const pages = headingPages(printed.entries, tocHeadings);
+    pageCount = printed.pageCount;
     if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
       html = reportHtml({ ...input, pages });
       pdf = await printPdf(browser, html);

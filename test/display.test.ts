@@ -11,7 +11,7 @@ test("a figure bundle carries the Plotly spec, an HTML fallback and text", () =>
   assert.equal(b[MIME.plotly], fig);
   const html = b["text/html"] as string;
   assert.match(html, /Interactive figure \(Plotly\): &lt;\/script&gt;/);
-  assert.match(html, /\/files\/node_modules\/plotly\.js-dist-min\/plotly\.min\.js/);
+  assert.match(html, /\/files\/node_modules\/plotly\.js-basic-dist-min\/plotly-basic\.min\.js/);
   assert.not.match(html, /<\/script>",/, "the spec cannot close the script tag");
   assert.is(b["text/plain"], "[Plotly figure] </script>");
 });
@@ -57,7 +57,7 @@ test("emit outside a kernel says so", () => {
 test("the metrics table formats like the report", () => {
   const r = { final: { trainLoss: 0.07654, valLoss: 0.2978, trainAccuracy: 0.9837, valAccuracy: 0.9152 }, steps: 29876, epochs: 48, stoppedEarly: true };
   const t = metricsTable([{ name: "2c", result: r as never }]);
-  assert.equal(t.rows[0], ["2c", "0.0765", "0.2978", "98.370 %", "91.520 %", "29876", "48"]);
+  assert.equal(t.rows[0], ["2c", "0.0765", "0.2978", "98.370 %", "91.520 %", "29 876", "48"]);
 });
 
 test.run();

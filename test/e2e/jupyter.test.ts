@@ -57,7 +57,7 @@ test("task2.ipynb runs top to bottom in Jupyter Notebook and its figure draws of
       Jupyter.notebook.execute_all_cells();
     })()`);
     await page.waitForFunction(`Jupyter.notebook.get_cells().every((c) => c.cell_type !== "code" || typeof c.input_prompt_number === "number")`, { timeout: 240000, polling: 500 });
-    // plotly.js (3.5 MB) loads from the Jupyter server after the cell's output arrives.
+    // plotly.js (1 MB) loads from the Jupyter server after the cell's output arrives.
     await page.waitForSelector(".js-plotly-plot .main-svg", { timeout: 60000 }).catch(() => undefined);
     const state = await page.evaluate(`(() => ({
       errors: Jupyter.notebook.get_cells().flatMap((c) => (c.output_area ? c.output_area.outputs : []))
