@@ -5,7 +5,9 @@ usage: execute_notebook.py SRC OUT --kernel NAME [--params JSON] [--meta JSON]
 Parameters are injected papermill-style in a cell after the one tagged "parameters"
 (`Object.assign(params, {...})`). A failing cell stops the run: its notebook, number, label and the
 error text it printed go to stderr, the exit code is 1 and OUT is left as it was. OUT is written
-to a temporary file and renamed. Progress: one line per labelled cell on stdout.
+to a temporary file and renamed. Progress on stdout: one line per labelled cell, and for the
+training cells' progress displays (display id a2progress-…) a line per run every 30 s while it
+trains and one when it is done.
 """
 import argparse, json, os, re, sys, time
 
@@ -34,6 +36,38 @@ def error_text(cell):
             parts.append(out.get("text", ""))
     lines = [l for l in "".join(parts).splitlines() if l.strip() and not l.lstrip().startswith("at ")]
     return "\n".join(lines).strip() or "(the cell printed no error text)"
+
+
+class ProgressClient(NotebookClient):
+    """Echoes the notebook's training progress displays to stdout, throttled."""
+
+    def __init__(self, *args, name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._name = name
+        self._last = 0.0
+        self._done = set()
+
+    def process_message(self, msg, cell, cell_index):
+        content = msg.get("content", {})
+        display_id = (content.get("transient") or {}).get("display_id") or ""
+        if msg.get("msg_type") in ("display_data", "update_display_data") and display_id.startswith("a2progress-"):
+            self._progress(content.get("data", {}).get("text/plain", ""))
+        return super().process_message(msg, cell, cell_index)
+
+    def _progress(self, text):
+        lines = [l for l in (text if isinstance(text, str) else "".join(text)).splitlines() if l.strip()]
+        now = time.time()
+        due = now - self._last >= 30
+        for line in lines:
+            run = line.split(":", 1)[0]
+            if "done after" in line:
+                if run not in self._done:
+                    self._done.add(run)
+                    print(f"[train] {self._name} {line}", flush=True)
+            elif due and "waiting" not in line:
+                print(f"[train] {self._name} {line}", flush=True)
+        if due:
+            self._last = now
 
 
 def main():
@@ -68,8 +102,8 @@ def main():
         if lab:
             print(f"[cell] {name} {lab} ({time.time() - started:.0f} s)", flush=True)
 
-    client = NotebookClient(
-        nb, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
+    client = ProgressClient(
+        nb, name=name, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
         on_cell_error=on_error, on_cell_complete=on_complete,
     )

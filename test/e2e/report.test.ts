@@ -13,6 +13,7 @@ import { Browser } from "../../src/browser";
 import { parseResults } from "../../src/results";
 import { formatNumber } from "../../src/format";
 import { ROOT, runScript } from "../helpers";
+import { PDFDocument } from "pdf-lib";
 
 const tmp = mkdtempSync(join(tmpdir(), "report-"));
 const nbA = join(tmp, "nb-a"), nbB = join(tmp, "nb-b");
@@ -87,13 +88,19 @@ test("a PDF whose table text was altered fails verify, naming the number", async
   assert.match(v.stdout, new RegExp(`Table ${t.number}, row 2c, validation accuracy: the PDF shows "${forged}", results.json says "${cell}"`));
 });
 
-test("bad input: exit 2 and one line", () => {
+test("bad input: exit 2 and one line", async () => {
   const bad = join(tmp, "bad.json");
   writeFileSync(bad, "{ not json");
+  const blank = await PDFDocument.create();
+  blank.addPage();
+  const plain = join(tmp, "plain.pdf");
+  writeFileSync(plain, await blank.save());
   for (const [script, args, re] of [
     ["diff", [join(tmp, "missing.json"), bad], /^error: .*missing\.json: no such file or folder\n$/],
     ["diff", [bad, join(outA, "results.json")], /^error: .*bad\.json: malformed JSON/],
     ["verify", [join(outA, "results.json")], /not a readable PDF/],
+    ["verify", [plain], /plain\.pdf: no embedded results\.json/],
+    ["diff", [plain, join(outA, "results.json")], /plain\.pdf: no embedded results\.json/],
   ] as const) {
     const r = runScript(script, [...args]);
     assert.is(r.status, 2, r.stderr);
