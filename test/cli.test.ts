@@ -95,4 +95,12 @@ test("gradcheck exits non-zero above the tolerance and 0 below", () => {
   assert.not.ok(existsSync(join(tmpdir(), "never")));
 });
 
+test("report: bad run settings and flags are named before anything runs", () => {
+  assertOneLineError(["--set", "2c.learningRate"], /^error: --set "2c\.learningRate": expected RUN\.SETTING=VALUE, e\.g\. 2c\.learningRate=0\.05$/, "report");
+  assertOneLineError(["--set", "2c.learningRate=-1"], /^error: learning rate -1: expected a positive number$/, "report");
+  assertOneLineError(["--set", "9z.epochs=2"], /^error: runs: unknown run id "9z"/, "report");
+  assertOneLineError(["--set", "2c.lr=0.1"], /^error: unknown run setting "lr"/, "report");
+  assertOneLineError(["--quik"], /^error: Unknown option '--quik'/, "report");
+});
+
 test.run();
