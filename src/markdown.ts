@@ -46,6 +46,9 @@ const PLACEHOLDER = /\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum|\?\?\?|\{\{|\}\}|\[(?:
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+const unescapeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]);
+
 export function slug(s: string): string {
   return s.toLowerCase().normalize("NFKD").replace(/[^\w\s-]/g, "").trim().replace(/[\s_]+/g, "-").replace(/-+/g, "-");
 }
@@ -60,67 +63,25 @@ function place(file: SourceFile, snippet: string, last = false): string {
 interface MathToken extends Tokens.Generic { text: string }
 interface LabelToken extends Tokens.Generic { label: string }
 
-const blockMath: TokenizerAndRendererExtension = {
-  name: "blockMath",
-  level: "block",
-  start: (src) => src.match(/^ {0,3}\$\$/m)?.index,
-  tokenizer(src) {
-    const m = /^ {0,3}\$\$([\s\S]+?)\$\$[^\S\n]*(?:\n+|$)/.exec(src);
-    if (m) return { type: "blockMath", raw: m[0], text: m[1].trim() };
-    return undefined;
-  },
-};
+/** A marked extension whose token is a regular expression's match at the start of the source. */
+function syntax(name: string, level: "block" | "inline", start: RegExp, token: RegExp, field: "text" | "label"): TokenizerAndRendererExtension {
+  return {
+    name,
+    level,
+    start: (src) => start.exec(src)?.index,
+    tokenizer(src) {
+      const m = token.exec(src);
+      return m ? { type: name, raw: m[0], [field]: field === "text" ? m[1].trim() : m[1] } : undefined;
+    },
+  };
+}
 
-const inlineMath: TokenizerAndRendererExtension = {
-  name: "inlineMath",
-  level: "inline",
-  start: (src) => src.indexOf("$") >= 0 ? src.indexOf("$") : undefined,
-  tokenizer(src) {
-    // Pandoc's rule: no space just inside the dollars, no digit right after the closing one.
-    const m = /^\$(?!\$)(?=\S)((?:\\.|[^\\$\n])*?\S)\$(?!\d)/.exec(src) ?? /^\$(\S)\$(?!\d)/.exec(src);
-    if (m) return { type: "inlineMath", raw: m[0], text: m[1] };
-    return undefined;
-  },
-};
-
-const embed: TokenizerAndRendererExtension = {
-  name: "embed",
-  level: "block",
-  start: (src) => src.match(/^\{\{\s*embed\s/m)?.index,
-  tokenizer(src) {
-    const m = /^\{\{\s*embed\s+([\w-]+)\s*\}\}[^\S\n]*(?:\n+|$)/.exec(src);
-    if (m) return { type: "embed", raw: m[0], label: m[1] };
-    return undefined;
-  },
-};
-
-const xref: TokenizerAndRendererExtension = {
-  name: "xref",
-  level: "inline",
-  start: (src) => {
-    const m = /@(?:fig|tbl)-/.exec(src);
-    return m ? m.index : undefined;
-  },
-  tokenizer(src) {
-    const m = /^@((?:fig|tbl)-[\w-]*\w)/.exec(src);
-    if (m) return { type: "xref", raw: m[0], label: m[1] };
-    return undefined;
-  },
-};
-
-const number: TokenizerAndRendererExtension = {
-  name: "number",
-  level: "inline",
-  start: (src) => {
-    const m = /\{\{\s*[\w-]+(?:\.[\w-]+){1,2}\s*\}\}/.exec(src);
-    return m ? m.index : undefined;
-  },
-  tokenizer(src) {
-    const m = /^\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/.exec(src);
-    if (m) return { type: "number", raw: m[0], label: m[1] };
-    return undefined;
-  },
-};
+const blockMath = syntax("blockMath", "block", /^ {0,3}\$\$/m, /^ {0,3}\$\$([\s\S]+?)\$\$[^\S\n]*(?:\n+|$)/, "text");
+// Pandoc's rule: no space just inside the dollars, no digit right after the closing one.
+const inlineMath = syntax("inlineMath", "inline", /\$/, /^\$(?!\$)(?=\S)((?:\\.|[^\\$\n])*?\S)\$(?!\d)/, "text");
+const embed = syntax("embed", "block", /^\{\{\s*embed\s/m, /^\{\{\s*embed\s+([\w-]+)\s*\}\}[^\S\n]*(?:\n+|$)/, "label");
+const xref = syntax("xref", "inline", /@(?:fig|tbl)-/, /^@((?:fig|tbl)-[\w-]*\w)/, "label");
+const number = syntax("number", "inline", /\{\{\s*[\w-]+(?:\.[\w-]+){1,2}\s*\}\}/, /^\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/, "label");
 
 function closest(known: readonly string[], prefix: string): string {
   const near = known.filter((k) => k.startsWith(prefix));
@@ -215,7 +176,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected): Render
         let id = slug(text) || "section";
         for (let k = 2; ids.has(id); k++) id = `${slug(text)}-${k}`;
         ids.add(id);
-        headings.push({ depth, text: inner.replace(/<[^>]+>/g, ""), id });
+        headings.push({ depth, text: unescapeHtml(inner.replace(/<[^>]+>/g, "")), id });
         return `<h${depth} id="${id}">${inner}</h${depth}>\n`;
       },
     },

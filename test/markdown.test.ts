@@ -48,6 +48,8 @@ test("numbers, run settings, embeds and references render; figures and tables ar
   assert.equal(r.tableOrder, ["tbl-b"]);
   assert.is(r.title, "The title");
   assert.ok(r.headings.some((h) => h.text === "Task 2c: something" && h.id === "task-2c-something"));
+  const amp = renderReport([{ name: "t.md", text: `# A & B's "title"\n\n${headings}` }], collected);
+  assert.is(amp.title, 'A & B\'s "title"', "heading text is plain text, for the contents and the bookmarks");
 });
 
 test("TeX becomes SVG untouched by markdown; equations are numbered and referable", () => {
