@@ -5,13 +5,26 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFilesAtomic([[path, data]]);
+}
+
+/**
+ * Several files that belong together (a report's PDF, HTML and results): all are written to
+ * temporary files first, then renamed one after another, so a failure while writing leaves every
+ * previous file as it was.
+ */
+export function writeFilesAtomic(files: readonly (readonly [string, string | Uint8Array])[]): void {
+  const staged: [string, string][] = [];
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    for (const [path, data] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      staged.push([tmp, path]);
+      writeFileSync(tmp, data);
+    }
+    for (const [tmp, path] of staged) renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    for (const [tmp] of staged) rmSync(tmp, { force: true });
     throw e;
   }
 }

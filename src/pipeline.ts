@@ -9,7 +9,7 @@ import { Browser, plotlySource } from "./browser";
 import type { DatasetName } from "./data";
 import { InputError } from "./errors";
 import { executeNotebooks } from "./execute";
-import { writeFileAtomic } from "./io";
+import { writeFileAtomic, writeFilesAtomic } from "./io";
 import { type Heading, type SourceFile, renderReport } from "./markdown";
 import { versions } from "./meta";
 import { packageRoot } from "./paths";
@@ -131,9 +131,7 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   }
   pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
-  writeFileAtomic(out.results, results);
-  writeFileAtomic(out.html, html);
-  writeFileAtomic(out.pdf, pdf);
+  writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
