@@ -13,9 +13,9 @@ await runMain(async () => {
   if (tolerance < 0) throw new InputError(`--tolerance ${values.tolerance}: expected a number ≥ 0`);
   const [a, b] = [await loadNumbers(positionals[0]), await loadNumbers(positionals[1])];
   const diffs = compareNumbers(a, b, tolerance);
-  console.log(`A: ${positionals[0]} (${a.size} numbers)\nB: ${positionals[1]} (${b.size} numbers)`);
+  console.log(`A: ${positionals[0]} (${a.size} values)\nB: ${positionals[1]} (${b.size} values)`);
   if (diffs.length === 0) {
-    console.log(`all ${a.size} numbers agree${tolerance ? ` within ${tolerance}` : ""}`);
+    console.log(`all ${a.size} values agree${tolerance ? ` within ${tolerance}` : ""}`);
     return 0;
   }
   const differ = diffs.filter((d) => d.a !== null && d.b !== null).length;

@@ -74,16 +74,22 @@ export function compareNumbers(a: Numbers, b: Numbers, tolerance: number): Diffe
   return out;
 }
 
-/** The differences as a text table: task, name, A, B, difference. */
+/** The values that differ as a table (task, name, A, B, difference), then those on one side only. */
 export function differenceTable(diffs: readonly Difference[]): string {
-  const show = (v: number | string | null) => (v === null ? "—" : String(v));
-  const rows = diffs.map((d) => {
-    const at = d.key.lastIndexOf(".");
-    return [d.key.slice(0, at), d.key.slice(at + 1), show(d.a), show(d.b), d.difference === null ? "" : d.difference.toExponential(2)];
-  });
-  const all = [["task", "name", "A", "B", "difference"], ...rows];
-  const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  return all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  const split = (key: string) => [key.slice(0, key.lastIndexOf(".")), key.slice(key.lastIndexOf(".") + 1)];
+  const both = diffs.filter((d) => d.a !== null && d.b !== null);
+  const parts: string[] = [];
+  if (both.length) {
+    const all = [["task", "name", "A", "B", "difference"],
+      ...both.map((d) => [...split(d.key), String(d.a), String(d.b), d.difference === null ? "" : d.difference.toExponential(2)])];
+    const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
+    parts.push(all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n"));
+  }
+  for (const [side, pick] of [["A", (d: Difference) => d.b === null], ["B", (d: Difference) => d.a === null]] as const) {
+    const only = diffs.filter(pick);
+    if (only.length) parts.push(`only in ${side}: ` + only.map((d) => `${d.key} = ${String(side === "A" ? d.a : d.b)}`).join(", "));
+  }
+  return parts.join("\n");
 }
 
 export interface Mismatch {

@@ -16,7 +16,7 @@ test("numbers agree within tolerance·max(1, |a|, |b|); changed, missing and ext
   const table = differenceTable(compareNumbers(a, b, 0));
   assert.match(table, /^task\s+name\s+A\s+B\s+difference\n/);
   assert.match(table, /\n2c\s+steps\s+29876\s+29877\s+1\.00e\+0/);
-  assert.match(table, /\n3c\s+only\s+—\s+2/);
+  assert.match(table, /\nonly in A: 2c\.only = 1\nonly in B: 3c\.only = 2$/);
 });
 
 const results = {

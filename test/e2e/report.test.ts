@@ -51,7 +51,7 @@ test("two builds of the same quick configuration give byte-identical results.jso
   assert.is(readFileSync(r2.results, "utf8"), readFileSync(join(outA, "results.json"), "utf8"));
   const d = runScript("diff", [join(outA, "report.pdf"), r2.results]);
   assert.is(d.status, 0, d.stdout + d.stderr);
-  assert.match(d.stdout, /all \d+ numbers agree/);
+  assert.match(d.stdout, /all \d+ values agree/);
 });
 
 test("changing one run's learning rate: diff lists that run's changed numbers and exits 1", async () => {
