@@ -63,10 +63,14 @@ table.results td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .num { white-space: nowrap; }
 div.math.display { margin: 8pt 0; overflow-x: auto; break-inside: avoid; }
 @media print { div.math.display { overflow: visible; } }
+p.quick-note { box-sizing: border-box; border: 1.5px solid #c62828; padding: 4pt 8pt; color: #8e0000; font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; }
 a.xref { color: #1f4e99; text-decoration: none; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
 blockquote { margin: 6pt 0 6pt 0; padding-left: 8pt; border-left: 3px solid #bbb; color: #333; }
 `;
+
+const QUICK_NOTE = `<p class="quick-note"><strong>Quick build.</strong> These runs use a small part of the data for ` +
+  `a few epochs, to test the pipeline; the discussion is written for the full runs (npm run report).</p>`;
 
 const DRAW = `
 (function () {
@@ -120,7 +124,7 @@ export function reportHtml(d: DocumentInput): string {
 </head>
 <body>
 <header class="title-block">
-${titleBlock}
+${titleBlock}${d.collected.params.quick === true ? QUICK_NOTE : ""}
 </header>
 ${toc(headings, d.pages ?? null)}
 ${rest.map((s) => `<section>\n${s}</section>`).join("\n")}

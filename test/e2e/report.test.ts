@@ -28,6 +28,7 @@ test("a quick report: the PDF shows every task, caption and number as the tables
   assert.ok(r.pages >= 8 && pages.length === r.pages, `${pages.length} pages`);
   const text = pages.join("\n").replace(/\s+/g, " ");
   for (const t of REPORT_TASKS) assert.ok(text.includes(`Task ${t}`), `Task ${t} heading`);
+  assert.ok(text.includes("Quick build."), "a quick report says so");
   const results = parseResults(readFileSync(r.results, "utf8"), "results.json");
   assert.is(new TextDecoder().decode(attachments.get("results.json")!), readFileSync(r.results, "utf8"), "the PDF carries results.json");
   for (const t of results.tables.filter((x) => x.number !== null)) assert.ok(text.includes(`Table ${t.number}: ${t.caption}`), t.label);
