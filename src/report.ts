@@ -51,6 +51,7 @@ nav.toc li { display: flex; align-items: baseline; margin: 2pt 0; }
 nav.toc li.d2 { padding-left: 6mm; font-size: 9.5pt; }
 nav.toc li a { color: inherit; text-decoration: none; }
 nav.toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin: 0 4pt; }
+@media screen { nav.toc li .dots, nav.toc li .page { display: none; } }
 figure { margin: 10pt 0; break-inside: avoid; }
 figure.plot div.plotly { width: ${FIGURE_WIDTH}px; margin: 0 auto; }
 figcaption, caption { font-size: 9pt; color: #222; text-align: left; margin: 4pt 0; }
