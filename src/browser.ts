@@ -42,14 +42,20 @@ export class Browser {
     return new Browser(browser);
   }
 
-  /** A page whose requests to anything but data: and about: URLs (and `allow`) are refused. */
-  async page(allow?: string): Promise<Page> {
+  /**
+   * A page whose requests to anything but data: and about: URLs (and `allow`) are refused; the
+   * refused URLs are collected in `refused`.
+   */
+  async page(allow?: string, refused: string[] = []): Promise<Page> {
     const page = await this.browser.newPage();
     await page.setRequestInterception(true);
     page.on("request", (r) => {
       const url = r.url();
       if (url.startsWith("data:") || url.startsWith("about:") || url === allow) void r.continue();
-      else void r.abort();
+      else {
+        refused.push(url);
+        void r.abort();
+      }
     });
     return page;
   }

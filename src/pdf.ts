@@ -22,7 +22,8 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
   const file = join(dir, "report.html");
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
-  const page = await browser.page(url);
+  const refused: string[] = [];
+  const page = await browser.page(url, refused);
   try {
     await page.emulateMediaType("print");
     await page.setViewport({ width: 794, height: 1123 });
@@ -33,6 +34,8 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     );
     const err = await page.evaluate('document.documentElement.getAttribute("data-error")');
     if (err) throw new Error(`a chart failed to draw: ${String(err)}`);
+    // The document must be whole in itself: anything it fetches would be missing offline.
+    if (refused.length) throw new InputError(`the report asks for ${refused[0]}: it must not need the network or other files`);
     return await page.pdf({
       format: "A4",
       printBackground: true,

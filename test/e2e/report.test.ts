@@ -89,6 +89,18 @@ test("a PDF whose table text was altered fails verify, naming the number", async
   assert.match(v.stdout, new RegExp(`Table ${t.number}, row 2c, validation accuracy: the PDF shows "${forged}", results.json says "${cell}"`));
 });
 
+test("printing refuses the network: a document that fetches anything fails", async () => {
+  const browser = await Browser.launch();
+  try {
+    await printPdf(browser, `<!doctype html><img src="https://example.com/logo.png"><script>document.documentElement.setAttribute("data-ready", "1")</script>`);
+    assert.unreachable("the print must fail");
+  } catch (e) {
+    assert.match((e as Error).message, /^the report asks for https:\/\/example\.com\/logo\.png: it must not need the network/);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("bad input: exit 2 and one line", async () => {
   const bad = join(tmp, "bad.json");
   writeFileSync(bad, "{ not json");
