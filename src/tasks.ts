@@ -10,6 +10,8 @@ import type { Session } from "./session";
 import type { Table } from "./tables";
 import type { TrainResult } from "./train";
 import { MNIST_INPUTS } from "./config";
+import { ACCURACY_BANDS, EXACT_TARGETS } from "./reference";
+import { formatLoss, formatPercent } from "./format";
 
 export interface TaskOutput {
   readonly table: Table;
@@ -88,4 +90,34 @@ export function runNumbers(task: string, r: TrainResult): Recorded[] {
     rec(task, "trainAccuracy", f.trainAccuracy, "percent"), rec(task, "valAccuracy", f.valAccuracy, "percent"),
     rec(task, "steps", r.steps, "int"), rec(task, "epochs", r.epochs, "int"), rec(task, "stoppedEarly", r.stoppedEarly ? 1 : 0, "int"),
   ];
+}
+
+/**
+ * Our runs against the reference: the seed report's printed metrics (the same digits expected) or,
+ * for runs without exact targets, the spec's validation-accuracy band (recorded as bandLow/High).
+ */
+export function referenceComparison(runs: readonly { readonly id: string; readonly result: TrainResult }[]): TaskOutput {
+  const recorded: Recorded[] = [];
+  const rows: string[][] = [], values: (number | string | null)[][] = [];
+  const pct = (x: number) => formatPercent(x).replace(" %", "");
+  for (const { id, result } of runs) {
+    const f = result.final;
+    const exact = EXACT_TARGETS[id], band = ACCURACY_BANDS[id];
+    if (exact) {
+      const ours = [formatLoss(f.trainLoss), formatLoss(f.valLoss), pct(f.trainAccuracy), pct(f.valAccuracy)];
+      const want = [exact.trainLoss, exact.valLoss, exact.trainAccuracy, exact.valAccuracy];
+      const differ = ours.filter((v, k) => v !== want[k]).length;
+      rows.push([id, `${exact.valAccuracy} %`, formatPercent(f.valAccuracy), differ === 0 ? "all four metrics equal" : `${differ} of four metrics differ`]);
+      values.push([id, Number(exact.valAccuracy) / 100, f.valAccuracy, differ]);
+      recorded.push(rec(id, "referenceDiffers", differ, "int"));
+    } else if (band) {
+      const [lo, hi] = band;
+      const v = f.valAccuracy;
+      const where = v < lo ? `${(100 * (lo - v)).toFixed(2)} points below` : v > hi ? `${(100 * (v - hi)).toFixed(2)} points above` : "inside";
+      rows.push([id, `${pct(lo)}–${pct(hi)} %`, formatPercent(v), where]);
+      values.push([id, null, v, v < lo ? lo - v : v > hi ? v - hi : 0]);
+      recorded.push(rec(id, "bandLow", lo, "percent"), rec(id, "bandHigh", hi, "percent"));
+    }
+  }
+  return { table: { columns: ["run", "reference validation accuracy", "ours", "agreement"], rows, values }, recorded };
 }

@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { twoEqualLayers } from "../src/config";
 import { normalizeParams } from "../src/session";
-import { gradientChecks, parameterCounts, pixelStatistics } from "../src/tasks";
+import { gradientChecks, parameterCounts, pixelStatistics, referenceComparison } from "../src/tasks";
+import type { TrainResult } from "../src/train";
 
 test("2d/4d parameter counts as the spec states them", () => {
   const w = twoEqualLayers()[0];
@@ -25,6 +26,21 @@ test("gradient check rows: one column per layer, pass flags recorded", () => {
   assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "≤ 1e-6"]);
   assert.is(out.table.rows[0][5], "", "a shallower net leaves the extra layer empty");
   assert.equal(out.recorded.map((r) => r.name), ["sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "deepLayer1", "deepLayer2", "deepLayer3", "deepPassed"]);
+});
+
+test("against the reference: the printed digits for exact runs, the band for the others", () => {
+  const result = (trainLoss: number, valLoss: number, trainAccuracy: number, valAccuracy: number) =>
+    ({ final: { trainLoss, valLoss, trainAccuracy, valAccuracy } }) as unknown as TrainResult;
+  const out = referenceComparison([
+    { id: "2c", result: result(0.07649, 0.29781, 0.9837, 0.9152) },
+    { id: "3c", result: result(0.0018, 0.1593, 1, 0.9594) },
+    { id: "4e", result: result(0.07, 0.25, 0.98, 0.944) },
+    { id: "4f", result: result(0.03, 0.23, 0.99, 0.9657) },
+  ]);
+  assert.equal(out.table.rows.map((r) => r[3]), ["all four metrics equal", "1 of four metrics differ", "0.10 points below", "inside"]);
+  assert.equal(out.table.rows[2].slice(1, 3), ["94.500–95.600 %", "94.400 %"]);
+  const v = Object.fromEntries(out.recorded.map((r) => [`${r.task}.${r.name}`, r.value]));
+  assert.equal(v, { "2c.referenceDiffers": 0, "3c.referenceDiffers": 1, "4e.bandLow": 0.945, "4e.bandHigh": 0.956, "4f.bandLow": 0.94, "4f.bandHigh": 0.97 });
 });
 
 test.run();
