@@ -31,7 +31,9 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 /** A plain HTML table; numeric-looking cells are right-aligned. */
 export function tableHtml(t: Table, caption?: string): string {
-  const num = (s: string) => /^[−\-+]?[\d.,  –]+( %)?(e[−\-+]?\d+)?$/.test(s);
+  const one = String.raw`[−\-+]?[\d.,  ]+( %)?(e[−\-+]?\d+)?`;
+  const numeric = new RegExp(`^${one}( – ${one})?$`);
+  const num = (s: string) => numeric.test(s);
   const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join("");
   const body = t.rows
     .map((r) => `<tr>${r.map((c) => `<td${num(c) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`)

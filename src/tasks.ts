@@ -114,7 +114,7 @@ export function referenceComparison(runs: readonly { readonly id: string; readon
       const [lo, hi] = band;
       const v = f.valAccuracy;
       const where = v < lo ? `${(100 * (lo - v)).toFixed(2)} points below` : v > hi ? `${(100 * (v - hi)).toFixed(2)} points above` : "inside";
-      rows.push([id, `${pct(lo)}–${pct(hi)} %`, formatPercent(v), where]);
+      rows.push([id, `${formatPercent(lo)} – ${formatPercent(hi)}`, formatPercent(v), where]);
       values.push([id, null, v, v < lo ? lo - v : v > hi ? v - hi : 0]);
       recorded.push(rec(id, "bandLow", lo, "percent"), rec(id, "bandHigh", hi, "percent"));
     }

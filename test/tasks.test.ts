@@ -38,7 +38,7 @@ test("against the reference: the printed digits for exact runs, the band for the
     { id: "4f", result: result(0.03, 0.23, 0.99, 0.9657) },
   ]);
   assert.equal(out.table.rows.map((r) => r[3]), ["all four metrics equal", "1 of four metrics differ", "0.10 points below", "inside"]);
-  assert.equal(out.table.rows[2].slice(1, 3), ["94.500–95.600 %", "94.400 %"]);
+  assert.equal(out.table.rows[2].slice(1, 3), ["94.500 % – 95.600 %", "94.400 %"]);
   const v = Object.fromEntries(out.recorded.map((r) => [`${r.task}.${r.name}`, r.value]));
   assert.equal(v, { "2c.referenceDiffers": 0, "3c.referenceDiffers": 1, "4e.bandLow": 0.945, "4e.bandHigh": 0.956, "4f.bandLow": 0.94, "4f.bandHigh": 0.97 });
 });
