@@ -4,7 +4,7 @@
 
 import { readFileSync, existsSync } from "node:fs";
 import { InputError } from "../src/errors";
-import { pdfResults, verifyTables } from "../src/grading";
+import { attachedResults, verifyTables } from "../src/grading";
 import { readPdf } from "../src/pdf";
 import { parseFlags, runMain } from "./lib/cli";
 
@@ -13,9 +13,9 @@ await runMain(async () => {
   if (positionals.length !== 1) throw new InputError("usage: npm run verify -- report.pdf");
   const path = positionals[0];
   if (!existsSync(path)) throw new InputError(`${path}: no such file`);
-  const bytes = readFileSync(path);
-  const results = await pdfResults(path, bytes);
-  const { pages } = await readPdf(bytes, path);
+  const pdf = await readPdf(readFileSync(path), path);
+  const results = attachedResults(path, pdf);
+  const { pages } = pdf;
   const bad = verifyTables(pages, results);
   const tables = results.tables.filter((t) => t.number !== null);
   const cells = tables.reduce((n, t) => n + t.rows.reduce((m, r) => m + r.length, 0), 0);

@@ -5,24 +5,28 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "./errors";
-import { readPdf } from "./pdf";
+import { type PdfContents, readPdf } from "./pdf";
 import { type ResultsFile, collect, parseResults } from "./results";
 
 /** A build's numbers by "task.name", and run settings by "run ID.setting". */
 export type Numbers = ReadonlyMap<string, number | string>;
 
-function fromResults(r: ResultsFile): Map<string, number | string> {
-  const out = new Map<string, number | string>();
-  for (const [task, names] of Object.entries(r.tasks)) for (const [name, v] of Object.entries(names)) out.set(`${task}.${name}`, v);
-  for (const [id, cfg] of Object.entries(r.runs ?? {})) {
+/** Add each run's settings as "run ID.setting" (numbers as they are, anything else as JSON). */
+function addRunSettings(out: Map<string, number | string>, runs: Iterable<readonly [string, object]>): Map<string, number | string> {
+  for (const [id, cfg] of runs) {
     for (const [k, v] of Object.entries(cfg)) if (k !== "id") out.set(`run ${id}.${k}`, typeof v === "number" ? v : JSON.stringify(v));
   }
   return out;
 }
 
-/** The results attached to a report PDF. */
-export async function pdfResults(path: string, bytes: Uint8Array): Promise<ResultsFile> {
-  const pdf = await readPdf(bytes, path);
+function fromResults(r: ResultsFile): Map<string, number | string> {
+  const out = new Map<string, number | string>();
+  for (const [task, names] of Object.entries(r.tasks)) for (const [name, v] of Object.entries(names)) out.set(`${task}.${name}`, v);
+  return addRunSettings(out, Object.entries(r.runs ?? {}));
+}
+
+/** The results attached to a report PDF (read with readPdf). */
+export function attachedResults(path: string, pdf: PdfContents): ResultsFile {
   const att = pdf.attachments.get("results.json");
   if (!att) throw new InputError(`${path}: no embedded results.json (was it built by npm run report?)`);
   return parseResults(new TextDecoder().decode(att), `${path} (embedded results.json)`);
@@ -35,15 +39,10 @@ export async function loadNumbers(path: string): Promise<Numbers> {
     const nbs = readdirSync(path).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(path, f));
     if (nbs.length === 0) throw new InputError(`${path}: no executed notebooks (.ipynb) in this folder`);
     const c = collect(nbs);
-    const out = new Map<string, number | string>();
-    for (const [k, r] of c.numbers) out.set(k, r.value);
-    for (const [id, cfg] of c.runs) {
-      for (const [k, v] of Object.entries(cfg)) if (k !== "id") out.set(`run ${id}.${k}`, typeof v === "number" ? v : JSON.stringify(v));
-    }
-    return out;
+    return addRunSettings(new Map([...c.numbers].map(([k, r]) => [k, r.value] as const)), c.runs);
   }
   const bytes = readFileSync(path);
-  if (bytes.subarray(0, 5).toString("latin1") === "%PDF-") return fromResults(await pdfResults(path, bytes));
+  if (bytes.subarray(0, 5).toString("latin1") === "%PDF-") return fromResults(attachedResults(path, await readPdf(bytes, path)));
   return fromResults(parseResults(bytes.toString("utf8"), path));
 }
 

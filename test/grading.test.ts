@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PDFDocument } from "pdf-lib";
-import { compareNumbers, differenceTable, pdfResults, verifyTables } from "../src/grading";
+import { attachedResults, compareNumbers, differenceTable, verifyTables } from "../src/grading";
 import { attachFile, readPdf } from "../src/pdf";
 import { RESULTS_FORMAT, type ResultsFile } from "../src/results";
 
@@ -40,14 +40,14 @@ test("a PDF's attached results are read back; a PDF without them and a file that
   doc.addPage();
   const blank = await doc.save();
   try {
-    await pdfResults("blank.pdf", blank);
+    attachedResults("blank.pdf", await readPdf(blank, "blank.pdf"));
     assert.unreachable();
   } catch (e) {
     assert.match((e as Error).message, /^blank\.pdf: no embedded results\.json/);
   }
   const json = JSON.stringify({ ...results, tasks: { "2c": { steps: 29876 } } });
   const withResults = await attachFile(blank, "results.json", json, "test");
-  assert.is((await pdfResults("r.pdf", withResults)).tasks["2c"].steps, 29876);
+  assert.is(attachedResults("r.pdf", await readPdf(withResults, "r.pdf")).tasks["2c"].steps, 29876);
   assert.is((await readPdf(withResults, "r.pdf")).pages.length, 1);
   try {
     await readPdf(new TextEncoder().encode("not a pdf"), "x.pdf");
