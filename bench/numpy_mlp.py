@@ -2,7 +2,9 @@
 same work as the TypeScript side, timed the same way. Prints one JSON object on stdout.
 
   python3 numpy_mlp.py --data DIR epoch --hidden 64            seconds for one epoch of 60 000 images
+      [--activation sigmoid|improved-sigmoid|relu --init uniform|fan-in --lr 0.1 --momentum 0]
   python3 numpy_mlp.py --data DIR validation --hidden 64       seconds for one check (20 000 + 10 000)
+  python3 numpy_mlp.py --data DIR evaluation --hidden 64       seconds for loss and accuracy on 60 000 + 10 000
   python3 numpy_mlp.py --data DIR workload --runs 2c,3a,...    seconds and final metrics of whole runs
 """
 import argparse, json, os, resource, sys, time
@@ -120,6 +122,11 @@ def train_steps(model, x, y, lr, momentum, velocity, batch=32):
         yield step_loss
 
 
+def evaluation(model, x, y):
+    out = model.forward(x)
+    return loss(y, out), accuracy(y, out)
+
+
 def check(model, xtr, ytr, xva, yva):
     out_val = model.forward(xva)
     return loss(yva, out_val), accuracy(yva, out_val), accuracy(ytr, model.forward(xtr))
@@ -144,11 +151,27 @@ def run(spec, data):
     return model, step
 
 
+def peak_rss_mb():
+    """VmHWM: this process's peak resident memory since exec (ru_maxrss would include the forking parent's)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
-    p.add_argument("task", choices=["epoch", "validation", "workload"])
+    p.add_argument("task", choices=["epoch", "validation", "evaluation", "workload"])
     p.add_argument("--hidden", default="64")
+    p.add_argument("--activation", default="sigmoid")
+    p.add_argument("--init", default="uniform")
+    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--momentum", type=float, default=0.0)
     p.add_argument("--runs", default=",".join(RUNS))
     p.add_argument("--repeat", type=int, default=3)
     a = p.parse_args()
@@ -156,12 +179,12 @@ def main():
     result = {}
     if a.task == "epoch":
         x, y, _, _ = load(a.data, 60000, 1)
-        model = Model(hidden, "sigmoid", "uniform")
-        velocity = [np.zeros_like(w) for w in model.ws]
         times = []
         for _ in range(a.repeat):
+            model = Model(hidden, a.activation, a.init)
+            velocity = [np.zeros_like(w) for w in model.ws]
             t = time.perf_counter()
-            for _ in train_steps(model, x, y, 0.1, 0.0, velocity):
+            for _ in train_steps(model, x, y, a.lr, a.momentum, velocity):
                 pass
             times.append(time.perf_counter() - t)
         result = {"seconds": min(times)}
@@ -172,6 +195,16 @@ def main():
         for _ in range(a.repeat):
             t = time.perf_counter()
             check(model, *data)
+            times.append(time.perf_counter() - t)
+        result = {"seconds": min(times)}
+    elif a.task == "evaluation":
+        xtr, ytr, xva, yva = load(a.data, 60000, 10000)
+        model = Model(hidden, "sigmoid", "uniform")
+        times = []
+        for _ in range(a.repeat):
+            t = time.perf_counter()
+            evaluation(model, xtr, ytr)
+            evaluation(model, xva, yva)
             times.append(time.perf_counter() - t)
         result = {"seconds": min(times)}
     else:
@@ -186,7 +219,7 @@ def main():
                          "trainAccuracy": accuracy(ytr, otr), "valAccuracy": accuracy(yva, ova)}
             print(f"[numpy] {rid} {steps} steps", file=sys.stderr, flush=True)
         result = {"seconds": time.perf_counter() - t, "runs": runs}
-    result["peakRssMB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peakRssMB"] = peak_rss_mb()
     print(json.dumps(result))
 
 

@@ -4,6 +4,7 @@
 import { type Activation, activate, multiplySlope } from "./activations";
 import { type SparseRows, matmul, matmulAtB, matmulABt, sparseMatmul, sparseMatmulAtB } from "./kernels";
 import { softmax, crossEntropySum, correctCount } from "./loss";
+import { type Profile, ACTIVATION, BACKWARD, FORWARD, LOSS, lap } from "./profile";
 import { type Rng, fillUniform, fillNormal } from "./rng";
 import { f64 } from "./wasm";
 
@@ -119,16 +120,26 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
   };
 }
 
-/** Forward pass; returns the softmax output ws.a[L-1].  x: (rows, sizes[0]) -> (rows, outputs) */
-export function forward(model: Model, ws: Workspace, x: Input, rows: number): Float64Array {
+/**
+ * Forward pass; returns the softmax output ws.a[L-1].  x: (rows, sizes[0]) -> (rows, outputs)
+ * With a profile, the time of each kernel is added to its phase.
+ */
+export function forward(model: Model, ws: Workspace, x: Input, rows: number, prof: Profile | null = null): Float64Array {
   const { sizes, weights } = model;
   const L = weights.length;
+  let t = prof ? performance.now() : 0;
   for (let l = 0; l < L; l++) {
     if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1]);
     else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
     else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0]);
-    if (l < L - 1) activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1], ws.t[l] ?? null);
-    else softmax(ws.z[l], ws.a[l], rows, sizes[l + 1]);
+    if (prof) t = lap(prof, FORWARD, t);
+    if (l < L - 1) {
+      activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1], ws.t[l] ?? null);
+      if (prof) t = lap(prof, ACTIVATION, t);
+    } else {
+      softmax(ws.z[l], ws.a[l], rows, sizes[l + 1]);
+      if (prof) t = lap(prof, LOSS, t);
+    }
   }
   return ws.a[L - 1];
 }
@@ -139,22 +150,29 @@ export function forward(model: Model, ws: Workspace, x: Input, rows: number): Fl
  */
 export function backward(
   model: Model, ws: Workspace, x: Input, labels: Uint8Array, labelOffset: number, rows: number,
+  prof: Profile | null = null,
 ): void {
   const { sizes, weights } = model;
   const L = weights.length;
   const c = sizes[L];
   const p = ws.a[L - 1], dOut = ws.delta[L - 1];
+  let t = prof ? performance.now() : 0;
   for (let r = 0; r < rows; r++) {
     const o = r * c, label = labels[labelOffset + r];
     for (let k = 0; k < c; k++) dOut[o + k] = (p[o + k] - (k === label ? 1 : 0)) / rows;
   }
+  if (prof) t = lap(prof, LOSS, t);
   for (let l = L - 1; l >= 0; l--) {
     if (l > 0) matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
     else if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
     else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
     if (l > 0) {
       matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
+      if (prof) t = lap(prof, BACKWARD, t);
       multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
+      if (prof) t = lap(prof, ACTIVATION, t);
+    } else if (prof) {
+      t = lap(prof, BACKWARD, t);
     }
   }
 }

@@ -6,9 +6,10 @@ import type { RunConfig } from "./config";
 import { type PixelStats, type Split, loadDataset, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
 import { DivergenceError } from "./errors";
 import {
-  type Evaluation, type Input, type Model, backward, createModel, createWorkspace, evaluate, forward, meanLoss,
+  type Evaluation, type Input, type Model, type Workspace, backward, createModel, createWorkspace, evaluate, forward, meanLoss,
 } from "./model";
 import { createSgd, sgdStep } from "./optim";
+import { type Profile, EVALUATION, LOSS, UPDATE, lap } from "./profile";
 import { createRng, shuffleInPlace } from "./rng";
 import { i32, mark, release, toHeap } from "./wasm";
 
@@ -83,10 +84,17 @@ export interface Progress {
 
 export interface TrainOptions {
   readonly onProgress?: (p: Progress) => void;
+  /** Adds the time of each phase of the loop to this profile (npm run bench -- --profile). */
+  readonly profile?: Profile;
 }
 
 /** Rows per chunk when evaluating a whole split. */
 const EVAL_CHUNK = 1000;
+
+/** The workspace of evaluate() for splits of up to `maxRows` rows (forward only). */
+export function evaluationWorkspace(sizes: readonly number[], maxRows: number): Workspace {
+  return createWorkspace(sizes, Math.min(EVAL_CHUNK, maxRows), false);
+}
 
 /** True when the oldest of the last `window` losses is their minimum (window 0: never). */
 export function shouldStopEarly(valLosses: readonly number[], window: number): boolean {
@@ -112,6 +120,7 @@ export function train(cfg: RunConfig, data: PreparedData, opts: TrainOptions = {
 
 function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): { result: TrainResult; model: Model } {
   const { train: tr, val } = data;
+  const prof = opts.profile ?? null;
   const rng = createRng(cfg.seed);
   const model = createModel(
     { inputs: tr.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation }, cfg.init, rng,
@@ -122,7 +131,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   const maxSteps = stepsPerEpoch * cfg.epochs;
 
   const ws = createWorkspace(model.sizes, B);
-  const evalWs = createWorkspace(model.sizes, Math.min(EVAL_CHUNK, Math.max(tr.count, val.count)), false);
+  const evalWs = evaluationWorkspace(model.sizes, Math.max(tr.count, val.count));
   const opt = createSgd(model.weights, cfg.learningRate, cfg.momentum);
   const lb = new Uint8Array(B);
   const order = i32(tr.count);
@@ -137,17 +146,23 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
     for (let s = 0; s < stepsPerEpoch; s++, step++) {
       const batch: Input = { sparse: tr.sparse, idx: order, from: s * B };
       for (let r = 0; r < B; r++) lb[r] = tr.labels[order[s * B + r]];
-      forward(model, ws, batch, B);
+      forward(model, ws, batch, B, prof);
+      let t0 = prof ? performance.now() : 0;
       const loss = meanLoss(model, ws, lb, 0, B);
+      if (prof) lap(prof, LOSS, t0);
       if (!Number.isFinite(loss)) throw new DivergenceError(step, loss);
-      backward(model, ws, batch, lb, 0, B);
+      backward(model, ws, batch, lb, 0, B, prof);
+      if (prof) t0 = performance.now();
       sgdStep(opt, model.weights, ws.grads);
+      if (prof) lap(prof, UPDATE, t0);
       trainLoss[step] = loss;
 
       let check: Check | null = null;
       if (checkEvery > 0 && step % checkEvery === 0) {
+        if (prof) t0 = performance.now();
         const v = evaluate(model, evalWs, val);
         const t = evaluate(model, evalWs, tr);
+        if (prof) lap(prof, EVALUATION, t0);
         check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy: t.accuracy };
         checks.push(check);
         valLosses.push(v.loss);
@@ -160,8 +175,10 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       }
     }
   }
+  const tEval = prof ? performance.now() : 0;
   const t: Evaluation = evaluate(model, evalWs, tr);
   const v: Evaluation = evaluate(model, evalWs, val);
+  if (prof) lap(prof, EVALUATION, tEval);
   const result: TrainResult = {
     config: cfg,
     final: { trainLoss: t.loss, trainAccuracy: t.accuracy, valLoss: v.loss, valAccuracy: v.accuracy },
