@@ -21,7 +21,7 @@ function gemm(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, 
       let bp = b + <usize>j * 8, x0p = a0, x1p = a1;
       for (let p = 0; p < k; p++) {
         const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
-        const x0 = f64x2.splat(load<f64>(x0p)), x1 = f64x2.splat(load<f64>(x1p));
+        const x0 = v128.load64_splat(x0p), x1 = v128.load64_splat(x1p);
         c00 = f64x2.add(c00, f64x2.mul(x0, b0)); c01 = f64x2.add(c01, f64x2.mul(x0, b1));
         c02 = f64x2.add(c02, f64x2.mul(x0, b2)); c03 = f64x2.add(c03, f64x2.mul(x0, b3));
         c10 = f64x2.add(c10, f64x2.mul(x1, b0)); c11 = f64x2.add(c11, f64x2.mul(x1, b1));
@@ -36,8 +36,8 @@ function gemm(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, 
       let c0 = f64x2.splat(0), c1 = c0;
       for (let p = 0; p < k; p++) {
         const bv = v128.load(b + <usize>(p * n + j) * 8);
-        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(a0 + <usize>p * pStep)), bv));
-        c1 = f64x2.add(c1, f64x2.mul(f64x2.splat(load<f64>(a1 + <usize>p * pStep)), bv));
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a0 + <usize>p * pStep), bv));
+        c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a1 + <usize>p * pStep), bv));
       }
       v128.store(o0 + <usize>j * 8, c0);
       v128.store(o1 + <usize>j * 8, c1);
@@ -59,7 +59,7 @@ function gemm(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, 
     for (; j + 2 <= n; j += 2) {
       let c0 = f64x2.splat(0);
       for (let p = 0; p < k; p++) {
-        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(a0 + <usize>p * pStep)), v128.load(b + <usize>(p * n + j) * 8)));
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a0 + <usize>p * pStep), v128.load(b + <usize>(p * n + j) * 8)));
       }
       v128.store(o0 + <usize>j * 8, c0);
     }
@@ -83,10 +83,28 @@ export function matmulAtB(a: usize, b: usize, out: usize, k: i32, m: i32, n: i32
 
 /**
  * out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k, n).
- * b is transposed into scratch, then multiplied as a·scratch: each dot product in index order.
+ * b is transposed into scratch (2 × 2 blocks through registers), then multiplied as a·scratch:
+ * each dot product in index order.
  */
 export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, scratch: usize): void {
-  for (let j = 0; j < n; j++) {
+  const sRow = <usize>n * 8;
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const b0 = b + <usize>(j * k) * 8, b1 = b0 + <usize>k * 8;
+    let q = scratch + <usize>j * 8;
+    let p = 0;
+    for (; p + 2 <= k; p += 2) {
+      const v0 = v128.load(b0 + <usize>p * 8), v1 = v128.load(b1 + <usize>p * 8);
+      v128.store(q, v128.shuffle<f64>(v0, v1, 0, 2));
+      v128.store(q + sRow, v128.shuffle<f64>(v0, v1, 1, 3));
+      q += 2 * sRow;
+    }
+    if (p < k) {
+      store<f64>(q, load<f64>(b0 + <usize>p * 8));
+      store<f64>(q, load<f64>(b1 + <usize>p * 8), 8);
+    }
+  }
+  if (j < n) {
     const bj = b + <usize>(j * k) * 8;
     for (let p = 0; p < k; p++) store<f64>(scratch + <usize>(p * n + j) * 8, load<f64>(bj + <usize>p * 8));
   }
@@ -129,69 +147,96 @@ export function sgdMomentum(w: usize, g: usize, v: usize, n: i32, lr: f64, gamma
   return idx ? load<i32>(idx + <usize>(from + r) * 4) : from + r;
 }
 
-/** cw = baseᵀ·w.  base: (k), w: (k, n) -> cw: (n) */
-function baseTimes(base: usize, k: i32, w: usize, n: i32, cw: usize): void {
-  const n2 = n & ~1;
-  memory.fill(cw, 0, <usize>n * 8);
-  for (let p = 0; p < k; p++) {
-    const sv = load<f64>(base + <usize>p * 8);
-    const s = f64x2.splat(sv);
-    const wp = w + <usize>(p * n) * 8;
-    let j = 0;
-    for (; j < n2; j += 2) {
-      const q = cw + <usize>j * 8;
-      v128.store(q, f64x2.add(v128.load(q), f64x2.mul(s, v128.load(wp + <usize>j * 8))));
+/**
+ * cw = baseᵀ·w, each cw[j] summed over p in order from 0.  base: (k), w: (k, n) -> cw: (n)
+ * 16 columns at a time in registers, then 2, then 1.
+ */
+export function baseTimes(base: usize, k: i32, w: usize, n: i32, cw: usize): void {
+  const rowBytes = <usize>n * 8;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    let c0 = f64x2.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    let wp = w + <usize>j * 8, bp = base;
+    for (let p = 0; p < k; p++) {
+      const s = v128.load64_splat(bp);
+      c0 = f64x2.add(c0, f64x2.mul(s, v128.load(wp))); c1 = f64x2.add(c1, f64x2.mul(s, v128.load(wp, 16)));
+      c2 = f64x2.add(c2, f64x2.mul(s, v128.load(wp, 32))); c3 = f64x2.add(c3, f64x2.mul(s, v128.load(wp, 48)));
+      c4 = f64x2.add(c4, f64x2.mul(s, v128.load(wp, 64))); c5 = f64x2.add(c5, f64x2.mul(s, v128.load(wp, 80)));
+      c6 = f64x2.add(c6, f64x2.mul(s, v128.load(wp, 96))); c7 = f64x2.add(c7, f64x2.mul(s, v128.load(wp, 112)));
+      wp += rowBytes; bp += 8;
     }
-    if (j < n) {
-      const q = cw + <usize>j * 8;
-      store<f64>(q, load<f64>(q) + sv * load<f64>(wp + <usize>j * 8));
+    const q = cw + <usize>j * 8;
+    v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+    v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
+  }
+  for (; j + 2 <= n; j += 2) {
+    let c0 = f64x2.splat(0);
+    let wp = w + <usize>j * 8, bp = base;
+    for (let p = 0; p < k; p++) {
+      c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(bp), v128.load(wp)));
+      wp += rowBytes; bp += 8;
     }
+    v128.store(cw + <usize>j * 8, c0);
+  }
+  if (j < n) {
+    let s0 = 0.0;
+    for (let p = 0; p < k; p++) s0 += load<f64>(base + <usize>p * 8) * load<f64>(w + (<usize>p * rowBytes) + <usize>j * 8);
+    store<f64>(cw + <usize>j * 8, s0);
   }
 }
 
 /**
  * out = X_sel·W = 1·(baseᵀW) + S_sel·W.  X: (·, k) sparse, w: (k, n) -> out: (count, n)
+ * cw: (n) = baseᵀW, computed here unless `haveCw` (the caller computed it for these weights).
  * Each 16-column chunk of an output row stays in registers over the row's entries.
  */
 export function sparseMatmul(
   base: usize, start: usize, col: usize, val: usize, k: i32,
-  idx: usize, from: i32, count: i32, w: usize, n: i32, cw: usize, out: usize,
+  idx: usize, from: i32, count: i32, w: usize, n: i32, cw: usize, out: usize, haveCw: bool,
 ): void {
-  baseTimes(base, k, w, n, cw);
+  if (!haveCw) baseTimes(base, k, w, n, cw);
   const rowBytes = <usize>n * 8;
   for (let r = 0; r < count; r++) {
     const row = rowOf(idx, from, r);
     const o = out + <usize>r * rowBytes;
     const e0 = load<i32>(start + <usize>row * 4), e1 = load<i32>(start + <usize>(row + 1) * 4);
+    const c0p = col + <usize>e0 * 4, c1p = col + <usize>e1 * 4, v0p = val + <usize>e0 * 8;
     let j = 0;
     for (; j + 16 <= n; j += 16) {
-      const cj = cw + <usize>j * 8;
+      const cj = cw + <usize>j * 8, wj = w + <usize>j * 8;
       let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32), c3 = v128.load(cj, 48);
       let c4 = v128.load(cj, 64), c5 = v128.load(cj, 80), c6 = v128.load(cj, 96), c7 = v128.load(cj, 112);
-      for (let e = e0; e < e1; e++) {
-        const s = f64x2.splat(load<f64>(val + <usize>e * 8));
-        const wp = w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8;
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        const s = v128.load64_splat(vp);
+        const wp = wj + <usize>load<i32>(cp) * rowBytes;
         c0 = f64x2.add(c0, f64x2.mul(s, v128.load(wp))); c1 = f64x2.add(c1, f64x2.mul(s, v128.load(wp, 16)));
         c2 = f64x2.add(c2, f64x2.mul(s, v128.load(wp, 32))); c3 = f64x2.add(c3, f64x2.mul(s, v128.load(wp, 48)));
         c4 = f64x2.add(c4, f64x2.mul(s, v128.load(wp, 64))); c5 = f64x2.add(c5, f64x2.mul(s, v128.load(wp, 80)));
         c6 = f64x2.add(c6, f64x2.mul(s, v128.load(wp, 96))); c7 = f64x2.add(c7, f64x2.mul(s, v128.load(wp, 112)));
+        vp += 8;
       }
       const q = o + <usize>j * 8;
       v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
       v128.store(q, c4, 64); v128.store(q, c5, 80); v128.store(q, c6, 96); v128.store(q, c7, 112);
     }
     for (; j + 2 <= n; j += 2) {
+      const wj = w + <usize>j * 8;
       let c0 = v128.load(cw + <usize>j * 8);
-      for (let e = e0; e < e1; e++) {
-        const wp = w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8;
-        c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(val + <usize>e * 8)), v128.load(wp)));
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(vp), v128.load(wj + <usize>load<i32>(cp) * rowBytes)));
+        vp += 8;
       }
       v128.store(o + <usize>j * 8, c0);
     }
     if (j < n) {
+      const wj = w + <usize>j * 8;
       let s0 = load<f64>(cw + <usize>j * 8);
-      for (let e = e0; e < e1; e++) {
-        s0 += load<f64>(val + <usize>e * 8) * load<f64>(w + <usize>load<i32>(col + <usize>e * 4) * rowBytes + <usize>j * 8);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        s0 += load<f64>(vp) * load<f64>(wj + <usize>load<i32>(cp) * rowBytes);
+        vp += 8;
       }
       store<f64>(o + <usize>j * 8, s0);
     }
@@ -321,5 +366,205 @@ export function lecun(z: usize, a: usize, t: usize, n: i32): void {
     const ti = v128.or(m, v128.and(u, sign));
     if (t) store<f64>(t + o, f64x2.extract_lane(ti, 0));
     store<f64>(a + o, f64x2.extract_lane(f64x2.mul(amp, ti), 0));
+  }
+}
+
+/** a = z > 0 ? z : +0 (NaN gives 0).  z, a: (n) */
+export function relu(z: usize, a: usize, n: i32): void {
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    const zi = v128.load(z + o);
+    v128.store(a + o, v128.and(zi, f64x2.gt(zi, zero)));
+  }
+  if (i < n) {
+    const zi = load<f64>(z + <usize>i * 8);
+    store<f64>(a + <usize>i * 8, zi > 0 ? zi : 0);
+  }
+}
+
+// ---- slopes: d ← d·f′(z), from what the forward pass kept (a, t = tanh(2z/3), or z).
+
+/** d ← d·(a·(1 − a)), the sigmoid's slope.  a, d: (n) */
+export function sigmoidSlope(a: usize, d: usize, n: i32): void {
+  const one = f64x2.splat(1.0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    const ai = v128.load(a + o);
+    v128.store(d + o, f64x2.mul(v128.load(d + o), f64x2.mul(ai, f64x2.sub(one, ai))));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    const ai = load<f64>(a + o);
+    store<f64>(d + o, load<f64>(d + o) * (ai * (1 - ai)));
+  }
+}
+
+/** d ← d·((1.7159·(2/3))·(1 − t²)), the improved sigmoid's slope.  t, d: (n) */
+export function lecunSlope(t: usize, d: usize, n: i32): void {
+  const ab: f64 = 1.7159 * (2.0 / 3.0);
+  const one = f64x2.splat(1.0), c = f64x2.splat(ab);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    const ti = v128.load(t + o);
+    v128.store(d + o, f64x2.mul(v128.load(d + o), f64x2.mul(c, f64x2.sub(one, f64x2.mul(ti, ti)))));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    const ti = load<f64>(t + o);
+    store<f64>(d + o, load<f64>(d + o) * (ab * (1 - ti * ti)));
+  }
+}
+
+/** d ← z > 0 ? d : +0, ReLU's slope.  z, d: (n) */
+export function reluSlope(z: usize, d: usize, n: i32): void {
+  const zero = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i * 8;
+    v128.store(d + o, v128.and(v128.load(d + o), f64x2.gt(v128.load(z + o), zero)));
+  }
+  if (i < n) {
+    const o = <usize>i * 8;
+    if (!(load<f64>(z + o) > 0)) store<f64>(d + o, 0);
+  }
+}
+
+// ---- the first layer's gradient step, column by column
+
+/**
+ * The selected rows of X grouped by column, rows in order (a counting sort): column c has cnt[c]
+ * entries, their rows (0 … count−1) at rows[c·cap …] and values at vals[c·cap …].
+ * X: (·, k) sparse -> cnt: (k) i32, rows: (k·cap) i32, vals: (k·cap) f64; cap ≥ count
+ */
+export function sparseColumns(
+  start: usize, col: usize, val: usize, k: i32, idx: usize, from: i32, count: i32,
+  cap: i32, cnt: usize, rows: usize, vals: usize,
+): void {
+  memory.fill(cnt, 0, <usize>k * 4);
+  for (let r = 0; r < count; r++) {
+    const row = rowOf(idx, from, r);
+    const e0 = load<i32>(start + <usize>row * 4), e1 = load<i32>(start + <usize>(row + 1) * 4);
+    let vp = val + <usize>e0 * 8;
+    const c1p = col + <usize>e1 * 4;
+    for (let cp = col + <usize>e0 * 4; cp < c1p; cp += 4) {
+      const c = load<i32>(cp);
+      const q = cnt + <usize>c * 4;
+      const i = load<i32>(q);
+      store<i32>(q, i + 1);
+      const at = <usize>(c * cap + i);
+      store<i32>(rows + at * 4, r);
+      store<f64>(vals + at * 8, load<f64>(vp));
+      vp += 8;
+    }
+  }
+}
+
+/** One f64x2 of the update: w ← w − l·g, or with momentum v ← g + c·v; w ← w − l·v. */
+@inline function update2(wq: usize, vq: usize, g: v128, l: v128, c: v128): void {
+  if (vq) {
+    const vi = f64x2.add(g, f64x2.mul(c, v128.load(vq)));
+    v128.store(vq, vi);
+    v128.store(wq, f64x2.sub(v128.load(wq), f64x2.mul(l, vi)));
+  } else {
+    v128.store(wq, f64x2.sub(v128.load(wq), f64x2.mul(l, g)));
+  }
+}
+
+/**
+ * The first layer's update without storing its gradient. G = X_selᵀ·d = base ⊗ (1ᵀd) + S_selᵀ·d,
+ * each G[p, j] summed as sparseMatmulAtB sums it (the base term, then the rows in order), then
+ * w ← w − lr·G (v = 0: plain SGD) or v ← G + γ·v; w ← w − lr·v, as sgd/sgdMomentum do.
+ * X_sel by column (sparseColumns), d: (count, n), w, v: (k, n); colsum: (n) scratch
+ */
+export function sparseGradientStep(
+  base: usize, k: i32, cap: i32, cnt: usize, rows: usize, vals: usize, count: i32,
+  d: usize, n: i32, colsum: usize, w: usize, v: usize, lr: f64, gamma: f64,
+): void {
+  const n2 = n & ~1;
+  const rowBytes = <usize>n * 8;
+  memory.fill(colsum, 0, rowBytes);
+  for (let r = 0; r < count; r++) {
+    const dr = d + <usize>r * rowBytes;
+    let j = 0;
+    for (; j < n2; j += 2) {
+      const q = colsum + <usize>j * 8;
+      v128.store(q, f64x2.add(v128.load(q), v128.load(dr + <usize>j * 8)));
+    }
+    if (j < n) {
+      const q = colsum + <usize>j * 8;
+      store<f64>(q, load<f64>(q) + load<f64>(dr + <usize>j * 8));
+    }
+  }
+  const l = f64x2.splat(lr), c = f64x2.splat(gamma);
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const cs = colsum + <usize>j * 8, dj = d + <usize>j * 8;
+    for (let p = 0; p < k; p++) {
+      const b = v128.load64_splat(base + <usize>p * 8);
+      let g0 = f64x2.mul(b, v128.load(cs)), g1 = f64x2.mul(b, v128.load(cs, 16));
+      let g2 = f64x2.mul(b, v128.load(cs, 32)), g3 = f64x2.mul(b, v128.load(cs, 48));
+      let g4 = f64x2.mul(b, v128.load(cs, 64)), g5 = f64x2.mul(b, v128.load(cs, 80));
+      let g6 = f64x2.mul(b, v128.load(cs, 96)), g7 = f64x2.mul(b, v128.load(cs, 112));
+      const at = <usize>(p * cap);
+      let rp = rows + at * 4, vp = vals + at * 8;
+      const rEnd = rp + <usize>load<i32>(cnt + <usize>p * 4) * 4;
+      for (; rp < rEnd; rp += 4) {
+        const s = v128.load64_splat(vp);
+        const q = dj + <usize>load<i32>(rp) * rowBytes;
+        g0 = f64x2.add(g0, f64x2.mul(s, v128.load(q))); g1 = f64x2.add(g1, f64x2.mul(s, v128.load(q, 16)));
+        g2 = f64x2.add(g2, f64x2.mul(s, v128.load(q, 32))); g3 = f64x2.add(g3, f64x2.mul(s, v128.load(q, 48)));
+        g4 = f64x2.add(g4, f64x2.mul(s, v128.load(q, 64))); g5 = f64x2.add(g5, f64x2.mul(s, v128.load(q, 80)));
+        g6 = f64x2.add(g6, f64x2.mul(s, v128.load(q, 96))); g7 = f64x2.add(g7, f64x2.mul(s, v128.load(q, 112)));
+        vp += 8;
+      }
+      const off = <usize>p * rowBytes + <usize>j * 8;
+      const wq = w + off, vq = v ? v + off : 0;
+      update2(wq, vq, g0, l, c); update2(wq + 16, vq ? vq + 16 : 0, g1, l, c);
+      update2(wq + 32, vq ? vq + 32 : 0, g2, l, c); update2(wq + 48, vq ? vq + 48 : 0, g3, l, c);
+      update2(wq + 64, vq ? vq + 64 : 0, g4, l, c); update2(wq + 80, vq ? vq + 80 : 0, g5, l, c);
+      update2(wq + 96, vq ? vq + 96 : 0, g6, l, c); update2(wq + 112, vq ? vq + 112 : 0, g7, l, c);
+    }
+  }
+  for (; j + 2 <= n; j += 2) {
+    const cs = colsum + <usize>j * 8, dj = d + <usize>j * 8;
+    for (let p = 0; p < k; p++) {
+      let g0 = f64x2.mul(v128.load64_splat(base + <usize>p * 8), v128.load(cs));
+      const at = <usize>(p * cap);
+      let rp = rows + at * 4, vp = vals + at * 8;
+      const rEnd = rp + <usize>load<i32>(cnt + <usize>p * 4) * 4;
+      for (; rp < rEnd; rp += 4) {
+        g0 = f64x2.add(g0, f64x2.mul(v128.load64_splat(vp), v128.load(dj + <usize>load<i32>(rp) * rowBytes)));
+        vp += 8;
+      }
+      const off = <usize>p * rowBytes + <usize>j * 8;
+      update2(w + off, v ? v + off : 0, g0, l, c);
+    }
+  }
+  if (j < n) {
+    const dj = d + <usize>j * 8;
+    const cs = load<f64>(colsum + <usize>j * 8);
+    for (let p = 0; p < k; p++) {
+      let g = load<f64>(base + <usize>p * 8) * cs;
+      const at = <usize>(p * cap);
+      let rp = rows + at * 4, vp = vals + at * 8;
+      const rEnd = rp + <usize>load<i32>(cnt + <usize>p * 4) * 4;
+      for (; rp < rEnd; rp += 4) {
+        g += load<f64>(vp) * load<f64>(dj + <usize>load<i32>(rp) * rowBytes);
+        vp += 8;
+      }
+      const wq = w + <usize>p * rowBytes + <usize>j * 8;
+      if (v) {
+        const vq = v + <usize>p * rowBytes + <usize>j * 8;
+        const vi = g + gamma * load<f64>(vq);
+        store<f64>(vq, vi);
+        store<f64>(wq, load<f64>(wq) - lr * vi);
+      } else {
+        store<f64>(wq, load<f64>(wq) - lr * g);
+      }
+    }
   }
 }

@@ -1,8 +1,8 @@
 // Hidden-layer activations, each a pair: the function and its slope, element-wise over n values.
 // Output layers use softmax (loss.ts), never these. The sigmoid and tanh use the project's own
-// exp (fdlibm's algorithm, below), run as SIMD WebAssembly when the arrays live in the arena and
-// as this JavaScript otherwise: the same operations, so the same bits on either path and on any
-// machine.
+// exp (fdlibm's algorithm, below). Functions and slopes run as SIMD WebAssembly when the arrays
+// live in the arena and as this JavaScript otherwise: the same operations, so the same bits on
+// either path and on any machine.
 
 import { kernelsFor } from "./wasm";
 
@@ -83,9 +83,12 @@ export function activate(kind: Activation, z: Float64Array, a: Float64Array, n: 
       }
       return;
     }
-    case "relu":
+    case "relu": {
+      const w = kernelsFor(z, a);
+      if (w) return w.relu(z.byteOffset, a.byteOffset, n);
       for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : 0;
       return;
+    }
   }
 }
 
@@ -94,17 +97,26 @@ export function multiplySlope(
   kind: Activation, z: Float64Array, a: Float64Array, d: Float64Array, n: number, t: Float64Array | null = null,
 ): void {
   switch (kind) {
-    case "sigmoid":
+    case "sigmoid": {
+      const w = kernelsFor(a, d);
+      if (w) return w.sigmoidSlope(a.byteOffset, d.byteOffset, n);
       for (let i = 0; i < n; i++) d[i] *= a[i] * (1 - a[i]);
       return;
-    case "improved-sigmoid":
+    }
+    case "improved-sigmoid": {
+      const w = t ? kernelsFor(t, d) : null;
+      if (w && t) return w.lecunSlope(t.byteOffset, d.byteOffset, n);
       for (let i = 0; i < n; i++) {
         const ti = t ? t[i] : tanh(LECUN_B * z[i]);
         d[i] *= LECUN_A * LECUN_B * (1 - ti * ti);
       }
       return;
-    case "relu":
+    }
+    case "relu": {
+      const w = kernelsFor(z, d);
+      if (w) return w.reluSlope(z.byteOffset, d.byteOffset, n);
       for (let i = 0; i < n; i++) if (!(z[i] > 0)) d[i] = 0;
       return;
+    }
   }
 }

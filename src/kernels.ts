@@ -102,22 +102,32 @@ function rowOf(idx: Int32Array | null, from: number, r: number): number {
   return idx ? idx[from + r] : from + r;
 }
 
-/**
- * out = X_sel·W = S_sel·W + 1·(baseᵀW) for the selected rows of X.
- * X: (·, k) sparse, w: (k, n) -> out: (count, n); cw: (n) scratch
- */
-export function sparseMatmul(
-  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
-  w: Float64Array, n: number, cw: Float64Array, out: Float64Array,
-): void {
-  const { base, start, col, val } = sp, k = sp.cols;
-  const wk = kernelsFor(base, start, col, val, idx, w, cw, out);
-  if (wk) return wk.sparseMatmul(...sparseArgs(sp, idx), from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset);
+/** cw = baseᵀ·w, each cw[j] summed over p in order from 0.  base: (k), w: (k, n) -> cw: (n) */
+export function baseTimes(base: Float64Array, k: number, w: Float64Array, n: number, cw: Float64Array): void {
+  const wk = kernelsFor(base, w, cw);
+  if (wk) return wk.baseTimes(base.byteOffset, k, w.byteOffset, n, cw.byteOffset);
   cw.fill(0, 0, n);
   for (let p = 0; p < k; p++) {
     const s = base[p], wp = p * n;
     for (let j = 0; j < n; j++) cw[j] += s * w[wp + j];
   }
+}
+
+/**
+ * out = X_sel·W = S_sel·W + 1·(baseᵀW) for the selected rows of X.
+ * X: (·, k) sparse, w: (k, n) -> out: (count, n); cw: (n) scratch, or baseᵀW already when
+ * `haveCw` (baseTimes() for these weights: evaluation computes it once for all its chunks).
+ */
+export function sparseMatmul(
+  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
+  w: Float64Array, n: number, cw: Float64Array, out: Float64Array, haveCw = false,
+): void {
+  const { base, start, col, val } = sp, k = sp.cols;
+  const wk = kernelsFor(base, start, col, val, idx, w, cw, out);
+  if (wk) {
+    return wk.sparseMatmul(...sparseArgs(sp, idx), from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset, haveCw ? 1 : 0);
+  }
+  if (!haveCw) baseTimes(base, k, w, n, cw);
   for (let r = 0; r < count; r++) {
     const row = rowOf(idx, from, r), o = r * n;
     for (let j = 0; j < n; j++) out[o + j] = cw[j];
@@ -150,6 +160,81 @@ export function sparseMatmulAtB(
     for (let e = start[row], end = start[row + 1]; e < end; e++) {
       const s = val[e], op = col[e] * n;
       for (let j = 0; j < n; j++) out[op + j] += s * d[dr + j];
+    }
+  }
+}
+
+/**
+ * A batch's rows of a sparse X grouped by column, rows in order: column c has count[c] entries,
+ * their rows (0 … batch − 1) at rows[c·cap …] and values at vals[c·cap …]. The first layer's
+ * gradient step walks X's columns, so its gradient need not be stored (sparseGradientStep).
+ */
+export interface SparseColumns {
+  readonly cols: number;
+  /** Rows per batch at most. */
+  readonly cap: number;
+  /** (cols) */
+  readonly count: Int32Array;
+  /** (cols·cap) */
+  readonly rows: Int32Array;
+  /** (cols·cap) */
+  readonly vals: Float64Array;
+}
+
+export function createSparseColumns(cols: number, cap: number): SparseColumns {
+  return { cols, cap, count: i32(cols), rows: i32(cols * cap), vals: f64(cols * cap) };
+}
+
+/** Group the selected rows of sp by column into out (a counting sort).  X: (·, k) sparse, count ≤ out.cap */
+export function sparseColumns(sp: SparseRows, idx: Int32Array | null, from: number, count: number, out: SparseColumns): void {
+  const { start, col, val } = sp, cap = out.cap;
+  if (count > cap || out.cols !== sp.cols) throw new Error(`sparseColumns: ${count} rows of ${sp.cols} columns into (${out.cols}, ${cap})`);
+  const wk = kernelsFor(start, col, val, idx, out.count, out.rows, out.vals);
+  if (wk) {
+    return wk.sparseColumns(start.byteOffset, col.byteOffset, val.byteOffset, sp.cols, idx ? idx.byteOffset : 0, from, count,
+      cap, out.count.byteOffset, out.rows.byteOffset, out.vals.byteOffset);
+  }
+  out.count.fill(0);
+  for (let r = 0; r < count; r++) {
+    const row = rowOf(idx, from, r);
+    for (let e = start[row], end = start[row + 1]; e < end; e++) {
+      const c = col[e], at = c * cap + out.count[c]++;
+      out.rows[at] = r;
+      out.vals[at] = val[e];
+    }
+  }
+}
+
+/**
+ * The first layer's update, its gradient never stored: G = X_selᵀ·d = base ⊗ (1ᵀd) + S_selᵀ·d,
+ * each element summed as sparseMatmulAtB() sums it, then w ← w − lr·G (v null: plain SGD) or
+ * v ← G + γ·v; w ← w − lr·v, as sgdStep() does: the same bits as those two, without the (k, n)
+ * gradient's memory traffic.  X_sel: cs (sparseColumns of `count` rows), d: (count, n),
+ * w, v: (k, n); colsum: (n) scratch
+ */
+export function sparseGradientStep(
+  base: Float64Array, cs: SparseColumns, count: number, d: Float64Array, n: number, colsum: Float64Array,
+  w: Float64Array, v: Float64Array | null, lr: number, gamma: number,
+): void {
+  const k = cs.cols, cap = cs.cap;
+  const wk = kernelsFor(base, cs.count, cs.rows, cs.vals, d, colsum, w, v);
+  if (wk) {
+    return wk.sparseGradientStep(base.byteOffset, k, cap, cs.count.byteOffset, cs.rows.byteOffset, cs.vals.byteOffset,
+      count, d.byteOffset, n, colsum.byteOffset, w.byteOffset, v ? v.byteOffset : 0, lr, gamma);
+  }
+  colsum.fill(0, 0, n);
+  for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) colsum[j] += d[r * n + j];
+  for (let p = 0; p < k; p++) {
+    const at = p * cap, end = at + cs.count[p], wp = p * n;
+    for (let j = 0; j < n; j++) {
+      let g = base[p] * colsum[j];
+      for (let e = at; e < end; e++) g += cs.vals[e] * d[cs.rows[e] * n + j];
+      if (v) {
+        v[wp + j] = g + gamma * v[wp + j];
+        w[wp + j] -= lr * v[wp + j];
+      } else {
+        w[wp + j] -= lr * g;
+      }
     }
   }
 }

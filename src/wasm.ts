@@ -22,10 +22,23 @@ export interface WasmKernels {
   sgd(w: number, g: number, n: number, lr: number): void;
   sigmoid(z: number, a: number, n: number): void;
   lecun(z: number, a: number, t: number, n: number): void;
+  relu(z: number, a: number, n: number): void;
+  sigmoidSlope(a: number, d: number, n: number): void;
+  lecunSlope(t: number, d: number, n: number): void;
+  reluSlope(z: number, d: number, n: number): void;
   sgdMomentum(w: number, g: number, v: number, n: number, lr: number, gamma: number): void;
+  baseTimes(base: number, k: number, w: number, n: number, cw: number): void;
   sparseMatmul(
     base: number, start: number, col: number, val: number, k: number,
-    idx: number, from: number, count: number, w: number, n: number, cw: number, out: number,
+    idx: number, from: number, count: number, w: number, n: number, cw: number, out: number, haveCw: number,
+  ): void;
+  sparseColumns(
+    start: number, col: number, val: number, k: number, idx: number, from: number, count: number,
+    cap: number, cnt: number, rows: number, vals: number,
+  ): void;
+  sparseGradientStep(
+    base: number, k: number, cap: number, cnt: number, rows: number, vals: number, count: number,
+    d: number, n: number, colsum: number, w: number, v: number, lr: number, gamma: number,
   ): void;
   sparseMatmulAtB(
     base: number, start: number, col: number, val: number, k: number,

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Activation, ACTIVATIONS, activate, exp, multiplySlope, tanh } from "../src/activations";
 import { f64, mark, release } from "../src/wasm";
-import { assertClose } from "./helpers";
+import { assertClose, bits } from "./helpers";
 
 /** Reproducible inputs spread over [lo, hi]. */
 function spread(n: number, lo: number, hi: number): Float64Array {
@@ -51,6 +51,38 @@ test("the SIMD activations (arena arrays) equal the JavaScript ones bit for bit,
     assert.equal(Array.from(aa), Array.from(aj), kind);
     if (kind === "improved-sigmoid") assert.equal(Array.from(ta), Array.from(tj), "t");
     release(m);
+  }
+});
+
+test("ReLU and every slope: SIMD (arena arrays) equals JavaScript bit for bit, odd lengths, zeros, NaN and ±Infinity included", () => {
+  const specials = [0, -0, NaN, Infinity, -Infinity, 1e-300, -1e-300];
+  // Each special value in the SIMD part and in the odd last element.
+  const cases = [...specials.map((v) => [v]), ...specials.map((v) => [0.5, -2, v]), [...spread(1001, -4, 4)]];
+  cases[cases.length - 1].splice(0, specials.length, ...specials);
+  for (const zs of cases) {
+    const n = zs.length, z = Float64Array.from(zs);
+    const d0 = spread(n, -2, 2).map((v, i) => (i === 1 ? -0 : v));
+    for (const kind of ACTIVATIONS) {
+      const m = mark();
+      const za = f64(n), aa = f64(n), ta = f64(n), da = f64(n);
+      za.set(z);
+      const aj = new Float64Array(n), tj = new Float64Array(n), dj = new Float64Array(d0);
+      const keepT = kind === "improved-sigmoid";
+      activate(kind, za, aa, n, keepT ? ta : null);
+      activate(kind, z, aj, n, keepT ? tj : null);
+      assert.equal(bits(aa), bits(aj), `${kind} of ${zs.slice(0, 8)}`);
+      da.set(d0);
+      multiplySlope(kind, za, aa, da, n, keepT ? ta : null);
+      multiplySlope(kind, z, aj, dj, n, keepT ? tj : null);
+      assert.equal(bits(da), bits(dj), `${kind}'s slope at ${zs.slice(0, 8)}`);
+      if (keepT) {
+        // Without the kept tanh, the slope recomputes it (JavaScript): the same numbers.
+        const dt = new Float64Array(d0);
+        multiplySlope(kind, z, aj, dt, n, null);
+        assert.equal(bits(dt), bits(dj), "slope without t");
+      }
+      release(m);
+    }
   }
 });
 

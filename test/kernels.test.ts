@@ -1,8 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { matmul, matmulAtB, matmulABt, sparseFromDense, sparseMatmul, sparseMatmulAtB, type SparseRows } from "../src/kernels";
+import {
+  baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns, sparseFromDense, sparseGradientStep,
+  sparseMatmul, sparseMatmulAtB, type SparseRows,
+} from "../src/kernels";
+import { createSgd, sgdStep } from "../src/optim";
 import { f64, i32, kernelsFor, mark, release } from "../src/wasm";
-import { assertClose } from "./helpers";
+import { assertClose, bits } from "./helpers";
 
 const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 2);
 const inArena = (x: Float64Array) => { const y = f64(x.length); y.set(x); return y; };
@@ -89,6 +93,95 @@ for (const n of [6, 7]) {
     d2.forEach((v, i) => assertClose(fast[i], v, 1e-13, `z'[${i}]`));
   });
 }
+
+// Widths that take every path of the SIMD kernels: 16-column blocks, pairs, a last single column.
+for (const n of [1, 2, 7, 16, 17, 35, 64]) {
+  test(`baseᵀ·W (n = ${n}): each element summed in order from 0, wasm = JavaScript bit for bit`, () => {
+    const mk = mark();
+    const k = 13, base = rand(k, 7), w = rand(k * n, 8);
+    const want = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += base[p] * w[p * n + j];
+      want[j] = s;
+    }
+    const js = new Float64Array(n), fast = f64(n);
+    fast.fill(NaN);
+    baseTimes(base, k, w, n, js);
+    baseTimes(inArena(base), k, inArena(w), n, fast);
+    assert.ok(kernelsFor(fast), "the wasm path");
+    assert.equal(bits(js), bits(want), "JavaScript");
+    assert.equal(bits(fast), bits(want), "wasm");
+    release(mk);
+  });
+
+  test(`the first layer's gradient step by column (n = ${n}): the same bits as sparseMatmulAtB then sgdStep, plain and with momentum, wasm and JavaScript`, () => {
+    const mk = mark();
+    const rows = 9, k = 12;
+    const { sp } = sparseCase(rows, k);
+    const idxList = [4, 0, 8, 8, 2, 7];
+    const idx = i32(idxList.length);
+    idx.set(idxList);
+    const count = idxList.length, d = inArena(rand(count * n, 9)), w0 = rand(k * n, 10);
+    for (const gamma of [0, 0.9]) {
+      // Reference: the stored gradient, then the optimiser's update (two steps, so momentum matters).
+      const wRef = inArena(w0), g = f64(k * n), scratch = f64(n);
+      const optRef = createSgd([wRef], 0.05, gamma);
+      const wFast = inArena(w0), optFast = createSgd([wFast], 0.05, gamma);
+      const wJs = new Float64Array(w0), vJs = gamma ? new Float64Array(k * n) : null;
+      const cs = createSparseColumns(k, 8), csJs = createSparseColumns(k, 8);
+      for (let step = 0; step < 2; step++) {
+        sparseMatmulAtB(sp, idx, 0, count, d, n, scratch, g);
+        sgdStep(optRef, [wRef], [g]);
+        sparseColumns(sp, idx, 0, count, cs);
+        sparseGradientStep(sp.base, cs, count, d, n, f64(n), wFast, gamma ? optFast.velocity[0] : null, 0.05, gamma);
+        const heap = heapSparse(sp);
+        const jsCols = { ...csJs, count: new Int32Array(k), rows: new Int32Array(k * 8), vals: new Float64Array(k * 8) };
+        sparseColumns(heap, Int32Array.from(idxList), 0, count, jsCols);
+        assert.equal(bits(jsCols.count), bits(cs.count), "column counts, JavaScript = wasm");
+        for (let c = 0; c < k; c++) {
+          for (let i = 0; i < cs.count[c]; i++) {
+            assert.is(jsCols.rows[c * 8 + i], cs.rows[c * 8 + i]);
+            assert.is(jsCols.vals[c * 8 + i], cs.vals[c * 8 + i]);
+          }
+        }
+        sparseGradientStep(heap.base, jsCols, count, new Float64Array(d), n, new Float64Array(n), wJs, vJs, 0.05, gamma);
+      }
+      assert.not.equal(bits(wRef), bits(w0), "the weights moved");
+      assert.equal(bits(wFast), bits(wRef), `wasm, γ = ${gamma}`);
+      assert.equal(bits(wJs), bits(wRef), `JavaScript, γ = ${gamma}`);
+      if (gamma) assert.equal(bits(optFast.velocity[0]), bits(optRef.velocity[0]), "velocity");
+    }
+    release(mk);
+  });
+}
+
+test("sparse columns: each column lists its selected rows in order with their values; too many rows is an error", () => {
+  const mk = mark();
+  const { sp, x } = sparseCase(9, 12);
+  const idx = i32(4);
+  idx.set([3, 1, 3, 6]);
+  const cs = createSparseColumns(12, 4);
+  sparseColumns(sp, idx, 0, 4, cs);
+  for (let c = 0; c < 12; c++) {
+    const want = [0, 1, 2, 3].filter((r) => x[idx[r] * 12 + c] !== sp.base[c]);
+    assert.equal(Array.from(cs.rows.subarray(c * 4, c * 4 + cs.count[c])), want, `column ${c}`);
+    want.forEach((r, i) => assert.is(cs.vals[c * 4 + i], x[idx[r] * 12 + c] - sp.base[c]));
+  }
+  assert.throws(() => sparseColumns(sp, null, 0, 5, cs), /5 rows/);
+  release(mk);
+});
+
+test("sparse X·W with baseᵀW given (haveCw) equals the product that computes it", () => {
+  const mk = mark();
+  const { sp } = sparseCase(9, 12);
+  const n = 17, w = inArena(rand(12 * n, 11)), cw = f64(n), a = f64(9 * n), b = f64(9 * n);
+  sparseMatmul(sp, null, 0, 9, w, n, cw, a);
+  b.fill(NaN);
+  sparseMatmul(sp, null, 0, 9, w, n, cw, b, true);
+  assert.equal(bits(b), bits(a));
+  release(mk);
+});
 
 test("mark/release gives arena memory back", () => {
   const m = mark();
