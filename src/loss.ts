@@ -30,11 +30,14 @@ function rowLoss(z: Float64Array, p: Float64Array, o: number, c: number, label: 
   return -(z[o + label] - m - Math.log(s));
 }
 
-/** Σ over rows of −ln p[label] (divide by the row count for the mean).  z, p: (rows, c) */
+/**
+ * Σ over rows of −ln p[label] (divide by the row count for the mean), added in order to
+ * `initial` (a sum continued over several calls).  z, p: (rows, c)
+ */
 export function crossEntropySum(
-  z: Float64Array, p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number,
+  z: Float64Array, p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number, initial = 0,
 ): number {
-  let total = 0;
+  let total = initial;
   for (let r = 0; r < rows; r++) total += rowLoss(z, p, r * c, c, labels[labelOffset + r]);
   return total;
 }

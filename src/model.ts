@@ -2,9 +2,13 @@
 // Weights are (fan_in, fan_out) and forward is X·W; the only bias is the input's column of ones.
 
 import { type Activation, activate, multiplySlope } from "./activations";
-import { type SparseRows, matmul, matmulAtB, matmulABt, sparseMatmul, sparseMatmulAtB } from "./kernels";
+import {
+  type SparseColumns, type SparseRows, baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns,
+  sparseGradientStep, sparseMatmul, sparseMatmulAtB,
+} from "./kernels";
 import { softmax, crossEntropySum, correctCount } from "./loss";
-import { type Profile, ACTIVATION, BACKWARD, FORWARD, LOSS, lap } from "./profile";
+import { type SgdState, sgdLayer } from "./optim";
+import { type Profile, ACTIVATION, BACKWARD, FORWARD, LOSS, UPDATE, lap } from "./profile";
 import { type Rng, fillUniform, fillNormal } from "./rng";
 import { f64 } from "./wasm";
 
@@ -98,12 +102,17 @@ export interface Workspace {
   readonly rowVec: Float64Array;
   /** (max over l ≥ 1 of sizes[l]·sizes[l+1]) scratch for δ·Wᵀ. */
   readonly wT: Float64Array;
+  /** A sparse batch by column, for trainStep()'s first layer (null without backward). */
+  readonly columns: SparseColumns | null;
 }
 
-/** Rows fed to the first layer: a dense matrix, or rows of a sparse one (idx null: rows from, from+1, …). */
+/**
+ * Rows fed to the first layer: a dense matrix, or rows of a sparse one (idx null: rows from,
+ * from+1, …); cwReady: the workspace's rowVec holds baseᵀW₀ for the current weights already.
+ */
 export type Input =
   | { readonly dense: Float64Array }
-  | { readonly sparse: SparseRows; readonly idx: Int32Array | null; readonly from: number };
+  | { readonly sparse: SparseRows; readonly idx: Int32Array | null; readonly from: number; readonly cwReady?: boolean };
 
 export function createWorkspace(sizes: readonly number[], capacity: number, withBackward = true): Workspace {
   const L = sizes.length - 1;
@@ -117,6 +126,7 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
     grads: withBackward ? per((l) => sizes[l] * sizes[l + 1]) : [],
     rowVec: f64(sizes[1]),
     wT: f64(withBackward ? Math.max(0, ...sizes.slice(1, -1).map((s, l) => s * sizes[l + 2])) : 0),
+    columns: withBackward ? createSparseColumns(sizes[0], capacity) : null,
   };
 }
 
@@ -131,7 +141,7 @@ export function forward(model: Model, ws: Workspace, x: Input, rows: number, pro
   for (let l = 0; l < L; l++) {
     if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1]);
     else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
-    else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0]);
+    else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0], x.cwReady);
     if (prof) t = lap(prof, FORWARD, t);
     if (l < L - 1) {
       activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1], ws.t[l] ?? null);
@@ -157,10 +167,7 @@ export function backward(
   const c = sizes[L];
   const p = ws.a[L - 1], dOut = ws.delta[L - 1];
   let t = prof ? performance.now() : 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * c, label = labels[labelOffset + r];
-    for (let k = 0; k < c; k++) dOut[o + k] = (p[o + k] - (k === label ? 1 : 0)) / rows;
-  }
+  outputDelta(p, dOut, labels, labelOffset, rows, c);
   if (prof) t = lap(prof, LOSS, t);
   for (let l = L - 1; l >= 0; l--) {
     if (l > 0) matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
@@ -175,6 +182,57 @@ export function backward(
       t = lap(prof, BACKWARD, t);
     }
   }
+}
+
+/** δ_out = (ŷ − y)/N.  p, dOut: (rows, c) */
+function outputDelta(p: Float64Array, dOut: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * c, label = labels[labelOffset + r];
+    for (let k = 0; k < c; k++) dOut[o + k] = (p[o + k] - (k === label ? 1 : 0)) / rows;
+  }
+}
+
+/**
+ * One step of mini-batch SGD on `rows` rows: forward(), the mean loss, then backward() with each
+ * layer's update (optim.ts) made as soon as its gradient and the δ below it are done, the first
+ * layer's without storing its gradient (sparseGradientStep). Every number is the same as
+ * forward(), meanLoss(), backward() and sgdStep() in turn give. Returns the mean loss; when it is
+ * not finite, before any weight changes.
+ */
+export function trainStep(
+  model: Model, ws: Workspace, opt: SgdState, x: Input, labels: Uint8Array, labelOffset: number, rows: number,
+  prof: Profile | null = null,
+): number {
+  const { sizes, weights } = model;
+  const L = weights.length;
+  forward(model, ws, x, rows, prof);
+  let t = prof ? performance.now() : 0;
+  const loss = meanLoss(model, ws, labels, labelOffset, rows);
+  if (!Number.isFinite(loss)) return loss;
+  outputDelta(ws.a[L - 1], ws.delta[L - 1], labels, labelOffset, rows, sizes[L]);
+  if (prof) t = lap(prof, LOSS, t);
+  for (let l = L - 1; l > 0; l--) {
+    matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
+    matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
+    if (prof) t = lap(prof, BACKWARD, t);
+    multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
+    if (prof) t = lap(prof, ACTIVATION, t);
+    sgdLayer(opt, l, weights[l], ws.grads[l]);
+    if (prof) t = lap(prof, UPDATE, t);
+  }
+  if ("sparse" in x && ws.columns) {
+    sparseColumns(x.sparse, x.idx, x.from, rows, ws.columns);
+    const v = opt.momentum === 0 ? null : opt.velocity[0];
+    sparseGradientStep(x.sparse.base, ws.columns, rows, ws.delta[0], sizes[1], ws.rowVec, weights[0], v, opt.learningRate, opt.momentum);
+    if (prof) lap(prof, BACKWARD, t);
+  } else {
+    if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
+    else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
+    if (prof) t = lap(prof, BACKWARD, t);
+    sgdLayer(opt, 0, weights[0], ws.grads[0]);
+    if (prof) lap(prof, UPDATE, t);
+  }
+  return loss;
 }
 
 /** Mean loss of the rows after forward().  */
@@ -196,17 +254,34 @@ export interface LabelledRows {
   readonly labels: Uint8Array;
 }
 
-/** Mean cross-entropy and accuracy over all rows, in chunks of the workspace's capacity. */
+/**
+ * Rows per partial sum of evaluate()'s loss: the rows' losses are summed in order within each
+ * 1000 rows, then the partial sums in order (how the reference numbers were computed).
+ */
+export const LOSS_CHUNK = 1000;
+
+/**
+ * Mean cross-entropy and accuracy over all rows, the forward pass in blocks of the workspace's
+ * capacity (small blocks keep a deep network's activations in cache); a sparse input's baseᵀW₀
+ * is computed once for all blocks. The result does not depend on the capacity.
+ */
 export function evaluate(model: Model, ws: Workspace, data: LabelledRows): Evaluation {
   const { x, labels, count, sparse } = data;
   const L = model.weights.length, c = model.sizes[L], nIn = model.sizes[0];
-  let lossSum = 0, hits = 0;
-  for (let from = 0; from < count; from += ws.capacity) {
-    const rows = Math.min(ws.capacity, count - from);
-    const input: Input = sparse ? { sparse, idx: null, from } : { dense: x.subarray(from * nIn, (from + rows) * nIn) };
+  let lossSum = 0, partial = 0, hits = 0;
+  if (sparse) baseTimes(sparse.base, nIn, model.weights[0], model.sizes[1], ws.rowVec);
+  for (let from = 0; from < count;) {
+    const chunkEnd = Math.min(count, (Math.floor(from / LOSS_CHUNK) + 1) * LOSS_CHUNK);
+    const rows = Math.min(ws.capacity, chunkEnd - from);
+    const input: Input = sparse ? { sparse, idx: null, from, cwReady: true } : { dense: x.subarray(from * nIn, (from + rows) * nIn) };
     const p = forward(model, ws, input, rows);
-    lossSum += crossEntropySum(ws.z[L - 1], p, labels, from, rows, c);
+    partial = crossEntropySum(ws.z[L - 1], p, labels, from, rows, c, partial);
     hits += correctCount(p, labels, from, rows, c);
+    from += rows;
+    if (from === chunkEnd) {
+      lossSum += partial;
+      partial = 0;
+    }
   }
   return { loss: lossSum / count, accuracy: hits / count };
 }

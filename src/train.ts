@@ -6,10 +6,10 @@ import type { RunConfig } from "./config";
 import { type PixelStats, type Split, loadDataset, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
 import { DivergenceError } from "./errors";
 import {
-  type Evaluation, type Input, type Model, type Workspace, backward, createModel, createWorkspace, evaluate, forward, meanLoss,
+  type Evaluation, type Input, type Model, type Workspace, createModel, createWorkspace, evaluate, trainStep,
 } from "./model";
-import { createSgd, sgdStep } from "./optim";
-import { type Profile, EVALUATION, LOSS, UPDATE, lap } from "./profile";
+import { createSgd } from "./optim";
+import { type Profile, EVALUATION, lap } from "./profile";
 import { createRng, shuffleInPlace } from "./rng";
 import { i32, mark, release, toHeap } from "./wasm";
 
@@ -88,12 +88,12 @@ export interface TrainOptions {
   readonly profile?: Profile;
 }
 
-/** Rows per chunk when evaluating a whole split. */
-const EVAL_CHUNK = 1000;
+/** Rows per forward block when evaluating a whole split (any size gives the same numbers). */
+const EVAL_BLOCK = 128;
 
 /** The workspace of evaluate() for splits of up to `maxRows` rows (forward only). */
 export function evaluationWorkspace(sizes: readonly number[], maxRows: number): Workspace {
-  return createWorkspace(sizes, Math.min(EVAL_CHUNK, maxRows), false);
+  return createWorkspace(sizes, Math.min(EVAL_BLOCK, maxRows), false);
 }
 
 /** True when the oldest of the last `window` losses is their minimum (window 0: never). */
@@ -146,20 +146,13 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
     for (let s = 0; s < stepsPerEpoch; s++, step++) {
       const batch: Input = { sparse: tr.sparse, idx: order, from: s * B };
       for (let r = 0; r < B; r++) lb[r] = tr.labels[order[s * B + r]];
-      forward(model, ws, batch, B, prof);
-      let t0 = prof ? performance.now() : 0;
-      const loss = meanLoss(model, ws, lb, 0, B);
-      if (prof) lap(prof, LOSS, t0);
+      const loss = trainStep(model, ws, opt, batch, lb, 0, B, prof);
       if (!Number.isFinite(loss)) throw new DivergenceError(step, loss);
-      backward(model, ws, batch, lb, 0, B, prof);
-      if (prof) t0 = performance.now();
-      sgdStep(opt, model.weights, ws.grads);
-      if (prof) lap(prof, UPDATE, t0);
       trainLoss[step] = loss;
 
       let check: Check | null = null;
       if (checkEvery > 0 && step % checkEvery === 0) {
-        if (prof) t0 = performance.now();
+        const t0 = prof ? performance.now() : 0;
         const v = evaluate(model, evalWs, val);
         const t = evaluate(model, evalWs, tr);
         if (prof) lap(prof, EVALUATION, t0);

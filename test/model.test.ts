@@ -1,12 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Activation } from "../src/activations";
+import { ACTIVATIONS } from "../src/activations";
+import { sparseFromDense } from "../src/kernels";
 import {
-  type Model, backward, createModel, createWorkspace, equalWidthForBudget, evaluate, forward, meanLoss,
-  parameterCount, parameterCountWithUnitBias,
+  type Input, type Model, backward, createModel, createWorkspace, equalWidthForBudget, evaluate, forward, meanLoss,
+  parameterCount, parameterCountWithUnitBias, trainStep,
 } from "../src/model";
+import { createSgd, sgdStep } from "../src/optim";
+import { f64, i32, mark, release } from "../src/wasm";
+import { correctCount, crossEntropySum } from "../src/loss";
 import { createRng } from "../src/rng";
-import { fixture, assertClose } from "./helpers";
+import { fixture, assertClose, bits } from "./helpers";
 
 const gold = fixture("forward_backward.json");
 
@@ -92,14 +97,69 @@ test("uniform init lies in [-1, 1] and uses the whole range", () => {
   assert.ok(Math.min(...w) < -0.99 && Math.max(...w) > 0.99);
 });
 
-test("evaluate over chunks equals one pass over all rows", () => {
+test("evaluate's numbers do not depend on its block size; the loss sums each 1000 rows, then the partial sums", () => {
   const m = createModel({ inputs: 6, hidden: [5], outputs: 10, activation: "relu" }, "fan-in", createRng(2));
-  const count = 23, x = Float64Array.from({ length: count * 6 }, (_, i) => Math.cos(i * 1.3) * 2);
+  const count = 2345, x = Float64Array.from({ length: count * 6 }, (_, i) => Math.cos(i * 1.3) * 2);
   const labels = Uint8Array.from({ length: count }, (_, i) => (i * 7) % 10);
-  const a = evaluate(m, createWorkspace(m.sizes, 5, false), { count, x, labels });
-  const b = evaluate(m, createWorkspace(m.sizes, 23, false), { count, x, labels });
-  assertClose(a.loss, b.loss, 1e-15, "loss");
-  assert.is(a.accuracy, b.accuracy);
+  const runs = [1, 5, 128, 1000, count].map((cap) => evaluate(m, createWorkspace(m.sizes, cap, false), { count, x, labels }));
+  for (const r of runs) assert.equal(r, runs[0]);
+  // The reference: forward over 1000-row chunks, each chunk's losses summed from 0, then the chunk sums.
+  const ws = createWorkspace(m.sizes, 1000, false);
+  let lossSum = 0, hits = 0;
+  for (let from = 0; from < count; from += 1000) {
+    const rows = Math.min(1000, count - from);
+    const p = forward(m, ws, { dense: x.subarray(from * 6, (from + rows) * 6) }, rows);
+    lossSum += crossEntropySum(ws.z[1], p, labels, from, rows, 10);
+    hits += correctCount(p, labels, from, rows, 10);
+  }
+  assert.equal(runs[0], { loss: lossSum / count, accuracy: hits / count });
+});
+
+test("a training step equals forward, the loss, backward and the update in turn, bit for bit (sparse and dense input, plain and momentum, every activation)", () => {
+  const rows = 11, k = 13, B = 4;
+  const base = Float64Array.from({ length: k }, (_, c) => (c === k - 1 ? 1 : -0.4));
+  const x = f64(rows * k);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < k; c++) x[r * k + c] = (r * 5 + c * 3) % 4 === 0 ? Math.sin(r + c) * 2 : base[c];
+  const sp = sparseFromDense(x, rows, k, base);
+  const idx = i32(rows);
+  idx.set([3, 9, 0, 10, 4, 4, 1, 7, 2, 6, 5]);
+  for (const activation of ACTIVATIONS) {
+    for (const momentum of [0, 0.9]) {
+      for (const dense of [false, true]) {
+        const mk = mark();
+        const arch = { inputs: k, hidden: [7, 6], outputs: 10, activation };
+        const a = createModel(arch, "fan-in", createRng(4)), b = createModel(arch, "fan-in", createRng(4));
+        const wsA = createWorkspace(a.sizes, B), wsB = createWorkspace(b.sizes, B);
+        const optA = createSgd(a.weights, 0.3, momentum), optB = createSgd(b.weights, 0.3, momentum);
+        const labels = Uint8Array.from({ length: rows }, (_, i) => (i * 3) % 10);
+        for (let s = 0; s + B <= rows; s += B) {
+          const sel = f64(B * k);
+          for (let r = 0; r < B; r++) sel.set(x.subarray(idx[s + r] * k, idx[s + r] * k + k), r * k);
+          const input: Input = dense ? { dense: sel } : { sparse: sp, idx, from: s };
+          const lb = Uint8Array.from({ length: B }, (_, r) => labels[idx[s + r]]);
+          forward(a, wsA, input, B);
+          const lossA = meanLoss(a, wsA, lb, 0, B);
+          backward(a, wsA, input, lb, 0, B);
+          sgdStep(optA, a.weights, wsA.grads);
+          const lossB = trainStep(b, wsB, optB, input, lb, 0, B);
+          assert.is(lossB, lossA, "loss");
+        }
+        const what = `${activation}, momentum ${momentum}, ${dense ? "dense" : "sparse"}`;
+        a.weights.forEach((w, l) => assert.equal(bits(b.weights[l]), bits(w), `${what}: W${l}`));
+        assert.not.equal(Array.from(a.weights[0]), Array.from(createModel(arch, "fan-in", createRng(4)).weights[0]), "W0 moved");
+        release(mk);
+      }
+    }
+  }
+});
+
+test("a step whose loss is not finite returns it before changing any weight", () => {
+  const m = createModel({ inputs: 3, hidden: [4], outputs: 10, activation: "sigmoid" }, "uniform", createRng(1));
+  m.weights[1].fill(Infinity);
+  const before = m.weights.map((w) => Array.from(w));
+  const loss = trainStep(m, createWorkspace(m.sizes, 2), createSgd(m.weights, 0.1, 0), { dense: Float64Array.of(1, 2, 3, 4, 5, 6) }, Uint8Array.of(1, 2), 0, 2);
+  assert.not.ok(Number.isFinite(loss));
+  assert.equal(m.weights.map((w) => Array.from(w)), before);
 });
 
 test.run();
