@@ -71,22 +71,110 @@ function gemm(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, 
   }
 }
 
-/** out = a·b.  a: (m, k), b: (k, n) -> out: (m, n) */
-export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32): void {
-  gemm(a, k, 1, b, out, m, k, n);
+/**
+ * gemm() over only the p where a row pair (or the last odd row) has a non-zero a: ReLU's zeros.
+ * The same bits as gemm() when b is finite: a sum that starts at +0 is never −0, and adding a
+ * term 0·b = ±0 to it changes nothing. list: (2k) i32 scratch, the byte offsets of the p kept
+ * in b and in a's rows.
+ */
+function gemmSkipZeros(a: usize, rs: i32, ps: i32, b: usize, out: usize, m: i32, k: i32, n: i32, list: usize): void {
+  const rowBytes = <usize>n * 8, pStep = <usize>ps * 8;
+  let i = 0;
+  for (; i < m; i += 2) {
+    const two = i + 1 < m;
+    const a0 = a + <usize>(i * rs) * 8, a1 = two ? a + <usize>((i + 1) * rs) * 8 : a0;
+    const o0 = out + <usize>(i * n) * 8, o1 = o0 + rowBytes;
+    // The kept p, branch-free: each p is written, the end moves on when it is kept.
+    let end = list;
+    for (let p = 0; p < k; p++) {
+      const ao = <usize>p * pStep;
+      store<i32>(end, <i32>(<usize>p * rowBytes));
+      store<i32>(end, <i32>ao, 4);
+      const keep = <i32>(load<f64>(a0 + ao) != 0) | <i32>(load<f64>(a1 + ao) != 0);
+      end += <usize>keep << 3;
+    }
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      let c00 = f64x2.splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+      const bj = b + <usize>j * 8;
+      for (let lp = list; lp < end; lp += 8) {
+        const bp = bj + <usize>load<i32>(lp), ao = <usize>load<i32>(lp, 4);
+        const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+        const x0 = v128.load64_splat(a0 + ao), x1 = v128.load64_splat(a1 + ao);
+        c00 = f64x2.add(c00, f64x2.mul(x0, b0)); c01 = f64x2.add(c01, f64x2.mul(x0, b1));
+        c02 = f64x2.add(c02, f64x2.mul(x0, b2)); c03 = f64x2.add(c03, f64x2.mul(x0, b3));
+        c10 = f64x2.add(c10, f64x2.mul(x1, b0)); c11 = f64x2.add(c11, f64x2.mul(x1, b1));
+        c12 = f64x2.add(c12, f64x2.mul(x1, b2)); c13 = f64x2.add(c13, f64x2.mul(x1, b3));
+      }
+      const q0 = o0 + <usize>j * 8, q1 = o1 + <usize>j * 8;
+      v128.store(q0, c00); v128.store(q0, c01, 16); v128.store(q0, c02, 32); v128.store(q0, c03, 48);
+      if (two) { v128.store(q1, c10); v128.store(q1, c11, 16); v128.store(q1, c12, 32); v128.store(q1, c13, 48); }
+    }
+    for (; j + 2 <= n; j += 2) {
+      let c0 = f64x2.splat(0), c1 = c0;
+      const bj = b + <usize>j * 8;
+      for (let lp = list; lp < end; lp += 8) {
+        const bv = v128.load(bj + <usize>load<i32>(lp)), ao = <usize>load<i32>(lp, 4);
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a0 + ao), bv));
+        c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a1 + ao), bv));
+      }
+      v128.store(o0 + <usize>j * 8, c0);
+      if (two) v128.store(o1 + <usize>j * 8, c1);
+    }
+    if (j < n) {
+      let s0 = 0.0, s1 = 0.0;
+      const bj = b + <usize>j * 8;
+      for (let lp = list; lp < end; lp += 8) {
+        const bv = load<f64>(bj + <usize>load<i32>(lp)), ao = <usize>load<i32>(lp, 4);
+        s0 += load<f64>(a0 + ao) * bv;
+        s1 += load<f64>(a1 + ao) * bv;
+      }
+      store<f64>(o0 + <usize>j * 8, s0);
+      if (two) store<f64>(o1 + <usize>j * 8, s1);
+    }
+  }
 }
 
-/** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n) */
-export function matmulAtB(a: usize, b: usize, out: usize, k: i32, m: i32, n: i32): void {
-  gemm(a, 1, m, b, out, m, k, n);
+/** True when every x: (n) is finite: x − x is 0 for finite x, NaN for ±Infinity and NaN. */
+function allFinite(x: usize, n: i32): bool {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v = v128.load(x + <usize>i * 8);
+    acc = f64x2.add(acc, f64x2.sub(v, v));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < n) {
+    const v = load<f64>(x + <usize>i * 8);
+    s += v - v;
+  }
+  return s == 0;
 }
 
 /**
- * out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k, n).
+ * out = a·b.  a: (m, k), b: (k, n) -> out: (m, n)
+ * list: 0, or (2k) i32 scratch: skip the p where a's rows are 0 (when b is finite; same bits).
+ */
+export function matmul(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, list: usize): void {
+  if (list && allFinite(b, k * n)) gemmSkipZeros(a, k, 1, b, out, m, k, n, list);
+  else gemm(a, k, 1, b, out, m, k, n);
+}
+
+/**
+ * out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n)
+ * list: 0, or (2k) i32 scratch: skip the p where a's columns are 0 (when b is finite; same bits).
+ */
+export function matmulAtB(a: usize, b: usize, out: usize, k: i32, m: i32, n: i32, list: usize): void {
+  if (list && allFinite(b, k * n)) gemmSkipZeros(a, 1, m, b, out, m, k, n, list);
+  else gemm(a, 1, m, b, out, m, k, n);
+}
+
+/**
+ * out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k, n); list as matmul's.
  * b is transposed into scratch (2 × 2 blocks through registers), then multiplied as a·scratch:
  * each dot product in index order.
  */
-export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, scratch: usize): void {
+export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, scratch: usize, list: usize): void {
   const sRow = <usize>n * 8;
   let j = 0;
   for (; j + 2 <= n; j += 2) {
@@ -108,7 +196,7 @@ export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32
     const bj = b + <usize>(j * k) * 8;
     for (let p = 0; p < k; p++) store<f64>(scratch + <usize>(p * n + j) * 8, load<f64>(bj + <usize>p * 8));
   }
-  matmul(a, scratch, out, m, k, n);
+  matmul(a, scratch, out, m, k, n, list);
 }
 
 /** w ← w − lr·g.  w, g: (n) */

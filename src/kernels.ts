@@ -6,10 +6,18 @@
 
 import { i32, f64, kernelsFor } from "./wasm";
 
-/** out = a·b.  a: (m, k), b: (k, n) -> out: (m, n) */
-export function matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
-  const w = kernelsFor(a, b, out);
-  if (w) return w.matmul(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n);
+/**
+ * out = a·b.  a: (m, k), b: (k, n) -> out: (m, n)
+ * skip: null, or (2k) scratch with which the fast path leaves out the p where a's rows are zero
+ * (ReLU's activations): the same bits when b is finite (a sum that starts at +0 is never −0, so
+ * adding 0·b = ±0 changes nothing); with a non-finite b it does not skip.
+ */
+export function matmul(
+  a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, skip: Int32Array | null = null,
+): void {
+  checkSkip(skip, k);
+  const w = kernelsFor(a, b, out, skip);
+  if (w) return w.matmul(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, skip ? skip.byteOffset : 0);
   out.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
     const ai = i * k, oi = i * n;
@@ -21,10 +29,17 @@ export function matmul(a: Float64Array, b: Float64Array, out: Float64Array, m: n
   }
 }
 
-/** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n) */
-export function matmulAtB(a: Float64Array, b: Float64Array, out: Float64Array, k: number, m: number, n: number): void {
-  const w = kernelsFor(a, b, out);
-  if (w) return w.matmulAtB(a.byteOffset, b.byteOffset, out.byteOffset, k, m, n);
+function checkSkip(skip: Int32Array | null, k: number): void {
+  if (skip && skip.length < 2 * k) throw new Error(`skip scratch of ${skip.length}: ${2 * k} needed`);
+}
+
+/** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n); skip as matmul's: (2k), the p where a's columns are zero */
+export function matmulAtB(
+  a: Float64Array, b: Float64Array, out: Float64Array, k: number, m: number, n: number, skip: Int32Array | null = null,
+): void {
+  checkSkip(skip, k);
+  const w = kernelsFor(a, b, out, skip);
+  if (w) return w.matmulAtB(a.byteOffset, b.byteOffset, out.byteOffset, k, m, n, skip ? skip.byteOffset : 0);
   out.fill(0, 0, m * n);
   for (let p = 0; p < k; p++) {
     const ap = p * m, bp = p * n;
@@ -36,12 +51,14 @@ export function matmulAtB(a: Float64Array, b: Float64Array, out: Float64Array, k
   }
 }
 
-/** out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k·n) for the fast path */
+/** out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k·n) for the fast path; skip as matmul's: (2k) */
 export function matmulABt(
   a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, scratch: Float64Array,
+  skip: Int32Array | null = null,
 ): void {
-  const w = kernelsFor(a, b, out, scratch);
-  if (w) return w.matmulABt(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, scratch.byteOffset);
+  checkSkip(skip, k);
+  const w = kernelsFor(a, b, out, scratch, skip);
+  if (w) return w.matmulABt(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, scratch.byteOffset, skip ? skip.byteOffset : 0);
   for (let i = 0; i < m; i++) {
     const ai = i * k;
     for (let j = 0; j < n; j++) {

@@ -10,7 +10,7 @@ import { softmax, crossEntropySum, correctCount } from "./loss";
 import { type SgdState, sgdLayer } from "./optim";
 import { type Profile, ACTIVATION, BACKWARD, FORWARD, LOSS, UPDATE, lap } from "./profile";
 import { type Rng, fillUniform, fillNormal } from "./rng";
-import { f64 } from "./wasm";
+import { f64, i32 } from "./wasm";
 
 export const INITS = ["uniform", "fan-in"] as const;
 export type Init = (typeof INITS)[number];
@@ -104,6 +104,8 @@ export interface Workspace {
   readonly wT: Float64Array;
   /** A sparse batch by column, for trainStep()'s first layer (null without backward). */
   readonly columns: SparseColumns | null;
+  /** (2·max(capacity, widths)) scratch of the products that skip ReLU's zeros. */
+  readonly skip: Int32Array;
 }
 
 /**
@@ -127,6 +129,7 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
     rowVec: f64(sizes[1]),
     wT: f64(withBackward ? Math.max(0, ...sizes.slice(1, -1).map((s, l) => s * sizes[l + 2])) : 0),
     columns: withBackward ? createSparseColumns(sizes[0], capacity) : null,
+    skip: i32(2 * Math.max(capacity, ...sizes)),
   };
 }
 
@@ -137,9 +140,10 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
 export function forward(model: Model, ws: Workspace, x: Input, rows: number, prof: Profile | null = null): Float64Array {
   const { sizes, weights } = model;
   const L = weights.length;
+  const skip = zerosOf(model, ws);
   let t = prof ? performance.now() : 0;
   for (let l = 0; l < L; l++) {
-    if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1]);
+    if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1], skip);
     else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
     else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0], x.cwReady);
     if (prof) t = lap(prof, FORWARD, t);
@@ -152,6 +156,11 @@ export function forward(model: Model, ws: Workspace, x: Input, rows: number, pro
     }
   }
   return ws.a[L - 1];
+}
+
+/** The scratch with which products skip the zeros of ReLU's activations and of their δ, else null. */
+function zerosOf(model: Model, ws: Workspace): Int32Array | null {
+  return model.arch.activation === "relu" ? ws.skip : null;
 }
 
 /**
@@ -211,9 +220,10 @@ export function trainStep(
   if (!Number.isFinite(loss)) return loss;
   outputDelta(ws.a[L - 1], ws.delta[L - 1], labels, labelOffset, rows, sizes[L]);
   if (prof) t = lap(prof, LOSS, t);
+  const skip = zerosOf(model, ws);
   for (let l = L - 1; l > 0; l--) {
-    matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
-    matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
+    matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1], skip);
+    matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT, l < L - 1 ? skip : null);
     if (prof) t = lap(prof, BACKWARD, t);
     multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
     if (prof) t = lap(prof, ACTIVATION, t);

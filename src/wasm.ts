@@ -16,9 +16,9 @@ declare const WebAssembly: {
 
 /** The exported kernels; pointers are byte addresses in the arena. */
 export interface WasmKernels {
-  matmul(a: number, b: number, out: number, m: number, k: number, n: number): void;
-  matmulAtB(a: number, b: number, out: number, k: number, m: number, n: number): void;
-  matmulABt(a: number, b: number, out: number, m: number, k: number, n: number, scratch: number): void;
+  matmul(a: number, b: number, out: number, m: number, k: number, n: number, list: number): void;
+  matmulAtB(a: number, b: number, out: number, k: number, m: number, n: number, list: number): void;
+  matmulABt(a: number, b: number, out: number, m: number, k: number, n: number, scratch: number, list: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
   sigmoid(z: number, a: number, n: number): void;
   lecun(z: number, a: number, t: number, n: number): void;

@@ -22,10 +22,13 @@ export function assertClose(a: number, b: number, rel: number, what: string): vo
   if (!(err <= rel)) assert.unreachable(`${what}: ${a} vs ${b} (relative error ${err.toExponential(2)} > ${rel})`);
 }
 
-/** Each number's 64 bits in hex: arrays equal this way are equal bit for bit (−0 ≠ +0, NaN = NaN). */
+/**
+ * Each number's 64 bits in hex: arrays equal this way are equal bit for bit (−0 ≠ +0), except
+ * that every NaN is alike (its sign and payload depend on the path through the CPU).
+ */
 export function bits(x: ArrayLike<number>): string[] {
-  const u = new BigUint64Array(Float64Array.from(x).buffer);
-  return Array.from(u, (v) => v.toString(16));
+  const f = Float64Array.from(x), u = new BigUint64Array(f.buffer);
+  return Array.from(u, (v, i) => (Number.isNaN(f[i]) ? "NaN" : v.toString(16)));
 }
 
 export interface ScriptRun {

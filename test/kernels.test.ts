@@ -51,6 +51,48 @@ for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [3, 785, 64], [1, 1, 1]]) {
   });
 }
 
+// Products that skip the zeros of a (ReLU's activations): the same bits as the dense ones.
+for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [32, 64, 64], [1, 1, 1], [5, 3, 17]]) {
+  test(`(${m}, ${k}, ${n}) skipping a's zeros: the three products keep every bit, and do not skip when b is not finite`, () => {
+    const mk = mark();
+    // 70 % zeros, some −0, a whole zero row and column, a NaN.
+    const zeros = (len: number, seed: number) => {
+      const x = rand(len, seed).map((v, i) => ((i * 7 + seed) % 10 < 7 ? (i % 3 ? 0 : -0) : v));
+      return inArena(x);
+    };
+    const a = zeros(m * k, 1), at = zeros(k * m, 3), b = inArena(rand(k * n, 2)), bt = inArena(rand(n * k, 4));
+    a.fill(0, 0, Math.min(k, a.length));
+    if (m * k > 4) a[m * k - 2] = NaN;
+    // fast is followed by a canary: a write past its end shows.
+    const skip = i32(2 * k), dense = f64(m * n), big = f64(m * n + n + 8), js = new Float64Array(m * n);
+    const fast = big.subarray(0, m * n), canary = big.subarray(m * n);
+    canary.fill(-1.5);
+    const cases: [string, (out: Float64Array, s: Int32Array | null, bb?: Float64Array) => void, Float64Array][] = [
+      ["a·b", (out, s, bb = b) => matmul(a, bb, out, m, k, n, s), b],
+      ["aᵀ·b", (out, s, bb = b) => matmulAtB(at, bb, out, k, m, n, s), b],
+      ["a·bᵀ", (out, s, bb = bt) => matmulABt(a, bb, out, m, k, n, f64(k * n), s), bt],
+    ];
+    for (const [name, run, bIn] of cases) {
+      for (const finite of [true, false]) {
+        const bb = inArena(bIn);
+        if (!finite) bb[bb.length - 1] = Infinity;
+        run(dense, null, bb);
+        fast.fill(7);
+        run(fast, skip, bb);
+        assert.equal(bits(fast), bits(dense), `${name}, b ${finite ? "finite" : "with Infinity"}`);
+        assert.ok(canary.every((v) => v === -1.5), "nothing written past the output");
+        const heap = (x: Float64Array) => new Float64Array(x);
+        if (name === "a·b") matmul(heap(a), heap(bb), js, m, k, n, new Int32Array(2 * k));
+        if (name === "aᵀ·b") matmulAtB(heap(at), heap(bb), js, k, m, n, new Int32Array(2 * k));
+        if (name === "a·bᵀ") matmulABt(heap(a), heap(bb), js, m, k, n, new Float64Array(k * n), new Int32Array(2 * k));
+        assert.equal(bits(js), bits(dense), `${name} JavaScript`);
+      }
+    }
+    assert.throws(() => matmul(a, b, fast, m, k, n, i32(2 * k - 1)), /needed/);
+    release(mk);
+  });
+}
+
 function sparseCase(rows: number, k: number) {
   const base = Float64Array.from({ length: k }, (_, c) => (c === k - 1 ? 1 : -0.4));
   const x = new Float64Array(rows * k);
