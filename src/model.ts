@@ -256,7 +256,10 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** Rows with labels: x is (count, sizes[0]); sparse, when present, is the same rows in sparse form. */
+/**
+ * Rows with labels: x is (count, sizes[0]); sparse, when present, is the same rows in sparse form
+ * (then x is not read).
+ */
 export interface LabelledRows {
   readonly count: number;
   readonly x: Float64Array;
@@ -276,14 +279,14 @@ export const LOSS_CHUNK = 1000;
  * is computed once for all blocks. The result does not depend on the capacity.
  */
 export function evaluate(model: Model, ws: Workspace, data: LabelledRows): Evaluation {
-  const { x, labels, count, sparse } = data;
+  const { labels, count, sparse } = data;
   const L = model.weights.length, c = model.sizes[L], nIn = model.sizes[0];
   let lossSum = 0, partial = 0, hits = 0;
   if (sparse) baseTimes(sparse.base, nIn, model.weights[0], model.sizes[1], ws.rowVec);
   for (let from = 0; from < count;) {
     const chunkEnd = Math.min(count, (Math.floor(from / LOSS_CHUNK) + 1) * LOSS_CHUNK);
     const rows = Math.min(ws.capacity, chunkEnd - from);
-    const input: Input = sparse ? { sparse, idx: null, from, cwReady: true } : { dense: x.subarray(from * nIn, (from + rows) * nIn) };
+    const input: Input = sparse ? { sparse, idx: null, from, cwReady: true } : { dense: data.x.subarray(from * nIn, (from + rows) * nIn) };
     const p = forward(model, ws, input, rows);
     partial = crossEntropySum(ws.z[L - 1], p, labels, from, rows, c, partial);
     hits += correctCount(p, labels, from, rows, c);

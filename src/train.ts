@@ -3,8 +3,11 @@
 // early stopping on the validation loss, and the final model's metrics on both whole splits.
 
 import type { RunConfig } from "./config";
-import { type PixelStats, type Split, loadDataset, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
+import {
+  type PixelStats, type RawSplit, type Split, loadDataset, oneHot, pixelStats, preprocess, takeFirst, CLASSES,
+} from "./data";
 import { DivergenceError } from "./errors";
+import { sparseFromBlocks } from "./kernels";
 import {
   type Evaluation, type Input, type Model, type Workspace, createModel, createWorkspace, evaluate, trainStep,
 } from "./model";
@@ -36,9 +39,35 @@ export function prepareData(cfg: RunConfig, dataDir?: string): PreparedData {
   const trainRaw = takeFirst(ds.train, cfg.trainSize, "train size");
   const valRaw = takeFirst(ds.test, cfg.valSize, "validation size");
   const stats = pixelStats(cfg.normalization === "full-train" ? ds.train : trainRaw);
-  const data = { train: preprocess(trainRaw, stats), val: preprocess(valRaw, stats), stats, files: ds.files };
+  const data = { train: sparseSplit(trainRaw, stats), val: sparseSplit(valRaw, stats), stats, files: ds.files };
   prepared.set(key, data);
   return data;
+}
+
+/** Rows per block of sparseSplit(): 6 MB of dense rows at a time. */
+const PREPARE_BLOCK = 1000;
+
+/**
+ * preprocess() of a split as training needs it: the sparse form, built a block of rows at a time,
+ * so that the split's dense x (126 MB for 20 000 images) never exists whole; x itself is
+ * computed when first read (the tests read it; training and evaluation never do).
+ */
+function sparseSplit(raw: RawSplit, stats: PixelStats): Split {
+  const cols = raw.features + 1;
+  const rows = (from: number, count: number): RawSplit => ({
+    count, features: raw.features,
+    pixels: raw.pixels.subarray(from * raw.features, (from + count) * raw.features),
+    labels: raw.labels.subarray(from, from + count),
+  });
+  const sparse = sparseFromBlocks(raw.count, cols, PREPARE_BLOCK, (from, count) => preprocess(rows(from, count), stats).sparse);
+  let x: Float64Array | null = null;
+  return {
+    count: raw.count, features: cols, labels: raw.labels, y: oneHot(raw.labels, CLASSES), sparse,
+    get x() {
+      x ??= toHeap(preprocess(raw, stats).x);
+      return x;
+    },
+  };
 }
 
 export interface Check {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns, sparseFromDense, sparseGradientStep,
+  baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns, sparseFromBlocks, sparseFromDense, sparseGradientStep,
   sparseMatmul, sparseMatmulAtB, type SparseRows,
 } from "../src/kernels";
 import { createSgd, sgdStep } from "../src/optim";
@@ -223,6 +223,17 @@ test("sparse X·W with baseᵀW given (haveCw) equals the product that computes 
   sparseMatmul(sp, null, 0, 9, w, n, cw, b, true);
   assert.equal(bits(b), bits(a));
   release(mk);
+});
+
+test("the sparse form built in blocks equals the one built at once, and the blocks' memory is given back", () => {
+  const { x, base, sp } = sparseCase(23, 12);
+  const before = mark();
+  const blocks = sparseFromBlocks(23, 12, 5, (from, count) => sparseFromDense(x.subarray(from * 12, (from + count) * 12), count, 12, base));
+  for (const key of ["base", "start", "col", "val"] as const) assert.equal(bits(blocks[key]), bits(sp[key]), key);
+  assert.is(blocks.rows, 23);
+  const used = blocks.val.byteOffset + blocks.val.byteLength;
+  assert.ok(mark() - used < 64, "nothing of the blocks is left in the arena after the result");
+  release(before);
 });
 
 test("mark/release gives arena memory back", () => {

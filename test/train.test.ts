@@ -3,7 +3,8 @@ import * as assert from "uvu/assert";
 import { normalizeRun } from "../src/config";
 import { DivergenceError } from "../src/errors";
 import { prepareData, shouldStopEarly, train } from "../src/train";
-import { fixture, assertClose, tinySet, writeDatasetDir } from "./helpers";
+import { loadDataset, preprocess, takeFirst } from "../src/data";
+import { fixture, assertClose, bits, tinySet, writeDatasetDir } from "./helpers";
 
 const gold = fixture("training.json");
 
@@ -32,6 +33,17 @@ for (const run of gold.runs as any[]) {
     run.final_weight_sums.forEach((v: number, l: number) => assertClose(result.weightSums[l], v, 1e-9, `Σ W${l}`));
   });
 }
+
+test("prepared splits: the sparse form equals preprocess()'s bit for bit, built without the dense rows; x when read", () => {
+  const cfg = normalizeRun({ trainSize: 2345, valSize: 100 });
+  const data = prepareData(cfg);
+  const ds = loadDataset("mnist");
+  const whole = preprocess(takeFirst(ds.train, 2345, "n"), data.stats);
+  for (const key of ["base", "start", "col", "val"] as const) assert.equal(bits(data.train.sparse[key]), bits(whole.sparse[key]), key);
+  assert.equal(bits(data.train.y), bits(whole.y));
+  assert.equal(bits(data.train.x), bits(whole.x));
+  assert.is(data.train.x, data.train.x, "computed once");
+});
 
 test("early stopping: stop when the oldest of the last `window` losses is their minimum", () => {
   const falling = Array.from({ length: 60 }, (_, i) => 1 / (i + 1));
