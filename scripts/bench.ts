@@ -62,7 +62,7 @@ interface WorkloadReport {
   readonly cores: number;
   readonly identical: boolean;
   readonly peakMB: number;
-  readonly runs: Record<string, { steps: number; final: unknown }>;
+  readonly runs: Record<string, { steps: number; final: unknown; seconds: number }>;
 }
 
 /**
@@ -79,10 +79,21 @@ function peakMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** The runs on `workers` threads; on one, also each run's own seconds (the time since the previous finished). */
 async function timedPool(configs: RunConfig[], workers: number, label: (i: number) => string) {
   const t = performance.now();
-  const results = await runPool(configs, { workers, onDone: (i, r) => console.error(`[done] ${label(i)} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps`) });
-  return { seconds: (performance.now() - t) / 1000, results };
+  let last = t;
+  const runSeconds: number[] = new Array(configs.length).fill(0);
+  const results = await runPool(configs, {
+    workers,
+    onDone: (i, r) => {
+      const now = performance.now();
+      runSeconds[i] = (now - last) / 1000;
+      last = now;
+      console.error(`[done] ${label(i)} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps${workers === 1 ? `, ${runSeconds[i].toFixed(1)} s` : ""}`);
+    },
+  });
+  return { seconds: (performance.now() - t) / 1000, results, runSeconds };
 }
 
 /** The eleven runs on 1 worker and on all cores; JSON on stdout. */
@@ -96,7 +107,7 @@ async function workloadChild(): Promise<void> {
     oneWorker: one.seconds, allWorkers: all.seconds, cores,
     identical: JSON.stringify(one.results) === JSON.stringify(all.results),
     peakMB: peakMB(),
-    runs: Object.fromEntries(one.results.map((r, i) => [ids[i], { steps: r.steps, final: r.final }])),
+    runs: Object.fromEntries(one.results.map((r, i) => [ids[i], { steps: r.steps, final: r.final, seconds: one.runSeconds[i] }])),
   };
   process.stdout.write(JSON.stringify(report) + "\n");
 }
