@@ -380,8 +380,10 @@ export function sparseMatmulAtB(
 }
 
 // ---- activations: exp after fdlibm (reduction by ln 2, Remez polynomial, exact 2^k), the same
-// operations as src/activations.ts's JavaScript, two lanes at a time. Results below the normal
-// range flush to 0; above 709.78, +Infinity.
+// operations as src/activations.ts's JavaScript, two lanes at a time. Where the JavaScript's exp
+// would flush to 0 (below −708.40) or overflow (above 709.78), the sigmoid and the tanh clamp
+// their argument at a point beyond which their result is already exact (1, or ±1): the same
+// numbers with fewer operations (test/activations.test.ts sweeps those ends).
 
 const LN2_HI = 6.93147180369123816490e-01;
 const LN2_LO = 1.90821492927058770002e-10;
@@ -392,13 +394,17 @@ const P3 = 6.61375632143793436117e-05;
 const P4 = -1.65339022054652515390e-06;
 const P5 = 4.13813679705723846039e-08;
 const EXP_MAX = 709.782712893383973096;
-const EXP_MIN = -708.39641853226410622;
 /** 2^52 + 1023: adding an integer k puts 1023 + k in the low mantissa bits. */
 const BIAS = 4503599627371519.0;
 
-@inline function expv(x: v128): v128 {
+/**
+ * exp of two lanes for x ≥ −708 (or NaN): the callers clamp x where their result no longer
+ * changes, so the flush to 0 below the normal range is never needed. `small`: 0 ≤ x ≤ 709 too,
+ * so the rounding's sign and the overflow to +Infinity fall away.
+ */
+@inline function expv(x: v128, small: bool): v128 {
   // k = trunc(x/ln2 ± 0.5); hi − lo = x − k·ln2 with k·ln2_hi exact.
-  const half = v128.or(f64x2.splat(0.5), v128.and(x, f64x2.splat(-0.0)));
+  const half = small ? f64x2.splat(0.5) : v128.or(f64x2.splat(0.5), v128.and(x, f64x2.splat(-0.0)));
   const k = f64x2.trunc(f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), half));
   const hi = f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI)));
   const lo = f64x2.mul(k, f64x2.splat(LN2_LO));
@@ -412,37 +418,53 @@ const BIAS = 4503599627371519.0;
   const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
   const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
   const scale = i64x2.shl(f64x2.add(k, f64x2.splat(BIAS)), 52);
-  let e = f64x2.mul(y, scale);
-  e = v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(EXP_MAX)));
-  e = v128.bitselect(f64x2.splat(0.0), e, f64x2.lt(x, f64x2.splat(EXP_MIN)));
-  return e;
+  const e = f64x2.mul(y, scale);
+  return small ? e : v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(EXP_MAX)));
+}
+
+/**
+ * 1/(1 + exp(x)) for x = −z: the sigmoid. Below x = −708 it is exactly 1 (exp(x) < 2⁻⁵³ is lost
+ * in 1 + exp(x)), so x is clamped there and exp needs no flush to 0: the same numbers as the
+ * unclamped formula (activations.ts's) for every x.
+ */
+@inline function sigmoidOfNeg(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  return f64x2.div(one, f64x2.add(one, expv(f64x2.pmax(x, f64x2.splat(-708.0)), false)));
+}
+
+/**
+ * 1 − 2/(exp(x) + 1) for x = 2|u| ≥ 0 (or NaN): the magnitude of tanh(u). Above x = 40 it is
+ * exactly 1 (2/(e⁴⁰ + 1) < 2⁻⁵⁵ rounds away), so x is clamped there and exp needs no range
+ * checks: the same numbers as the unclamped formula (activations.ts's tanh) for every x.
+ */
+@inline function tanhMagnitude(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  return f64x2.sub(one, f64x2.div(f64x2.splat(2.0), f64x2.add(expv(f64x2.pmin(x, f64x2.splat(40.0)), true), one)));
 }
 
 /** a = 1 / (1 + exp(−z)).  z, a: (n); n even or the last lane repeats safely (a has room). */
 export function sigmoid(z: usize, a: usize, n: i32): void {
-  const one = f64x2.splat(1.0), neg = f64x2.splat(-0.0);
+  const neg = f64x2.splat(-0.0);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const o = <usize>i * 8;
-    const e = expv(v128.xor(v128.load(z + o), neg));
-    v128.store(a + o, f64x2.div(one, f64x2.add(one, e)));
+    v128.store(a + o, sigmoidOfNeg(v128.xor(v128.load(z + o), neg)));
   }
   if (i < n) {
     const o = <usize>i * 8;
-    const e = expv(f64x2.splat(-load<f64>(z + o)));
-    store<f64>(a + o, f64x2.extract_lane(f64x2.div(one, f64x2.add(one, e)), 0));
+    store<f64>(a + o, f64x2.extract_lane(sigmoidOfNeg(f64x2.splat(-load<f64>(z + o))), 0));
   }
 }
 
 /** t = tanh(u) = sign(u)·(1 − 2/(exp(2|u|) + 1)) for u = (2/3)·z; a = 1.7159·t.  z, a, t: (n); t may be 0. */
 export function lecun(z: usize, a: usize, t: usize, n: i32): void {
-  const one = f64x2.splat(1.0), two = f64x2.splat(2.0), sign = f64x2.splat(-0.0);
+  const two = f64x2.splat(2.0), sign = f64x2.splat(-0.0);
   const b = f64x2.splat(2.0 / 3.0), amp = f64x2.splat(1.7159);
   let i = 0;
   for (; i + 2 <= n; i += 2) {
     const o = <usize>i * 8;
     const u = f64x2.mul(b, v128.load(z + o));
-    const m = f64x2.sub(one, f64x2.div(two, f64x2.add(expv(f64x2.mul(two, f64x2.abs(u))), one)));
+    const m = tanhMagnitude(f64x2.mul(two, f64x2.abs(u)));
     const ti = v128.or(m, v128.and(u, sign));
     if (t) v128.store(t + o, ti);
     v128.store(a + o, f64x2.mul(amp, ti));
@@ -450,7 +472,7 @@ export function lecun(z: usize, a: usize, t: usize, n: i32): void {
   if (i < n) {
     const o = <usize>i * 8;
     const u = f64x2.mul(b, f64x2.splat(load<f64>(z + o)));
-    const m = f64x2.sub(one, f64x2.div(two, f64x2.add(expv(f64x2.mul(two, f64x2.abs(u))), one)));
+    const m = tanhMagnitude(f64x2.mul(two, f64x2.abs(u)));
     const ti = v128.or(m, v128.and(u, sign));
     if (t) store<f64>(t + o, f64x2.extract_lane(ti, 0));
     store<f64>(a + o, f64x2.extract_lane(f64x2.mul(amp, ti), 0));

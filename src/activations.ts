@@ -37,7 +37,8 @@ function signBit(x: number): boolean {
 /**
  * e^x after fdlibm: k = trunc(x/ln2 ± 0.5), r = x − k·ln2 (in two parts), a Remez polynomial on r,
  * then the exact scaling by 2^k. Within 1 ulp of e^x; +Infinity above 709.78, 0 below the normal
- * range (−708.40). The WebAssembly kernels do the same operations.
+ * range (−708.40). The WebAssembly kernels do the same operations (the sigmoid's and tanh's
+ * clamp their argument where the result is exact anyway, so they never reach those ends).
  */
 export function exp(x: number): number {
   const k = Math.trunc(x * INV_LN2 + (signBit(x) ? -0.5 : 0.5));

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Activation, ACTIVATIONS, activate, exp, multiplySlope, tanh } from "../src/activations";
 import { f64, mark, release } from "../src/wasm";
-import { assertClose, bits } from "./helpers";
+import { assertClose, assertSameBits } from "./helpers";
 
 /** Reproducible inputs spread over [lo, hi]. */
 function spread(n: number, lo: number, hi: number): Float64Array {
@@ -54,6 +54,27 @@ test("the SIMD activations (arena arrays) equal the JavaScript ones bit for bit,
   }
 });
 
+test("sigmoid and improved sigmoid where the SIMD kernels clamp (exp's ends, tanh's saturation): the same bits as JavaScript", () => {
+  // Dense sweeps over where the results become exactly 0, 1 or ±1 and where exp flushes or overflows.
+  const zs: number[] = [];
+  for (const [lo, hi] of [[-760, -700], [700, 760], [-32, -26], [26, 32], [-540, -525], [525, 540]]) {
+    for (let i = 0; i <= 6000; i++) zs.push(lo + ((hi - lo) * i) / 6000);
+  }
+  zs.push(1e300, -1e300, Infinity, -Infinity, NaN, 0, -0, 5e-324);
+  const n = zs.length, z = Float64Array.from(zs);
+  const m = mark();
+  const za = f64(n), aa = f64(n), ta = f64(n);
+  za.set(z);
+  for (const kind of ["sigmoid", "improved-sigmoid"] as const) {
+    const aj = new Float64Array(n), tj = new Float64Array(n);
+    activate(kind, za, aa, n, kind === "improved-sigmoid" ? ta : null);
+    activate(kind, z, aj, n, kind === "improved-sigmoid" ? tj : null);
+    assertSameBits(aa, aj, kind);
+    if (kind === "improved-sigmoid") assertSameBits(ta, tj, "t");
+  }
+  release(m);
+});
+
 test("ReLU and every slope: SIMD (arena arrays) equals JavaScript bit for bit, odd lengths, zeros, NaN and ±Infinity included", () => {
   const specials = [0, -0, NaN, Infinity, -Infinity, 1e-300, -1e-300];
   // Each special value in the SIMD part and in the odd last element.
@@ -70,16 +91,16 @@ test("ReLU and every slope: SIMD (arena arrays) equals JavaScript bit for bit, o
       const keepT = kind === "improved-sigmoid";
       activate(kind, za, aa, n, keepT ? ta : null);
       activate(kind, z, aj, n, keepT ? tj : null);
-      assert.equal(bits(aa), bits(aj), `${kind} of ${zs.slice(0, 8)}`);
+      assertSameBits(aa, aj, `${kind} of ${zs.slice(0, 8)}`);
       da.set(d0);
       multiplySlope(kind, za, aa, da, n, keepT ? ta : null);
       multiplySlope(kind, z, aj, dj, n, keepT ? tj : null);
-      assert.equal(bits(da), bits(dj), `${kind}'s slope at ${zs.slice(0, 8)}`);
+      assertSameBits(da, dj, `${kind}'s slope at ${zs.slice(0, 8)}`);
       if (keepT) {
         // Without the kept tanh, the slope recomputes it (JavaScript): the same numbers.
         const dt = new Float64Array(d0);
         multiplySlope(kind, z, aj, dt, n, null);
-        assert.equal(bits(dt), bits(dj), "slope without t");
+        assertSameBits(dt, dj, "slope without t");
       }
       release(m);
     }

@@ -31,6 +31,14 @@ export function bits(x: ArrayLike<number>): string[] {
   return Array.from(u, (v, i) => (Number.isNaN(f[i]) ? "NaN" : v.toString(16)));
 }
 
+/** Fails at the first element whose bits (as bits() sees them) differ: short messages for long arrays. */
+export function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  if (actual.length !== expected.length) assert.unreachable(`${what}: ${actual.length} values, expected ${expected.length}`);
+  const a = bits(actual), b = bits(expected);
+  const i = a.findIndex((v, k) => v !== b[k]);
+  if (i >= 0) assert.unreachable(`${what}: element ${i} is ${actual[i]} (${a[i]}), expected ${expected[i]} (${b[i]})`);
+}
+
 export interface ScriptRun {
   readonly status: number | null;
   readonly stdout: string;

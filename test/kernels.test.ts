@@ -6,7 +6,7 @@ import {
 } from "../src/kernels";
 import { createSgd, sgdStep } from "../src/optim";
 import { f64, i32, kernelsFor, mark, release } from "../src/wasm";
-import { assertClose, bits } from "./helpers";
+import { assertClose, assertSameBits, bits } from "./helpers";
 
 const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 2);
 const inArena = (x: Float64Array) => { const y = f64(x.length); y.set(x); return y; };
@@ -79,13 +79,13 @@ for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [32, 64, 64], [1, 1, 1], [5, 3, 
         run(dense, null, bb);
         fast.fill(7);
         run(fast, skip, bb);
-        assert.equal(bits(fast), bits(dense), `${name}, b ${finite ? "finite" : "with Infinity"}`);
+        assertSameBits(fast, dense, `${name}, b ${finite ? "finite" : "with Infinity"}`);
         assert.ok(canary.every((v) => v === -1.5), "nothing written past the output");
         const heap = (x: Float64Array) => new Float64Array(x);
         if (name === "a·b") matmul(heap(a), heap(bb), js, m, k, n, new Int32Array(2 * k));
         if (name === "aᵀ·b") matmulAtB(heap(at), heap(bb), js, k, m, n, new Int32Array(2 * k));
         if (name === "a·bᵀ") matmulABt(heap(a), heap(bb), js, m, k, n, new Float64Array(k * n), new Int32Array(2 * k));
-        assert.equal(bits(js), bits(dense), `${name} JavaScript`);
+        assertSameBits(js, dense, `${name} JavaScript`);
       }
     }
     assert.throws(() => matmul(a, b, fast, m, k, n, i32(2 * k - 1)), /needed/);
@@ -152,8 +152,8 @@ for (const n of [1, 2, 7, 16, 17, 35, 64]) {
     baseTimes(base, k, w, n, js);
     baseTimes(inArena(base), k, inArena(w), n, fast);
     assert.ok(kernelsFor(fast), "the wasm path");
-    assert.equal(bits(js), bits(want), "JavaScript");
-    assert.equal(bits(fast), bits(want), "wasm");
+    assertSameBits(js, want, "JavaScript");
+    assertSameBits(fast, want, "wasm");
     release(mk);
   });
 
@@ -180,7 +180,7 @@ for (const n of [1, 2, 7, 16, 17, 35, 64]) {
         const heap = heapSparse(sp);
         const jsCols = { ...csJs, count: new Int32Array(k), rows: new Int32Array(k * 8), vals: new Float64Array(k * 8) };
         sparseColumns(heap, Int32Array.from(idxList), 0, count, jsCols);
-        assert.equal(bits(jsCols.count), bits(cs.count), "column counts, JavaScript = wasm");
+        assertSameBits(jsCols.count, cs.count, "column counts, JavaScript = wasm");
         for (let c = 0; c < k; c++) {
           for (let i = 0; i < cs.count[c]; i++) {
             assert.is(jsCols.rows[c * 8 + i], cs.rows[c * 8 + i]);
@@ -190,9 +190,9 @@ for (const n of [1, 2, 7, 16, 17, 35, 64]) {
         sparseGradientStep(heap.base, jsCols, count, new Float64Array(d), n, new Float64Array(n), wJs, vJs, 0.05, gamma);
       }
       assert.not.equal(bits(wRef), bits(w0), "the weights moved");
-      assert.equal(bits(wFast), bits(wRef), `wasm, γ = ${gamma}`);
-      assert.equal(bits(wJs), bits(wRef), `JavaScript, γ = ${gamma}`);
-      if (gamma) assert.equal(bits(optFast.velocity[0]), bits(optRef.velocity[0]), "velocity");
+      assertSameBits(wFast, wRef, `wasm, γ = ${gamma}`);
+      assertSameBits(wJs, wRef, `JavaScript, γ = ${gamma}`);
+      if (gamma) assertSameBits(optFast.velocity[0], optRef.velocity[0], "velocity");
     }
     release(mk);
   });
@@ -221,7 +221,7 @@ test("sparse X·W with baseᵀW given (haveCw) equals the product that computes 
   sparseMatmul(sp, null, 0, 9, w, n, cw, a);
   b.fill(NaN);
   sparseMatmul(sp, null, 0, 9, w, n, cw, b, true);
-  assert.equal(bits(b), bits(a));
+  assertSameBits(b, a, "with baseᵀW given");
   release(mk);
 });
 
@@ -229,7 +229,7 @@ test("the sparse form built in blocks equals the one built at once, and the bloc
   const { x, base, sp } = sparseCase(23, 12);
   const before = mark();
   const blocks = sparseFromBlocks(23, 12, 5, (from, count) => sparseFromDense(x.subarray(from * 12, (from + count) * 12), count, 12, base));
-  for (const key of ["base", "start", "col", "val"] as const) assert.equal(bits(blocks[key]), bits(sp[key]), key);
+  for (const key of ["base", "start", "col", "val"] as const) assertSameBits(blocks[key], sp[key], key);
   assert.is(blocks.rows, 23);
   const used = blocks.val.byteOffset + blocks.val.byteLength;
   assert.ok(mark() - used < 64, "nothing of the blocks is left in the arena after the result");

@@ -11,7 +11,7 @@ import { createSgd, sgdStep } from "../src/optim";
 import { f64, i32, mark, release } from "../src/wasm";
 import { correctCount, crossEntropySum } from "../src/loss";
 import { createRng } from "../src/rng";
-import { fixture, assertClose, bits } from "./helpers";
+import { fixture, assertClose, assertSameBits } from "./helpers";
 
 const gold = fixture("forward_backward.json");
 
@@ -145,7 +145,7 @@ test("a training step equals forward, the loss, backward and the update in turn,
           assert.is(lossB, lossA, "loss");
         }
         const what = `${activation}, momentum ${momentum}, ${dense ? "dense" : "sparse"}`;
-        a.weights.forEach((w, l) => assert.equal(bits(b.weights[l]), bits(w), `${what}: W${l}`));
+        a.weights.forEach((w, l) => assertSameBits(b.weights[l], w, `${what}: W${l}`));
         assert.not.equal(Array.from(a.weights[0]), Array.from(createModel(arch, "fan-in", createRng(4)).weights[0]), "W0 moved");
         release(mk);
       }

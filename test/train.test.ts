@@ -4,7 +4,7 @@ import { normalizeRun } from "../src/config";
 import { DivergenceError } from "../src/errors";
 import { prepareData, shouldStopEarly, train } from "../src/train";
 import { loadDataset, preprocess, takeFirst } from "../src/data";
-import { fixture, assertClose, bits, tinySet, writeDatasetDir } from "./helpers";
+import { fixture, assertClose, assertSameBits, tinySet, writeDatasetDir } from "./helpers";
 
 const gold = fixture("training.json");
 
@@ -39,9 +39,9 @@ test("prepared splits: the sparse form equals preprocess()'s bit for bit, built 
   const data = prepareData(cfg);
   const ds = loadDataset("mnist");
   const whole = preprocess(takeFirst(ds.train, 2345, "n"), data.stats);
-  for (const key of ["base", "start", "col", "val"] as const) assert.equal(bits(data.train.sparse[key]), bits(whole.sparse[key]), key);
-  assert.equal(bits(data.train.y), bits(whole.y));
-  assert.equal(bits(data.train.x), bits(whole.x));
+  for (const key of ["base", "start", "col", "val"] as const) assertSameBits(data.train.sparse[key], whole.sparse[key], key);
+  assertSameBits(data.train.y, whole.y, "y");
+  assertSameBits(data.train.x, whole.x, "x");
   assert.is(data.train.x, data.train.x, "computed once");
 });
 
