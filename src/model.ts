@@ -169,26 +169,17 @@ function zerosOf(model: Model, ws: Workspace): Int32Array | null {
  */
 export function backward(
   model: Model, ws: Workspace, x: Input, labels: Uint8Array, labelOffset: number, rows: number,
-  prof: Profile | null = null,
 ): void {
   const { sizes, weights } = model;
   const L = weights.length;
-  const c = sizes[L];
-  const p = ws.a[L - 1], dOut = ws.delta[L - 1];
-  let t = prof ? performance.now() : 0;
-  outputDelta(p, dOut, labels, labelOffset, rows, c);
-  if (prof) t = lap(prof, LOSS, t);
+  outputDelta(ws.a[L - 1], ws.delta[L - 1], labels, labelOffset, rows, sizes[L]);
   for (let l = L - 1; l >= 0; l--) {
     if (l > 0) matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
     else if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
     else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
     if (l > 0) {
       matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
-      if (prof) t = lap(prof, BACKWARD, t);
       multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
-      if (prof) t = lap(prof, ACTIVATION, t);
-    } else if (prof) {
-      t = lap(prof, BACKWARD, t);
     }
   }
 }
