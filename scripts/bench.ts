@@ -7,15 +7,15 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { normalizeRun, PRESETS } from "../src/config";
-import { InputError } from "../src/errors";
-import { writeJsonAtomic } from "../src/io";
-import { createModel, createWorkspace, evaluate } from "../src/model";
-import { packageRoot } from "../src/paths";
-import { runPool } from "../src/pool";
-import { createRng } from "../src/rng";
-import { prepareData, train } from "../src/train";
-import { loadDataset } from "../src/data";
+import { normalizeRun, PRESETS } from "../src/mlp/config";
+import { InputError } from "../src/base/errors";
+import { writeJsonAtomic } from "../src/base/io";
+import { createModel, createWorkspace, evaluate } from "../src/mlp/model";
+import { packageRoot } from "../src/base/paths";
+import { runPool } from "../src/mlp/pool";
+import { createRng } from "../src/mlp/rng";
+import { prepareData, train } from "../src/mlp/train";
+import { loadDataset } from "../src/mlp/data";
 import { parseFlags, runMain } from "./lib/cli";
 
 interface Line {

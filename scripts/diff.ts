@@ -2,8 +2,9 @@
 // report PDF with its embedded results, or a folder of executed notebooks). Prints the numbers that
 // differ and those on one side only; exit 0 when all agree, 1 when not, 2 on unreadable input.
 
-import { compareNumbers, differenceTable, loadNumbers } from "../src/grading";
-import { InputError } from "../src/errors";
+import { compareNumbers, differenceTable } from "../src/grading/diff";
+import { loadNumbers } from "../src/grading/numbers";
+import { InputError } from "../src/base/errors";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {

@@ -64,7 +64,7 @@ class ProgressClient(NotebookClient):
                 if run not in self._done:
                     self._done.add(run)
                     print(f"[train] {self._name} {line}", flush=True)
-            elif due and "waiting" not in line:
+            elif due and "waiting" not in line and "from the run cache" not in line:
                 print(f"[train] {self._name} {line}", flush=True)
         if due:
             self._last = now

@@ -2,11 +2,11 @@
 // executed notebook to PNG (rendered offline in headless Chromium).
 
 import { readFileSync } from "node:fs";
-import { Browser } from "../src/browser";
-import { MIME } from "../src/display";
-import { InputError } from "../src/errors";
-import type { PlotlyFigure } from "../src/figures";
-import { writeFileAtomic } from "../src/io";
+import { Browser } from "../src/report/browser";
+import { MIME } from "../src/contract/contract";
+import { InputError } from "../src/base/errors";
+import type { PlotlyFigure } from "../src/notebook/figures";
+import { writeFileAtomic } from "../src/base/io";
 import { parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {

@@ -3,9 +3,9 @@
 // figures draw with the project's own plotly.js, offline.
 
 import { spawn, spawnSync } from "node:child_process";
-import { ensureKernelSpec } from "../src/execute";
-import { InputError } from "../src/errors";
-import { packageRoot } from "../src/paths";
+import { ensureKernelSpec } from "../src/report/execute";
+import { InputError } from "../src/base/errors";
+import { packageRoot } from "../src/base/paths";
 import { runMain } from "./lib/cli";
 
 await runMain(async () => {

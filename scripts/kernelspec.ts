@@ -2,7 +2,7 @@
 // build/jupyter/kernels/tdt4265-tslab/kernel.json (absolute paths; used through JUPYTER_PATH).
 
 import { join } from "node:path";
-import { ensureKernelSpec, KERNEL_NAME } from "../src/execute";
+import { ensureKernelSpec, KERNEL_NAME } from "../src/report/execute";
 import { runMain } from "./lib/cli";
 
 await runMain(() => {

@@ -4,8 +4,8 @@
 
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { executeNotebooks } from "../src/execute";
-import { packageRoot } from "../src/paths";
+import { executeNotebooks } from "../src/report/execute";
+import { packageRoot } from "../src/base/paths";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {

@@ -3,8 +3,8 @@
 // results.json (report/out-quick/ with --quick).
 
 import { resolve } from "node:path";
-import { InputError } from "../src/errors";
-import { buildReport } from "../src/pipeline";
+import { InputError } from "../src/base/errors";
+import { buildReport } from "../src/report/pipeline";
 import { parseFlags, runMain } from "./lib/cli";
 
 /** `--set 2c.learningRate=0.05` → { "2c": { learningRate: 0.05 } } (values read as JSON, else text). */

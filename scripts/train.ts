@@ -2,13 +2,13 @@
 // (several in parallel on a worker pool) and print their final metrics, with progress bars on a
 // terminal and a line per epoch otherwise.
 
-import { type RunSpec, normalizeRun } from "../src/config";
-import { InputError } from "../src/errors";
-import { writeJsonAtomic } from "../src/io";
-import type { PixelStats } from "../src/data";
-import { defaultWorkers, runPool } from "../src/pool";
-import { prepareData, train, type TrainResult } from "../src/train";
-import { formatMetrics } from "../src/format";
+import { type RunSpec, normalizeRun } from "../src/mlp/config";
+import { InputError } from "../src/base/errors";
+import { writeJsonAtomic } from "../src/base/io";
+import type { PixelStats } from "../src/mlp/data";
+import { defaultWorkers, runPool } from "../src/mlp/pool";
+import { prepareData, train, type TrainResult } from "../src/mlp/train";
+import { formatMetrics } from "../src/contract/format";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
 import { runProgress } from "./lib/progress";
 

@@ -3,9 +3,10 @@
 // 2 on unreadable input.
 
 import { readFileSync, existsSync } from "node:fs";
-import { InputError } from "../src/errors";
-import { attachedResults, verifyTables } from "../src/grading";
-import { readPdf } from "../src/pdf";
+import { InputError } from "../src/base/errors";
+import { attachedResults } from "../src/grading/numbers";
+import { verifyTables } from "../src/grading/verify";
+import { readPdf } from "../src/report/pdf";
 import { parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {

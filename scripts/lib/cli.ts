@@ -2,7 +2,7 @@
 // and exit codes. Only scripts call process.exit.
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DivergenceError, InputError } from "../../src/errors";
+import { DivergenceError, InputError } from "../../src/base/errors";
 
 /** Run a script's main; user errors print one line (no stack) and exit with `code`. */
 export async function runMain(main: () => Promise<number | void> | number | void, code = 1): Promise<void> {

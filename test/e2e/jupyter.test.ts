@@ -9,8 +9,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { CHROMIUM_FLAGS, chromiumPath } from "../../src/browser";
-import { ensureKernelSpec } from "../../src/execute";
+import { CHROMIUM_FLAGS, chromiumPath } from "../../src/report/browser";
+import { ensureKernelSpec } from "../../src/report/execute";
 import { ROOT } from "../helpers";
 
 const freePort = () => new Promise<number>((resolve) => {

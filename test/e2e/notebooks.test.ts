@@ -5,8 +5,8 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { executeNotebooks } from "../../src/execute";
-import { MIME } from "../../src/display";
+import { executeNotebooks } from "../../src/report/execute";
+import { MIME } from "../../src/contract/contract";
 import { ROOT } from "../helpers";
 
 const out = mkdtempSync(join(tmpdir(), "nb-"));

@@ -6,12 +6,12 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildReport } from "../../src/pipeline";
-import { REPORT_TASKS } from "../../src/markdown";
-import { readPdf, printPdf, attachFile } from "../../src/pdf";
-import { Browser } from "../../src/browser";
-import { parseResults } from "../../src/results";
-import { formatNumber } from "../../src/format";
+import { buildReport } from "../../src/report/pipeline";
+import { REPORT_TASKS } from "../../src/report/markdown";
+import { readPdf, printPdf, attachFile } from "../../src/report/pdf";
+import { Browser } from "../../src/report/browser";
+import { parseResults } from "../../src/report/results";
+import { formatNumber } from "../../src/contract/format";
 import { ROOT, runScript } from "../helpers";
 import { PDFDocument } from "pdf-lib";
 

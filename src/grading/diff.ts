@@ -1,0 +1,51 @@
+// Grading: two builds' numbers compared (npm run diff): the values that differ beyond a tolerance,
+// and those on one side only, as a table.
+//
+// May import: base, report (and what report may import).
+
+import type { Numbers } from "./numbers";
+
+export interface Difference {
+  readonly key: string;
+  readonly a: number | string | null;
+  readonly b: number | string | null;
+  /** |a − b| for two numbers, else null. */
+  readonly difference: number | null;
+}
+
+/**
+ * Keys whose values differ, and keys present on one side only. Two numbers agree when
+ * |a − b| ≤ tolerance · max(1, |a|, |b|): absolute for losses and accuracies, relative for counts.
+ */
+export function compareNumbers(a: Numbers, b: Numbers, tolerance: number): Difference[] {
+  const keys = [...new Set([...a.keys(), ...b.keys()])];
+  const out: Difference[] = [];
+  for (const key of keys) {
+    const x = a.get(key) ?? null, y = b.get(key) ?? null;
+    if (typeof x === "number" && typeof y === "number") {
+      const d = Math.abs(x - y);
+      if (!(d <= tolerance * Math.max(1, Math.abs(x), Math.abs(y)))) out.push({ key, a: x, b: y, difference: d });
+    } else if (x !== y) {
+      out.push({ key, a: x, b: y, difference: null });
+    }
+  }
+  return out;
+}
+
+/** The values that differ as a table (task, name, A, B, difference), then those on one side only. */
+export function differenceTable(diffs: readonly Difference[]): string {
+  const split = (key: string) => [key.slice(0, key.lastIndexOf(".")), key.slice(key.lastIndexOf(".") + 1)];
+  const both = diffs.filter((d) => d.a !== null && d.b !== null);
+  const parts: string[] = [];
+  if (both.length) {
+    const all = [["task", "name", "A", "B", "difference"],
+      ...both.map((d) => [...split(d.key), String(d.a), String(d.b), d.difference === null ? "" : d.difference.toExponential(2)])];
+    const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
+    parts.push(all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n"));
+  }
+  for (const [side, pick] of [["A", (d: Difference) => d.b === null], ["B", (d: Difference) => d.a === null]] as const) {
+    const only = diffs.filter(pick);
+    if (only.length) parts.push(`only in ${side}: ` + only.map((d) => `${d.key} = ${String(side === "A" ? d.a : d.b)}`).join(", "));
+  }
+  return parts.join("\n");
+}

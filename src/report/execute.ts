@@ -1,0 +1,202 @@
+// Report pipeline, stage 1: execute the task notebooks headless on the project's tslab kernel
+// (Jupyter's nbclient, Debian's packages) into a build folder, skipping notebooks whose cache key
+// is unchanged: their code, the compiled library they load, the parameters, the data's identity,
+// and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
+// notebooks that train 2c). New executed copies are staged and moved into place together, only
+// when every notebook succeeded: the folder never holds a mixed set.
+//
+// May import: base, mlp, contract.
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputError } from "../base/errors";
+import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
+import { writeFileAtomic } from "../base/io";
+import { versions } from "../base/meta";
+import { packageRoot } from "../base/paths";
+import { MIME, type RunRecord } from "../contract/contract";
+import { datasetIdentity } from "../mlp/data";
+import { workerEntry } from "../mlp/pool";
+
+export const KERNEL_NAME = "tdt4265-tslab";
+
+/** Write the project-local kernelspec; returns the folder to put on JUPYTER_PATH. */
+export function ensureKernelSpec(root = packageRoot()): string {
+  const jupyterPath = join(root, "build", "jupyter");
+  const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
+  if (!existsSync(tslab)) throw new InputError(`${tslab} is missing: run npm ci`);
+  const spec = {
+    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (tslab, TDT4265 A2)",
+    language: "typescript",
+  };
+  const file = join(jupyterPath, "kernels", KERNEL_NAME, "kernel.json");
+  const text = JSON.stringify(spec, null, 2) + "\n";
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileAtomic(file, text);
+  return jupyterPath;
+}
+
+/** A python3 that has nbclient, or null. */
+export function findJupyterPython(): string | null {
+  for (const py of ["/usr/bin/python3", "python3"]) {
+    if (spawnSync(py, ["-c", "import nbclient, nbformat, jupyter_client"], { stdio: "ignore" }).status === 0) return py;
+  }
+  return null;
+}
+
+/**
+ * Hash of the compiled library as the notebooks load it: dist/index.js and the worker entry, every
+ * module they require in any folder of dist/ (report stages the notebooks never load do not count),
+ * and the kernels.
+ */
+export function libraryFingerprint(root = packageRoot()): string {
+  const dist = join(root, "dist");
+  if (!existsSync(join(dist, "index.js"))) throw new InputError(`${dist} is missing: run npm run build`);
+  const files = moduleClosure([join(dist, "index.js"), workerEntry(dist)]);
+  return sha256(filesFingerprint(dist, files), readFileSync(join(root, "wasm", "kernels.wasm")));
+}
+
+/** What of a notebook affects its outputs: its cells' types, tags and sources. */
+export function notebookCode(path: string): string {
+  const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }[] };
+  return JSON.stringify(nb.cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+}
+
+export interface ExecuteOptions {
+  readonly notebooks: readonly string[];
+  readonly outDir: string;
+  readonly params?: Record<string, unknown>;
+  readonly force?: boolean;
+  /** Notebooks executed at once. */
+  readonly jobs?: number;
+  readonly dataDir?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface NotebookStatus {
+  readonly notebook: string;
+  readonly status: "cached" | "run" | "failed";
+  readonly seconds: number;
+  readonly output: string;
+  readonly error?: string;
+}
+
+/** What the executor stores in an executed notebook's metadata (key "a2report"). */
+export interface ExecutedMeta {
+  /** Hash of everything but the run settings: code, library, data, other parameters, versions. */
+  readonly cacheKey: string;
+  /** The parameters the notebook was executed with. */
+  readonly params: Record<string, unknown>;
+}
+
+interface ExecutedNotebook {
+  readonly cells?: { outputs?: { data?: Record<string, unknown> }[] }[];
+  readonly metadata?: { a2report?: ExecutedMeta };
+}
+
+function readExecuted(path: string): ExecutedNotebook | null {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as ExecutedNotebook;
+  } catch {
+    return null;
+  }
+}
+
+/** The ids of the runs an executed notebook used (its runs outputs). */
+export function usedRuns(nb: Pick<ExecutedNotebook, "cells">): string[] {
+  const ids = new Set<string>();
+  for (const cell of nb.cells ?? []) {
+    for (const o of cell.outputs ?? []) {
+      const runs = o.data?.[MIME.runs];
+      if (Array.isArray(runs)) for (const r of runs as RunRecord[]) ids.add(r.id);
+    }
+  }
+  return [...ids].sort();
+}
+
+type RunSettings = Readonly<Record<string, unknown>>;
+
+/**
+ * Whether an executed copy is current: the same key, and every run it used has the same settings
+ * now as then (settings of runs it did not use do not matter).
+ */
+export function isCurrent(nb: ExecutedNotebook | null, key: string, runs: RunSettings): boolean {
+  const meta = nb?.metadata?.a2report;
+  if (!nb || !meta || meta.cacheKey !== key) return false;
+  const before = (meta.params.runs ?? {}) as RunSettings;
+  return usedRuns(nb).every((id) => JSON.stringify(before[id] ?? null) === JSON.stringify(runs[id] ?? null));
+}
+
+/** The parameters that key every notebook: all but `runs` (per notebook) and `dataDir` (its contents count). */
+function keyedParams(params: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(params).filter(([k]) => k !== "runs" && k !== "dataDir")));
+}
+
+/** Execute the notebooks that are not cached; resolves with one status per notebook. */
+export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatus[]> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const root = packageRoot();
+  const params = o.params ?? {};
+  const runs = (params.runs ?? {}) as RunSettings;
+  for (const nb of o.notebooks) if (!existsSync(nb)) throw new InputError(`${nb}: no such notebook`);
+  const python = findJupyterPython();
+  if (!python) {
+    throw new InputError("Jupyter's nbclient is missing: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client");
+  }
+  const jupyterPath = ensureKernelSpec(root);
+  const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", o.dataDir), keyedParams(params), JSON.stringify(versions()));
+  mkdirSync(o.outDir, { recursive: true });
+  const staging = join(o.outDir, `.staging-${process.pid}`);
+
+  const queue = o.notebooks.map((nb) => ({
+    nb, out: join(o.outDir, basename(nb)), staged: join(staging, basename(nb)), key: sha256(common, notebookCode(nb)),
+  }));
+  const statuses: NotebookStatus[] = [];
+  const run = async (item: (typeof queue)[number]): Promise<NotebookStatus> => {
+    const name = basename(item.nb);
+    if (!o.force && isCurrent(readExecuted(item.out), item.key, runs)) {
+      log(`[cached] ${name}`);
+      return { notebook: item.nb, status: "cached", seconds: 0, output: item.out };
+    }
+    log(`[run] ${name}`);
+    const t0 = performance.now();
+    const meta: ExecutedMeta = { cacheKey: item.key, params };
+    const args = [join(root, "scripts", "execute_notebook.py"), item.nb, item.staged, "--kernel", KERNEL_NAME,
+      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta)];
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
+      child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+      child.on("close", (c) => resolve({ code: c, stderr: err }));
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (code !== 0) {
+      const line = stderr.split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7) ??
+        `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
+      log(`[failed] ${name} after ${seconds.toFixed(0)} s`);
+      return { notebook: item.nb, status: "failed", seconds, output: item.out, error: line };
+    }
+    log(`[done] ${name} ${seconds.toFixed(0)} s`);
+    return { notebook: item.nb, status: "run", seconds, output: item.out };
+  };
+  try {
+    const jobs = Math.max(1, o.jobs ?? queue.length);
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      while (next < queue.length) {
+        const i = next++;
+        statuses[i] = await run(queue[i]);
+      }
+    });
+    await Promise.all(lanes);
+    // The new copies replace the old ones together, only when none failed.
+    if (statuses.every((s) => s.status !== "failed")) {
+      queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return statuses;
+}
