@@ -44,7 +44,10 @@ export interface Check {
   readonly step: number;
   readonly valLoss: number;
   readonly valAccuracy: number;
-  readonly trainAccuracy: number;
+  /** Over the whole training split; null when the config skips it (checkTrainAccuracy false). */
+  readonly trainAccuracy: number | null;
+  /** Mean |∂C/∂W| of each weight matrix for the step's batch, input layer first. */
+  readonly gradMeanAbs: number[];
 }
 
 export interface Metrics {
@@ -69,6 +72,30 @@ export interface TrainResult {
   readonly history: { readonly trainLoss: number[]; readonly checks: Check[] };
   /** Σ of each final weight matrix (a fingerprint for comparisons). */
   readonly weightSums: number[];
+  /** Wall-clock seconds, measured by the run: not deterministic, so never part of a comparison (see deterministic()). */
+  readonly timing: Timing;
+}
+
+export interface Timing {
+  /** The training steps (forward, backward, update), all epochs. */
+  readonly trainSeconds: number;
+  /** The validation checks (and training-accuracy passes), all of them. */
+  readonly checkSeconds: number;
+}
+
+/** A result without its wall-clock timing: what must be identical for the same config and seed. */
+export function deterministic(r: TrainResult): Omit<TrainResult, "timing"> {
+  const { timing: _, ...rest } = r;
+  return rest;
+}
+
+/** Mean absolute value of each matrix. */
+export function meanAbs(ms: readonly Float64Array[]): number[] {
+  return ms.map((m) => {
+    let s = 0;
+    for (let i = 0; i < m.length; i++) s += Math.abs(m[i]);
+    return s / m.length;
+  });
 }
 
 export interface Progress {
@@ -131,6 +158,8 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   const valLosses: number[] = [];
 
   let step = 0, epoch = 0, stoppedEarly = false;
+  let checkMs = 0;
+  const t0 = performance.now();
   training: for (; epoch < cfg.epochs; epoch++) {
     for (let i = 0; i < tr.count; i++) order[i] = i; // a fresh permutation of the indices each epoch
     if (cfg.shuffle) shuffleInPlace(rng, order);
@@ -146,11 +175,13 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
 
       let check: Check | null = null;
       if (checkEvery > 0 && step % checkEvery === 0) {
+        const c0 = performance.now();
         const v = evaluate(model, evalWs, val);
-        const t = evaluate(model, evalWs, tr);
-        check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy: t.accuracy };
+        const trainAccuracy = cfg.checkTrainAccuracy ? evaluate(model, evalWs, tr).accuracy : null;
+        check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy, gradMeanAbs: meanAbs(ws.grads) };
         checks.push(check);
         valLosses.push(v.loss);
+        checkMs += performance.now() - c0;
       }
       opts.onProgress?.({ step, epoch, stepsPerEpoch, maxSteps, trainLoss: loss, check });
       if (check && shouldStopEarly(valLosses, cfg.earlyStopWindow)) {
@@ -160,6 +191,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       }
     }
   }
+  const totalMs = performance.now() - t0;
   const t: Evaluation = evaluate(model, evalWs, tr);
   const v: Evaluation = evaluate(model, evalWs, val);
   const result: TrainResult = {
@@ -172,6 +204,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
     stoppedEarly,
     history: { trainLoss: Array.from(trainLoss.subarray(0, step)), checks },
     weightSums: model.weights.map((w) => w.reduce((a, b) => a + b, 0)),
+    timing: { trainSeconds: (totalMs - checkMs) / 1000, checkSeconds: checkMs / 1000 },
   };
   return { result, model };
 }

@@ -1,8 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { normalizeRun } from "../../src/mlp/config";
+import { type RunConfig, normalizeRun } from "../../src/mlp/config";
 import { DivergenceError } from "../../src/base/errors";
-import { prepareData, shouldStopEarly, train } from "../../src/mlp/train";
+import { backward, createModel, createWorkspace, forward } from "../../src/mlp/model";
+import { createRng } from "../../src/mlp/rng";
+import { deterministic, meanAbs, prepareData, shouldStopEarly, train } from "../../src/mlp/train";
 import { fixture, assertClose, tinySet, writeDatasetDir } from "../helpers";
 
 const gold = fixture("training.json");
@@ -25,7 +27,7 @@ for (const run of gold.runs as any[]) {
       assert.is(m.step, g.step);
       assertClose(m.valLoss, g.val_loss, 1e-9, `val loss @${g.step}`);
       assertClose(m.valAccuracy, g.val_acc, 1e-9, `val acc @${g.step}`);
-      assertClose(m.trainAccuracy, g.train_acc, 1e-9, `train acc @${g.step}`);
+      assertClose(m.trainAccuracy!, g.train_acc, 1e-9, `train acc @${g.step}`);
     });
     run.train_loss_first5.forEach((v: number, i: number) => assertClose(result.history.trainLoss[i], v, 1e-9, `loss ${i}`));
     assertClose(result.history.trainLoss[run.steps - 1], run.train_loss_last, 1e-9, "last loss");
@@ -73,9 +75,44 @@ test("the same config gives identical results; another seed does not", () => {
   const dir = writeDatasetDir(tinySet(320, 9), tinySet(100, 10));
   const cfg = normalizeRun({ trainSize: 320, valSize: 100, epochs: 3 });
   const data = prepareData(cfg, dir);
-  const a = JSON.stringify(train(cfg, data).result), b = JSON.stringify(train(cfg, data).result);
+  const run = (c: RunConfig) => JSON.stringify(deterministic(train(c, data).result));
+  const a = run(cfg), b = run(cfg);
   assert.is(a, b);
-  assert.is.not(JSON.stringify(train(normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, seed: 2 }), data).result), a);
+  assert.is.not(run(normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, seed: 2 })), a);
+});
+
+test("skipping the training-accuracy pass changes nothing but that column: same stop, same final numbers", () => {
+  // Validation labels that disagree with the images: the validation loss rises as the network learns.
+  const val = tinySet(160, 12);
+  val.labels.reverse();
+  const dir = writeDatasetDir(tinySet(480, 11), val);
+  const full = normalizeRun({ trainSize: 480, valSize: 160, epochs: 40, hidden: [6], learningRate: 0.5, earlyStopWindow: 6 });
+  const lean = normalizeRun({ trainSize: 480, valSize: 160, epochs: 40, hidden: [6], learningRate: 0.5, earlyStopWindow: 6, checkTrainAccuracy: false });
+  const a = train(full, prepareData(full, dir)).result, b = train(lean, prepareData(lean, dir)).result;
+  assert.ok(a.stoppedEarly, "the toy run stops early, so the stop is compared");
+  assert.equal([b.steps, b.final, b.weightSums], [a.steps, a.final, a.weightSums]);
+  assert.equal(b.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]), a.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]));
+  assert.ok(a.history.checks.every((c) => typeof c.trainAccuracy === "number"));
+  assert.ok(b.history.checks.every((c) => c.trainAccuracy === null));
+});
+
+test("the first check records the mean |gradient| of each weight matrix for the first step's batch", () => {
+  const dir = writeDatasetDir(tinySet(320, 13), tinySet(100, 14));
+  const cfg = normalizeRun({ trainSize: 320, valSize: 100, epochs: 1, hidden: [8, 8], shuffle: false, activation: "improved-sigmoid" });
+  const data = prepareData(cfg, dir);
+  const { result } = train(cfg, data);
+  // The first step by hand: the initial weights, the first 32 rows in order.
+  const model = createModel({ inputs: data.train.features, hidden: cfg.hidden, outputs: 10, activation: cfg.activation }, cfg.init, createRng(cfg.seed));
+  const ws = createWorkspace(model.sizes, 32);
+  const input = { sparse: data.train.sparse, idx: null, from: 0 };
+  forward(model, ws, input, 32);
+  backward(model, ws, input, data.train.labels, 0, 32);
+  const first = result.history.checks[0];
+  assert.is(first.step, 0);
+  assert.equal(first.gradMeanAbs, meanAbs(ws.grads));
+  assert.is(first.gradMeanAbs.length, 3);
+  assert.ok(first.gradMeanAbs.every((g) => g > 0));
+  assert.is.not(result.history.checks[1].gradMeanAbs[0], first.gradMeanAbs[0], "each check its own step's gradient");
 });
 
 test("divergence stops the run with an error naming the step", () => {

@@ -68,7 +68,7 @@ test("a run with --json writes the whole result", () => {
   assert.match(r.stdout, /train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}train acc \d+\.\d{3} % {2}val acc \d+\.\d{3} %/);
   assert.match(r.stderr, /\[train\] custom epoch 2: step 12, train loss/, "one line per epoch when not a terminal");
   const j = JSON.parse(readFileSync(out, "utf8"));
-  assert.equal(Object.keys(j), ["config", "final", "steps", "epochs", "stepsPerEpoch", "checkEvery", "stoppedEarly", "history", "weightSums", "stats", "wallSeconds"]);
+  assert.equal(Object.keys(j), ["config", "final", "steps", "epochs", "stepsPerEpoch", "checkEvery", "stoppedEarly", "history", "weightSums", "timing", "stats", "wallSeconds"]);
   assert.equal(j.config.hidden, [8]);
   assert.is(j.history.trainLoss.length, 12);
   assert.is(j.stoppedEarly, false);
