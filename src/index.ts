@@ -19,3 +19,5 @@ export * as nb from "./notebook/notebook";
 export * from "./notebook/session";
 export * from "./notebook/tables";
 export * from "./notebook/tasks";
+export * from "./notebook/names";
+export * from "./notebook/seeds";

@@ -22,6 +22,8 @@ export const MIME = {
   result: "application/vnd.tdt4265.result+json",
   /** The runs a cell used: RunRecord[]. */
   runs: "application/vnd.tdt4265.runs+json",
+  /** A seed study: SeedStudyRecord. */
+  seeds: "application/vnd.tdt4265.seeds+json",
 } as const;
 
 /** A Plotly figure spec, plain JSON. */
@@ -38,6 +40,11 @@ export interface Recorded {
   readonly name: string;
   readonly value: number;
   readonly format: NumberFormat;
+  /**
+   * A wall-clock measurement (seconds per epoch): machine-dependent, so results.json keeps it apart
+   * (`measured`) from the numbers that must be identical for the same config and seed.
+   */
+  readonly measured?: true;
 }
 
 /** A table as a cell shows it, with the caption the cell gave (or null). */
@@ -47,6 +54,28 @@ export interface TableRecord extends Table {
 
 /** A run a cell used: its normalised config (config.id names the run, e.g. "2c"). */
 export type RunRecord = RunConfig;
+
+/** The final numbers a seed study compares, per run and seed. */
+export const SEED_METRICS = ["valAccuracy", "valLoss", "trainAccuracy", "trainLoss", "steps"] as const;
+export type SeedMetric = (typeof SEED_METRICS)[number];
+
+/** One run of a seed study: the run trained with each seed, its final numbers, their mean and std. */
+export interface SeedRun {
+  readonly id: string;
+  /** The config of every seed's run but for `seed` (and checkTrainAccuracy, off but for the report's own run). */
+  readonly config: RunConfig;
+  readonly seeds: readonly number[];
+  /** Per metric, one value per seed (in `seeds` order). */
+  readonly values: Readonly<Record<SeedMetric, readonly number[]>>;
+  /** Per metric, the mean over seeds. */
+  readonly mean: Readonly<Record<SeedMetric, number>>;
+  /** Per metric, the sample standard deviation over seeds (n − 1). */
+  readonly std: Readonly<Record<SeedMetric, number>>;
+}
+
+export interface SeedStudyRecord {
+  readonly runs: readonly SeedRun[];
+}
 
 // ---- cell options ----------------------------------------------------------------------------
 

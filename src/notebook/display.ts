@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../base/paths";
-import { MIME, type PlotlyFigure, type Recorded, type RunRecord, type TableRecord } from "../contract/contract";
+import { MIME, type PlotlyFigure, type Recorded, type RunRecord, type SeedStudyRecord, type TableRecord } from "../contract/contract";
 import { formatNumber } from "../contract/format";
 import { type Table, tableHtml } from "../contract/table";
 import type { Progress, TrainResult } from "../mlp/train";
@@ -61,6 +61,14 @@ export function runsBundle(configs: readonly RunRecord[]): Bundle {
     `${c.id}: hidden [${c.hidden.join(", ")}], ${c.activation}, ${c.init} init, lr ${c.learningRate}, momentum ${c.momentum}, ` +
     `batch ${c.batchSize}, ${c.trainSize}/${c.valSize} images, ≤ ${c.epochs} epochs, seed ${c.seed}`).join("\n");
   return { [MIME.runs]: configs, "text/plain": text };
+}
+
+/** A seed study: per run, the seeds and the mean ± std of its final numbers. */
+export function seedsBundle(study: SeedStudyRecord): Bundle {
+  const text = study.runs.map((r) =>
+    `${r.id}: ${r.seeds.length} seeds, val acc ${(100 * r.mean.valAccuracy).toFixed(2)} ± ${(100 * r.std.valAccuracy).toFixed(2)} %, ` +
+    `steps ${Math.round(r.mean.steps)} ± ${Math.round(r.std.steps)}`).join("\n");
+  return { [MIME.seeds]: study, "text/plain": text };
 }
 
 function escapeHtml(s: string): string {

@@ -21,6 +21,8 @@ export interface NotebookParams {
   readonly runs?: Readonly<Record<string, RunSpec>>;
   /** Use the shared run cache, build/runs/ (default true): a run trained before is not trained again. */
   readonly cache?: boolean;
+  /** Seeds per run of the seed study, 1 … n (default 5; 2 in quick mode). */
+  readonly seeds?: number;
 }
 
 export interface Session {
@@ -32,9 +34,14 @@ export interface Session {
   /** Overrides of single runs, applied after `overrides`. */
   readonly runs: Readonly<Record<string, RunSpec>>;
   readonly cache: boolean;
+  /** Seeds per run of the seed study. */
+  readonly seeds: number;
 }
 
-const PARAM_KEYS = ["quick", "workers", "dataDir", "runs", "cache"];
+const PARAM_KEYS = ["quick", "workers", "dataDir", "runs", "cache", "seeds"];
+
+/** Seeds of the seed study by default, and in quick mode. */
+export const DEFAULT_SEEDS = 5, QUICK_SEEDS = 2;
 
 export const QUICK: RunSpec = Object.freeze({ trainSize: 2000, valSize: 1000, epochs: 2 });
 
@@ -49,6 +56,9 @@ export function normalizeParams(p: NotebookParams): Session {
   }
   if (p.dataDir !== undefined && typeof p.dataDir !== "string") throw new InputError(`dataDir ${JSON.stringify(p.dataDir)}: expected a folder path`);
   if (p.cache !== undefined && typeof p.cache !== "boolean") throw new InputError(`cache ${JSON.stringify(p.cache)}: expected true or false`);
+  if (p.seeds !== undefined && !(Number.isInteger(p.seeds) && p.seeds >= 1 && p.seeds <= 100)) {
+    throw new InputError(`seeds ${JSON.stringify(p.seeds)}: expected an integer from 1 to 100`);
+  }
   const quick = p.quick ?? false;
   const runs = p.runs ?? {};
   if (runs === null || typeof runs !== "object" || Array.isArray(runs)) {
@@ -57,6 +67,7 @@ export function normalizeParams(p: NotebookParams): Session {
   const s: Session = Object.freeze({
     quick, workers: p.workers ?? null, dataDir: p.dataDir ?? null, overrides: quick ? QUICK : {}, runs: Object.freeze({ ...runs }),
     cache: p.cache ?? true,
+    seeds: p.seeds ?? (quick ? QUICK_SEEDS : DEFAULT_SEEDS),
   });
   for (const [id, spec] of Object.entries(runs)) {
     if (!PRESETS[id]) throw new InputError(`runs: unknown run id "${id}": expected one of ${Object.keys(PRESETS).join(", ")}`);
@@ -74,9 +85,30 @@ export function runConfig(s: Session, id: string): RunConfig {
   return normalizeRun({ ...s.overrides, ...s.runs[id], preset: id });
 }
 
-/** Every run of the report (the presets of the spec's run table) under this session. */
+/** The runs of the seed study: the topologies of Task 4 and their reference, 3c. */
+export const SEED_STUDY_RUNS = ["3c", "4a", "4b", "4d", "4e", "4f"] as const;
+
+/**
+ * A run of the report with another seed (shuffle and initialisation). Seed 1 is the report's own
+ * run; the others need only their final numbers, so they skip the training-accuracy pass.
+ */
+export function seedConfig(s: Session, id: string, seed: number): RunConfig {
+  const own = runConfig(s, id);
+  if (seed === own.seed) return own;
+  return normalizeRun({ ...s.overrides, ...s.runs[id], preset: id, seed, checkTrainAccuracy: false });
+}
+
+/** The seeds of the study: 1 … n. */
+export function studySeeds(s: Session): number[] {
+  return Array.from({ length: s.seeds }, (_, i) => i + 1);
+}
+
+/** Every run of the report under this session: the spec's run table, then the seed study's other seeds. */
 export function reportRuns(s: Session): RunConfig[] {
-  return Object.keys(PRESETS).map((id) => runConfig(s, id));
+  const own = Object.keys(PRESETS).map((id) => runConfig(s, id));
+  const study = SEED_STUDY_RUNS.flatMap((id) => studySeeds(s).map((seed) => seedConfig(s, id, seed)));
+  const seen = new Set(own.map((c) => JSON.stringify(c)));
+  return [...own, ...study.filter((c) => !seen.has(JSON.stringify(c)))];
 }
 
 /** A run's name in logs: its id, and its seed when that is not its preset's. */

@@ -38,7 +38,7 @@ test("progress display: updates in place (first show, then updates), throttled, 
   const shown: [Bundle, boolean][] = [];
   const d = progressDisplay(["2c", "3c"], (b, u) => shown.push([b, u]));
   const p = (step: number, check: Progress["check"] = null): Progress => ({ step, epoch: 0, stepsPerEpoch: 625, maxSteps: 31250, trainLoss: 0.5, check });
-  d.onProgress(0, p(0, { step: 0, valLoss: 2.1, valAccuracy: 0.1, trainAccuracy: 0.1 }));
+  d.onProgress(0, p(0, { step: 0, valLoss: 2.1, valAccuracy: 0.1, trainAccuracy: 0.1, gradMeanAbs: [] }));
   d.onProgress(0, p(1));
   d.onProgress(1, p(5));
   assert.is(shown.length, 1, "throttled");
@@ -57,7 +57,7 @@ test("emit outside a kernel says so", () => {
 
 test("the metrics table formats like the report", () => {
   const r = { final: { trainLoss: 0.07654, valLoss: 0.2978, trainAccuracy: 0.9837, valAccuracy: 0.9152 }, steps: 29876, epochs: 48, stoppedEarly: true };
-  const t = metricsTable([{ name: "2c", result: r as never }]);
+  const t = metricsTable([{ id: "2c", name: "2c", result: r as never }]);
   assert.equal(t.rows[0], ["2c", "0.0765", "0.2978", "98.370 %", "91.520 %", "29 876", "48"]);
 });
 

@@ -1,19 +1,28 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { blockStats, trainingCurves } from "../../src/notebook/figures";
+import {
+  accuracyAxis, accuracyLabel, blockStats, gradientFigure, gradientProfiles, logTicks, lossAxis, seedFigure, trainingCurves,
+} from "../../src/notebook/figures";
+import { RUN_COLORS, RUN_NAMES, namedPresets } from "../../src/notebook/names";
 import type { TrainResult } from "../../src/mlp/train";
-import { normalizeRun } from "../../src/mlp/config";
+import { PRESETS, normalizeRun } from "../../src/mlp/config";
 
-function fakeResult(steps: number): TrainResult {
-  const trainLoss = Array.from({ length: steps }, (_, i) => 1 / (1 + i / 50) + (i % 2 ? 0.01 : -0.01));
-  const checks = Array.from({ length: Math.floor(steps / 25) }, (_, k) => ({
-    step: 25 * k, valLoss: 1 / (1 + k), valAccuracy: 0.9 + k / 1000, trainAccuracy: 0.91 + k / 1000,
+/** A run of `steps` steps, checks every 25; the last check reaches `finalAccuracy` on both splits. */
+function fakeResult(steps: number, finalAccuracy = 0.95, firstLoss = 2.4): TrainResult {
+  const trainLoss = Array.from({ length: steps }, (_, i) => firstLoss / (1 + i / 5) + (i % 2 ? 0.001 : -0.001));
+  const n = Math.floor(steps / 25);
+  const checks = Array.from({ length: n }, (_, k) => ({
+    step: 25 * k, valLoss: firstLoss / (1 + k), valAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1),
+    trainAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1), gradMeanAbs: [0.001 * (k + 1), 0.01, 0.1],
   }));
   return {
-    config: normalizeRun({}), final: { trainLoss: 0.1, trainAccuracy: 0.99, valLoss: 0.2, valAccuracy: 0.95 },
-    steps, epochs: 1, stepsPerEpoch: steps, checkEvery: 25, stoppedEarly: false, history: { trainLoss, checks }, weightSums: [],
+    config: normalizeRun({}), final: { trainLoss: 0.1, trainAccuracy: finalAccuracy, valLoss: 0.2, valAccuracy: finalAccuracy },
+    steps, epochs: 2, stepsPerEpoch: steps / 2, checkEvery: 25, stoppedEarly: false, history: { trainLoss, checks }, weightSums: [],
+    timing: { trainSeconds: 1, checkSeconds: 0.5 },
   };
 }
+
+const axisOf = (fig: { layout: Record<string, unknown> }, name: string) => fig.layout[name] as { type: string; range: number[]; tickvals: number[]; ticktext: string[] };
 
 test("block statistics: non-overlapping blocks of 10, mean and population std, partial block dropped", () => {
   const loss = [...Array(10).fill(1), ...[0, 2, 0, 2, 0, 2, 0, 2, 0, 2], 5, 5, 5];
@@ -23,25 +32,84 @@ test("block statistics: non-overlapping blocks of 10, mean and population std, p
   assert.equal(b.step, [4.5, 14.5]);
 });
 
-test("training curves: band, train/validation loss on the left, accuracies on the right, all labelled", () => {
-  const fig = trainingCurves([{ name: "3a", result: fakeResult(200) }, { name: "3c", result: fakeResult(150) }], { lossRange: [0, 0.5], accuracyRange: [0.9, 0.99] });
-  const named = fig.data.filter((t) => t.showlegend !== false);
-  assert.equal(named.map((t) => t.name), [
-    "3a train loss", "3a validation loss", "3a train accuracy", "3a validation accuracy",
-    "3c train loss", "3c validation loss", "3c train accuracy", "3c validation accuracy",
-  ]);
-  for (const t of named) assert.ok(/train|validation/.test(t.name as string));
-  const band = fig.data.filter((t) => t.fill === "tonexty");
-  assert.is(band.length, 2, "one ±std band per run");
-  assert.equal(fig.data.filter((t) => t.yaxis === "y2").map((t) => t.xaxis), ["x2", "x2", "x2", "x2"]);
-  assert.equal((fig.layout.yaxis as { range: number[] }).range, [0, 0.5]);
-  assert.equal((fig.layout.yaxis2 as { range: number[] }).range, [0.9, 0.99]);
-  assert.equal((fig.layout.xaxis as { title: { text: string } }).title.text, "training step");
-  assert.match((fig.layout.yaxis as { title: { text: string } }).title.text, /mean of 10 steps ± std/);
-  const val = named[1] as { x: number[]; y: number[] };
-  assert.equal(val.x.slice(0, 3), [0, 25, 50]);
+test("log ticks: 1-2-5 inside the range, thinned to at most the limit", () => {
+  assert.equal(logTicks(0.03, 0.6), [0.05, 0.1, 0.2, 0.5]);
+  const wide = logTicks(1e-5, 3);
+  assert.ok(wide.length <= 7 && wide.every((v) => v >= 1e-5 && v <= 3));
+  assert.equal(accuracyLabel(0.1), "90 %");
+  assert.equal(accuracyLabel(0.005), "99.5 %");
+  assert.equal(accuracyLabel(0.0002), "99.98 %");
+});
+
+test("the axes hold every value: the loss axis all losses, the accuracy axis 7 % and 100 % alike", () => {
+  const loss = lossAxis([4.18, 0.0018, 0.3]);
+  assert.ok(10 ** loss.range[0] < 0.0018 && 10 ** loss.range[1] > 4.18);
+  const acc = accuracyAxis([0.93, 0.0405, 0.01, 0]);
+  const [hi, lo] = acc.range.map((r) => 10 ** r);
+  assert.ok(hi >= 0.93 && lo < acc.perfect && acc.perfect < 0.01, "reversed: the largest error at the bottom, a perfect score on the chart");
+  assert.equal(acc.ticktext[acc.tickvals.indexOf(acc.perfect)], "100 %");
+  // Tick labels never repeat or collide into each other.
+  assert.is(new Set(acc.ticktext).size, acc.ticktext.length);
+});
+
+test("one run: loss and accuracy panels, training solid and validation dashed, two legend entries, log axes", () => {
+  const fig = trainingCurves([{ id: "2c", result: fakeResult(200) }]);
+  const legend = fig.data.filter((t) => t.showlegend !== false).map((t) => t.name);
+  assert.equal(legend, ["training set", "validation set"]);
+  assert.is(fig.data.filter((t) => t.fill === "tonexty").length, 1, "one ±std band");
+  assert.is(axisOf(fig, "yaxis").type, "log");
+  assert.is(axisOf(fig, "yaxis2").type, "log");
+  const dashes = fig.data.filter((t) => t.name && t.mode === "lines").map((t) => [t.name, (t.line as { dash?: string }).dash ?? "solid"]);
+  assert.ok(dashes.every(([n, d]) => (n === "validation set") === (d === "dash")));
   // Plain JSON: nothing a JSON round trip would drop or change (undefined, NaN, typed arrays).
   assert.equal(JSON.parse(JSON.stringify(fig)), fig, "plain JSON");
+});
+
+test("several runs: a 2 × 2 grid, one legend entry per run named for readers, each run in its own colour", () => {
+  const ids = ["2c", "3a", "3-ind-sigmoid", "3-ind-momentum"];
+  const fig = trainingCurves(ids.map((id, i) => ({ id, result: fakeResult(200 + 50 * i, 0.9 + i / 50) })));
+  const legend = fig.data.filter((t) => t.showlegend !== false).map((t) => t.name as string);
+  assert.equal(legend, ids.map((id) => RUN_NAMES[id]));
+  assert.ok(legend.length <= 6);
+  assert.not.ok(legend.some((n) => /3-ind-/.test(n)), "no internal run id");
+  const axes = new Set(fig.data.map((t) => `${t.xaxis}/${t.yaxis}`));
+  assert.equal([...axes].sort(), ["x/y", "x2/y2", "x3/y3", "x4/y4"]);
+  for (const id of ids) {
+    const colours = new Set(fig.data.filter((t) => t.legendgroup === id && (t.line as { color?: string }).color).map((t) => (t.line as { color: string }).color));
+    assert.equal([...colours], [RUN_COLORS[id]]);
+  }
+  // The same run keeps its colour in another figure.
+  const other = trainingCurves([{ id: "3c", result: fakeResult(100) }, { id: "3a", result: fakeResult(100) }]);
+  assert.ok(other.data.some((t) => t.legendgroup === "3a" && (t.line as { color?: string }).color === RUN_COLORS["3a"]));
+  // Every plotted accuracy is inside its axis.
+  const acc = axisOf(fig, "yaxis4");
+  const [hi, lo] = acc.range.map((r) => 10 ** r);
+  for (const t of fig.data.filter((d) => d.yaxis === "y4")) for (const y of t.y as number[]) assert.ok(y <= hi && y >= lo, `${y} on the axis`);
+});
+
+test("every preset has a readable name and a colour, all colours distinct", () => {
+  assert.equal(namedPresets(), Object.keys(PRESETS));
+  assert.is(new Set(Object.values(RUN_COLORS)).size, Object.keys(RUN_COLORS).length);
+});
+
+test("gradient profiles average an epoch's checks, and the figure shares one log axis", () => {
+  const r = fakeResult(400);
+  const profiles = gradientProfiles(r);
+  assert.equal(profiles.map((p) => p.label), ["epoch 1", "epoch 2"]);
+  // Epoch 1: checks 0..7 (8 per epoch of 200 steps), gradient of layer 1 = 0.001·(k+1).
+  assert.ok(Math.abs(profiles[0].values[0] - 0.001 * 4.5) < 1e-12);
+  const fig = gradientFigure([{ id: "4e", title: "4e", profiles }, { id: "4f", title: "4f", profiles }]);
+  assert.is((fig.layout.yaxis2 as { matches: string }).matches, "y");
+  assert.ok(fig.data.filter((t) => t.showlegend !== false).length <= 6);
+});
+
+test("the seed figure draws every seed and the mean ± std of each run", () => {
+  const p = [{ id: "3c", label: "3c", values: [0.95, 0.96], mean: 0.955, std: 0.007 }];
+  const fig = seedFigure(p, [{ id: "3c", label: "3c", values: [100, 120], mean: 110, std: 14 }]);
+  const dots = fig.data.filter((t) => (t.marker as { symbol: string }).symbol === "circle-open");
+  assert.equal(dots.map((t) => t.y), [[95, 96], [100, 120]]);
+  const bars = fig.data.filter((t) => t.error_y);
+  assert.equal(bars.map((t) => (t.error_y as { array: number[] }).array[0]), [0.7000000000000001, 14]);
 });
 
 test.run();

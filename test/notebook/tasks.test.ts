@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { twoEqualLayers } from "../../src/mlp/config";
 import { normalizeParams } from "../../src/notebook/session";
-import { gradientChecks, parameterCounts, pixelStatistics, referenceComparison } from "../../src/notebook/tasks";
+import { epochTimes, gradientChecks, gradientNumbers, parameterCounts, pixelStatistics, runNumbers, widthForBudget, widthNumbers } from "../../src/notebook/tasks";
 import type { TrainResult } from "../../src/mlp/train";
 
 test("2d/4d parameter counts as the spec states them", () => {
@@ -16,7 +16,9 @@ test("2d/4d parameter counts as the spec states them", () => {
 test("2a statistics: both μ/σ pairs, to NumPy's digits", () => {
   const out = pixelStatistics(normalizeParams({}));
   const v = Object.fromEntries(out.recorded.map((r) => [r.name, r.value]));
-  assert.equal(v, { mean: 33.318421449829934, std: 78.56748998339798, meanSubset: 33.55274553571429, stdSubset: 78.87550070784695 });
+  assert.equal(v, { mean: 33.318421449829934, std: 78.56748998339798, meanSubset: 33.55274553571429, stdSubset: 78.87550070784695, images: 60000, subsetSize: 20000 });
+  const quick = Object.fromEntries(pixelStatistics(normalizeParams({ quick: true })).recorded.map((r) => [r.name, r.value]));
+  assert.is(quick.subsetSize, 2000, "the subset is the training split of the session's baseline");
 });
 
 test("gradient check rows: one column per layer, pass flags recorded", () => {
@@ -25,22 +27,43 @@ test("gradient check rows: one column per layer, pass flags recorded", () => {
   ]);
   assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "≤ 1e-6"]);
   assert.is(out.table.rows[0][5], "", "a shallower net leaves the extra layer empty");
-  assert.equal(out.recorded.map((r) => r.name), ["sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "deepLayer1", "deepLayer2", "deepLayer3", "deepPassed"]);
+  assert.equal(out.recorded.map((r) => r.name), [
+    "sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "sigmoidEpsilon", "sigmoidTolerance", "sigmoidWeights",
+    "deepLayer1", "deepLayer2", "deepLayer3", "deepPassed", "deepEpsilon", "deepTolerance", "deepWeights", "images",
+  ]);
 });
 
-test("against the reference: the printed digits for exact runs, the band for the others", () => {
-  const result = (trainLoss: number, valLoss: number, trainAccuracy: number, valAccuracy: number) =>
-    ({ final: { trainLoss, valLoss, trainAccuracy, valAccuracy } }) as unknown as TrainResult;
-  const out = referenceComparison([
-    { id: "2c", result: result(0.07649, 0.29781, 0.9837, 0.9152) },
-    { id: "3c", result: result(0.0018, 0.1593, 1, 0.9594) },
-    { id: "4e", result: result(0.07, 0.25, 0.98, 0.944) },
-    { id: "4f", result: result(0.03, 0.23, 0.99, 0.9657) },
-  ]);
-  assert.equal(out.table.rows.map((r) => r[3]), ["all four metrics equal", "1 of four metrics differ", "0.10 points below", "inside"]);
-  assert.equal(out.table.rows[2].slice(1, 3), ["94.500 % – 95.600 %", "94.400 %"]);
-  const v = Object.fromEntries(out.recorded.map((r) => [`${r.task}.${r.name}`, r.value]));
-  assert.equal(v, { "2c.referenceDiffers": 0, "3c.referenceDiffers": 1, "4e.bandLow": 0.945, "4e.bandHigh": 0.956, "4f.bandLow": 0.94, "4f.bandHigh": 0.97 });
+test("4d's width: the root of w² + 795w = budget and the counts of its neighbours", () => {
+  const w = widthForBudget(785, 10, 50880);
+  assert.ok(Math.abs(w.exact ** 2 + 795 * w.exact - 50880) < 1e-6);
+  assert.equal([w.below, w.above, w.belowParams, w.aboveParams], [59, 60, 50386, 51300]);
+  const v = Object.fromEntries(widthNumbers("4d", 50880).map((r) => [r.name, r.value]));
+  assert.equal([v.widthBelowGap, v.widthAboveGap], [494, 420]);
+  assert.is(twoEqualLayers()[0], v.widthAboveGap < v.widthBelowGap ? v.widthAbove : v.widthBelow, "the preset picks the closer one");
+});
+
+const run = (valLosses: number[], final = { trainLoss: 0.01, valLoss: valLosses[valLosses.length - 1], trainAccuracy: 1, valAccuracy: 0.95 }) => ({
+  final, steps: 125 * valLosses.length, epochs: 1, stepsPerEpoch: 625, checkEvery: 125, stoppedEarly: true,
+  history: { trainLoss: [], checks: valLosses.map((v, k) => ({ step: 125 * k, valLoss: v, valAccuracy: 0.9, trainAccuracy: 0.9, gradMeanAbs: [0.001, 0.1] })) },
+  timing: { trainSeconds: 2, checkSeconds: 1 },
+}) as unknown as TrainResult;
+
+test("what the curves show: the best validation loss, the update it came after, the rise since, the gap", () => {
+  const v = Object.fromEntries(runNumbers("x", run([0.5, 0.2, 0.15, 0.18, 0.19])).map((r) => [r.name, r.value]));
+  assert.is(v.bestValLoss, 0.15);
+  assert.is(v.bestValLossStep, 251, "the check after update 250");
+  assert.ok(Math.abs(v.valLossRise - 0.04) < 1e-12);
+  assert.ok(Math.abs(v.accuracyGap - 0.05) < 1e-12);
+});
+
+test("epoch times are per epoch and marked as measurements; gradient numbers compare the first and last layer", () => {
+  const r = run([0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02, 0.01]);
+  const [train, checks] = epochTimes("4e", r);
+  assert.ok(train.measured && checks.measured);
+  assert.ok(Math.abs(train.value - 1) < 1e-12, "2 s over 1250 steps = 2 epochs of 625");
+  assert.ok(Math.abs(checks.value - 0.5) < 1e-12, "1 s of checks over 2 epochs");
+  const g = Object.fromEntries(gradientNumbers("4e", r).map((x) => [x.name, x.value]));
+  assert.ok(Math.abs(g.gradRatio - 100) < 1e-9);
 });
 
 test.run();
