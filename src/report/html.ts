@@ -4,26 +4,29 @@
 
 import type { PlotlyFigure } from "../contract/contract";
 import type { Heading, RenderedReport } from "./markdown";
+import type { ReportMeta } from "./meta";
 import type { Collected } from "./results";
 
 /** Width of a chart in the document, in CSS pixels (A4 less the margins is about 670). */
 export const FIGURE_WIDTH = 660;
 
 /**
- * A notebook figure resized for the page: the document's width, smaller type, and a height that
- * keeps the plotting area the same however many rows the legend below it needs.
+ * A notebook figure resized for the page: the document's width, the height scaled with it (the
+ * figure's own proportions), smaller type, and one more line of height per extra legend row, so the
+ * plotting area stays the same however many rows the legend needs.
  */
 export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
   const l = fig.layout;
-  const names = fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string").map((t) => t.name as string);
+  const width = (l.width as number) ?? 960, height = (l.height as number) ?? 420;
+  const names = l.showlegend === false ? [] : fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string").map((t) => t.name as string);
   const entry = 40 + 5.4 * Math.max(0, ...names.map((n) => n.length));
-  const rows = Math.ceil(names.length / Math.max(1, Math.floor((FIGURE_WIDTH - 20) / entry)));
+  const rows = names.length ? Math.ceil(names.length / Math.max(1, Math.floor((FIGURE_WIDTH - 20) / entry))) : 0;
   const legend = { ...(l.legend as object), font: { size: 9 } };
   return {
     data: fig.data,
     layout: {
-      ...l, width: FIGURE_WIDTH, height: 380 + 17 * rows + (l.title ? 30 : 0), font: { ...(l.font as object), size: 10 }, legend,
-      margin: { l: 55, r: 10, t: l.title ? 40 : 10, b: 40 },
+      ...l, width: FIGURE_WIDTH, height: Math.round((height * FIGURE_WIDTH) / width) + 15 * Math.max(0, rows - 1),
+      font: { ...(l.font as object), size: 10 }, legend,
     },
   };
 }
@@ -103,29 +106,39 @@ export interface DocumentInput {
   readonly plotlyJs: string;
   /** Page of each heading id, once known (the PDF's second pass). */
   readonly pages?: ReadonlyMap<string, number> | null;
+  /** The cover: title, course, assignment, authors, date (report/meta.yaml). */
+  readonly meta: ReportMeta;
+}
+
+function cover(m: ReportMeta): string {
+  return `<h1 class="title">${esc(m.title)}</h1>\n` +
+    `<p class="subtitle">${esc(m.course)} · ${esc(m.assignment)}</p>\n` +
+    `<p class="authors">${m.authors.map(esc).join(", ")}</p>\n` +
+    `<p class="date">${esc(m.date)}</p>\n`;
 }
 
 /**
- * The report as one HTML page. The first source file is the title block (its level-1 heading is
- * the title); the table of contents follows; every other file starts on a new page.
+ * The report as one HTML page: the cover (meta) with the first source file as its introduction,
+ * the table of contents, then every other file in order.
  */
 export function reportHtml(d: DocumentInput): string {
   const r = d.rendered;
   const specs: Record<string, PlotlyFigure> = {};
   for (const label of r.figureOrder) specs[label] = pageFigure(d.collected.figures.get(label)!.figure);
-  const [titleBlock, ...rest] = r.sections;
-  const headings = r.headings.filter((h) => h.text !== r.title);
+  const [intro, ...rest] = r.sections;
+  const headings = r.headings;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${esc(r.title)}</title>
+<meta name="author" content="${esc(d.meta.authors.join(", "))}">
+<title>${esc(d.meta.title)}</title>
 <style>${CSS}</style>
 <style>${r.mathCss}</style>
 </head>
 <body>
 <header class="title-block">
-${titleBlock}${d.collected.params.quick === true ? QUICK_NOTE : ""}
+${cover(d.meta)}${d.collected.params.quick === true ? QUICK_NOTE : ""}${intro}
 </header>
 ${toc(headings, d.pages ?? null)}
 ${rest.map((s) => `<section>\n${s}</section>`).join("\n")}

@@ -3,15 +3,20 @@
 //   {{embed LABEL}}       a notebook's labelled figure or table, numbered "Figure N" / "Table N";
 //   @fig-… / @tbl-…       a reference to an embedded figure or table ("Figure 2");
 //   {{TASK.NAME}}         a recorded number, formatted as everywhere else (formatNumber);
-//   {{runs.ID.SETTING}}   a setting of a run as the notebooks trained it (e.g. runs.2c.learningRate).
-// The build fails, naming the file and line, on bad TeX, an unknown label or number, a missing or
-// duplicated task heading, and leftover placeholder text.
+//   {{runs.ID.SETTING}}   a setting of a run as the notebooks trained it (e.g. runs.2c.learningRate);
+//   {{claim A > B}}       a claim about the results, checked against them and rendered as nothing
+//                         (claims.ts); a sentence that compares results must carry one.
+// The build fails, naming the file and line, on bad TeX, an unknown label or number, a false claim,
+// a comparison without a claim, a missing or duplicated task heading, and leftover placeholder text.
+//
+// May import: base, contract, report.
 
 import { Marked, type Token, type TokenizerAndRendererExtension, type Tokens } from "marked";
 import { formatNumber } from "../contract/format";
 import { InputError } from "../base/errors";
 import type { Collected } from "./results";
 import { tableHtml } from "../contract/table";
+import { ClaimSyntaxError, type Value, describeFailure, judge, parseClaim } from "./claims";
 import { type TexRenderer, texRenderer } from "./tex";
 
 /** The tasks the report must answer, each under exactly one heading "Task 2c …". */
@@ -81,6 +86,7 @@ const blockMath = syntax("blockMath", "block", /^ {0,3}\$\$/m, /^ {0,3}\$\$([\s\
 const inlineMath = syntax("inlineMath", "inline", /\$/, /^\$(?!\$)(?=\S)((?:\\.|[^\\$\n])*?\S)\$(?!\d)/, "text");
 const embed = syntax("embed", "block", /^\{\{\s*embed\s/m, /^\{\{\s*embed\s+([\w-]+)\s*\}\}[^\S\n]*(?:\n+|$)/, "label");
 const xref = syntax("xref", "inline", /@(?:fig|tbl)-/, /^@((?:fig|tbl)-[\w-]*\w)/, "label");
+const claim = syntax("claim", "inline", /\{\{\s*claim\s/, /^\{\{\s*claim\s+([^{}]+?)\s*\}\}/, "text");
 const number = syntax("number", "inline", /\{\{\s*[\w-]+(?:\.[\w-]+){1,2}\s*\}\}/, /^\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/, "label");
 
 function closest(known: readonly string[], prefix: string): string {
@@ -88,8 +94,34 @@ function closest(known: readonly string[], prefix: string): string {
   return (near.length ? near : known).slice(0, 12).join(", ") + (near.length > 12 || (!near.length && known.length > 12) ? ", …" : "");
 }
 
+export interface RenderOptions {
+  /** False claims fail the build ("strict", the default) or are only reported ("warn": quick drafts). */
+  readonly claims?: "strict" | "warn";
+  /** Where "warn" reports a false claim (one line each). */
+  readonly warn?: (line: string) => void;
+}
+
+export interface CheckedClaim {
+  /** "report/03-task3.md:42" */
+  readonly at: string;
+  readonly text: string;
+  readonly holds: boolean;
+}
+
+/** Words that compare results or say how they behave: a sentence with one and a result needs a claim. */
+const COMPARATIVE = /\b(higher|lower|faster|slower|better|worse|best|worst|more|fewer|less|larger|smaller|earlier|later|sooner|longer|shorter|overfit\w*|close to|closer|similar\w*|above|below|exceed\w*|outperform\w*|than|rises?|rising|rose|falls?|falling|fell|drops?|dropped|improv\w*|increas\w*|decreas\w*|gap|twice|half)\b/i;
+/** A sentence speaks of results when it quotes a recorded number or names a run. */
+const RESULT = /\{\{\s*(?!claim\b|embed\b|runs\.)[\w-]+\.[\w-]+\s*\}\}|\b(?:2c|3a|3b|3c|4a|4b|4d|4e|4f)\b|\bbaseline\b/;
+
+/** Sentences of a paragraph's source (math and directives kept whole). */
+export function sentences(text: string): string[] {
+  return text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z@{$(\[])/).map((x) => x.trim()).filter(Boolean);
+}
+
 /** Render the report's markdown files against the notebooks' results. */
-export function renderReport(files: readonly SourceFile[], c: Collected): RenderedReport {
+export function renderReport(files: readonly SourceFile[], c: Collected, opts: RenderOptions = {}): RenderedReport & { claims: CheckedClaim[] } {
+  const claims: CheckedClaim[] = [];
+  const falseClaims: string[] = [];
   const tex: TexRenderer = texRenderer();
   const figureOrder: string[] = [], tableOrder: string[] = [];
   const headings: Heading[] = [];
@@ -119,9 +151,36 @@ export function renderReport(files: readonly SourceFile[], c: Collected): Render
     }
   };
 
+  const lookup = (name: string): Value | null => {
+    if (name.startsWith("runs.")) {
+      const [, id, setting] = name.split(".");
+      const v = (c.runs.get(id) as unknown as Record<string, unknown> | undefined)?.[setting];
+      return typeof v === "number" ? { value: v, format: null } : null;
+    }
+    const r = c.numbers.get(name);
+    return r ? { value: r.value, format: r.format } : null;
+  };
+  const checkClaim = (tk: MathToken): string => {
+    let verdict;
+    try {
+      verdict = judge(parseClaim(tk.text), lookup);
+    } catch (e) {
+      if (e instanceof ClaimSyntaxError) return fail(tk.raw, `bad claim {{claim ${tk.text}}}: ${e.message}`);
+      throw e;
+    }
+    const at = place(current, tk.raw);
+    claims.push({ at, text: tk.text, holds: verdict.holds });
+    if (!verdict.holds) falseClaims.push(`${at}: ${describeFailure(tk.text, verdict)}`);
+    return "";
+  };
+
   const marked = new Marked({
     gfm: true,
     extensions: [
+      {
+        ...claim,
+        renderer: (t) => checkClaim(t as MathToken),
+      },
       {
         ...blockMath,
         renderer: (t) => `<div class="math display">${math(t as MathToken, true)}</div>\n`,
@@ -201,6 +260,17 @@ export function renderReport(files: readonly SourceFile[], c: Collected): Render
           if (tasks.has(m[1])) throw new InputError(`${place(file, t.raw.trim(), true)}: a second heading for Task ${m[1]} (the first is at ${tasks.get(m[1])})`);
           tasks.set(m[1], at);
         }
+      } else if (t.type === "paragraph") {
+        for (const sentence of sentences(t.raw)) {
+          if (COMPARATIVE.test(sentence) && RESULT.test(sentence) && !/\{\{\s*claim\s/.test(sentence)) {
+            const words = sentence.split(" ").slice(0, 6).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
+            const within = new RegExp(words).exec(t.raw)?.index ?? 0;
+            const start = file.text.indexOf(t.raw.split("\n")[0]);
+            const line = file.text.slice(0, Math.max(0, start)).split("\n").length + t.raw.slice(0, within).split("\n").length - 1;
+            throw new InputError(`${file.name}:${line}: a sentence compares results without a claim: "${sentence.slice(0, 90)}${sentence.length > 90 ? "…" : ""}" ` +
+              `(add {{claim …}} with the numbers it compares, e.g. {{claim 3c.valLoss > 3a.valLoss}})`);
+          }
+        }
       } else if (t.type === "text" && !("tokens" in t && t.tokens)) {
         const hit = PLACEHOLDER.exec(t.raw);
         if (hit && hit[0].startsWith("\\")) fail(t.raw.trim(), `${hit[0]}…} outside math: write it as $${hit[0]}…}$`);
@@ -221,5 +291,9 @@ export function renderReport(files: readonly SourceFile[], c: Collected): Render
     return marked.parser(tokens);
   });
   const title = headings.find((h) => h.depth === 1)?.text ?? "Report";
-  return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css() };
+  if (falseClaims.length) {
+    if ((opts.claims ?? "strict") === "strict") throw new InputError(falseClaims.join("\n"));
+    for (const line of falseClaims) (opts.warn ?? ((l: string) => console.log(l)))(`[claim] ${line} (not enforced: claims are checked in full builds)`);
+  }
+  return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims };
 }

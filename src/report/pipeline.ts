@@ -16,6 +16,8 @@ import { packageRoot } from "../base/paths";
 import { type OutlineEntry, attachFile, pdfOutline, printPdf } from "./pdf";
 import { reportHtml } from "./html";
 import { normalizeParams } from "../notebook/session";
+import { pageBlankness } from "./layout";
+import { readMeta } from "./meta";
 import { pretrain } from "./pretrain";
 import { collect, resultsFile, resultsJson } from "./results";
 
@@ -32,6 +34,10 @@ export interface ReportOptions {
   readonly dataDir?: string;
   /** Settings of single runs by id (the notebooks' `runs` parameter). */
   readonly runs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Seeds per run of the seed study (default 5; 2 in quick mode). */
+  readonly seeds?: number;
+  /** A false claim fails the build ("strict") or is logged ("warn"); default: strict, but warn in quick mode. */
+  readonly claims?: "strict" | "warn";
   readonly log?: (line: string) => void;
 }
 
@@ -83,8 +89,11 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   if (quick) params.quick = true;
   if (o.dataDir) params.dataDir = o.dataDir;
   if (o.runs && Object.keys(o.runs).length) params.runs = o.runs;
+  if (o.seeds !== undefined) params.seeds = o.seeds;
   const session = normalizeParams(params);
-  const sources = reportSources(o.reportDir ?? join(root, "report"));
+  const reportDir = o.reportDir ?? join(root, "report");
+  const sources = reportSources(reportDir);
+  const meta = readMeta(join(reportDir, "meta.yaml"));
 
   const start = performance.now();
   const trained = await pretrain(session, root, log);
@@ -99,14 +108,16 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const t0 = performance.now();
   const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
   const collected = collect(statuses.map((s) => s.output));
-  const rendered = renderReport(sources, collected);
+  const rendered = renderReport(sources, collected, { claims: o.claims ?? (quick ? "warn" : "strict"), warn: log });
   const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
   const results = resultsJson(resultsFile({
     collected, versions: versions(), tableOrder: rendered.tableOrder,
     dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
   }));
-  const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource() };
-  log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables`);
+  const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta };
+  const held = rendered.claims.filter((c) => c.holds).length;
+  log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
+    `${held} of ${rendered.claims.length} claims hold`);
 
   // The contents' page numbers: the last build's as a first guess, printed again only when the
   // printed PDF shows other pages (an edit that moves a heading to another page).
@@ -117,7 +128,7 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   } catch {
     guess = null;
   }
-  const tocHeadings = rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2);
+  const tocHeadings = rendered.headings.filter((h) => h.depth <= 2);
   const browser = await Browser.launch();
   let pdf: Uint8Array, html: string, pageCount: number;
   try {
@@ -140,6 +151,10 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
+  const blank = pageBlankness(pdf);
+  blank?.forEach((b, i) => {
+    if (i < blank.length - 1 && b > 0.25) log(`[layout] page ${i + 1} is ${Math.round(100 * b)} % blank below its last line`);
+  });
   const end = performance.now();
   log(`[pdf] ${rel(out.pdf)} ${pageCount} pages (${((end - t0) / 1000).toFixed(1)} s)`);
   log(`[time] ${((end - start) / 1000).toFixed(0)} s: runs ${trained.seconds.toFixed(0)} s, notebooks ${notebookSeconds.toFixed(0)} s, ` +

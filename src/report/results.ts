@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { RunConfig } from "../mlp/config";
 import type { DatasetFile } from "../mlp/data";
-import { MIME, type PlotlyFigure, type Recorded, type RunRecord, type TableRecord, cellOption } from "../contract/contract";
+import {
+  CONTRACT_VERSION, MIME, type PlotlyFigure, type Recorded, type RunRecord, type SeedStudyRecord, type TableRecord, cellOption,
+} from "../contract/contract";
 import { FORMATS, type NumberFormat } from "../contract/format";
 import { InputError } from "../base/errors";
 import type { Versions } from "../base/meta";
@@ -37,6 +39,8 @@ export interface Collected {
   readonly runs: ReadonlyMap<string, RunConfig>;
   /** The parameters the notebooks were executed with (as stored by the executor). */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The seed study, when a notebook ran one. */
+  readonly seedStudy: SeedStudyRecord | null;
 }
 
 interface Output { output_type: string; data?: Record<string, unknown> }
@@ -70,6 +74,7 @@ export function collect(paths: readonly string[]): Collected {
   // Notebooks share every parameter but the run settings, of which each needs only its own runs'.
   let params: Record<string, unknown> | null = null;
   const runSettings: Record<string, unknown> = {};
+  let seedStudy: SeedStudyRecord | null = null;
   for (const path of paths) {
     const nb = readNotebook(path);
     const name = basename(path);
@@ -110,8 +115,12 @@ export function collect(paths: readonly string[]): Collected {
           if (prev && (prev.value !== r.value || prev.format !== r.format)) {
             throw new InputError(`${key} is recorded twice with different values (${whereNumber.get(key)}: ${prev.value}, ${name}: ${r.value})`);
           }
-          numbers.set(key, { task: r.task, name: r.name, value: r.value, format: r.format });
+          numbers.set(key, r.measured ? { task: r.task, name: r.name, value: r.value, format: r.format, measured: true } : { task: r.task, name: r.name, value: r.value, format: r.format });
           whereNumber.set(key, name);
+        }
+        if (d[MIME.seeds]) {
+          if (seedStudy) throw new InputError(`${name}: a second seed study (one report has one)`);
+          seedStudy = d[MIME.seeds] as SeedStudyRecord;
         }
         for (const c of Array.isArray(d[MIME.runs]) ? (d[MIME.runs] as RunRecord[]) : []) {
           const prev = runs.get(c.id);
@@ -123,12 +132,12 @@ export function collect(paths: readonly string[]): Collected {
   }
   const sorted = Object.fromEntries(Object.entries(runSettings).sort(([a], [b]) => byTask(a, b)));
   const all = Object.keys(sorted).length ? { ...params, runs: sorted } : (params ?? {});
-  return { notebooks: paths.map((p) => basename(p)), figures, tables, numbers, runs, params: all };
+  return { notebooks: paths.map((p) => basename(p)), figures, tables, numbers, runs, params: all, seedStudy };
 }
 
 // ---- results.json ----------------------------------------------------------------------------
 
-export const RESULTS_FORMAT = "tdt4265-a2-results/1";
+export const RESULTS_FORMAT = "tdt4265-a2-results/2";
 
 /** The report's tasks first, in the assignment's order, then the runs of task 3 on their own. */
 export const TASK_ORDER = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "3-ind-sigmoid", "3-ind-momentum",
@@ -159,6 +168,8 @@ export interface ResultsFile {
   readonly format: typeof RESULTS_FORMAT;
   readonly meta: {
     readonly project: string;
+    /** The notebook-report contract's version (contract/contract.ts) the build used. */
+    readonly contract: number;
     readonly versions: { readonly project: string | null; readonly tslab: string | null; readonly node: string };
     readonly preset: string;
     readonly mode: "full" | "quick";
@@ -169,12 +180,16 @@ export interface ResultsFile {
   };
   /** The normalised config of every run, by id. */
   readonly runs: Readonly<Record<string, RunConfig>>;
-  /** Every recorded number, by task then name. */
+  /** Every recorded number, by task then name (wall-clock measurements apart, in `measured`). */
   readonly tasks: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Wall-clock measurements (seconds per epoch), by task then name: machine-dependent. */
+  readonly measured: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** How each number is shown (loss, percent, int, sci, plain), by task then name. */
   readonly formats: Readonly<Record<string, Readonly<Record<string, NumberFormat>>>>;
   /** The tables, as shown. */
   readonly tables: readonly ResultsTable[];
+  /** The seed study: per run, its config but for the seed, the seeds, each seed's final numbers, mean and std. */
+  readonly seedStudy: SeedStudyRecord | null;
 }
 
 export interface ResultsInput {
@@ -188,15 +203,13 @@ export interface ResultsInput {
 /** Build the results file: plain data in a fixed key order. */
 export function resultsFile(i: ResultsInput): ResultsFile {
   const c = i.collected;
-  const tasks: Record<string, Record<string, number>> = {}, formats: Record<string, Record<string, NumberFormat>> = {};
-  const taskIds = [...new Set([...c.numbers.values()].map((r) => r.task))].sort(byTask);
-  for (const t of taskIds) {
-    tasks[t] = {};
-    formats[t] = {};
-  }
-  for (const r of c.numbers.values()) {
-    tasks[r.task][r.name] = r.value;
-    formats[r.task][r.name] = r.format;
+  const tasks: Record<string, Record<string, number>> = {}, measured: Record<string, Record<string, number>> = {};
+  const formats: Record<string, Record<string, NumberFormat>> = {};
+  const numbers = [...c.numbers.values()].sort((a, b) => byTask(a.task, b.task));
+  for (const r of numbers) {
+    const into = r.measured ? measured : tasks;
+    (into[r.task] ??= {})[r.name] = r.value;
+    (formats[r.task] ??= {})[r.name] = r.format;
   }
   const runs: Record<string, RunConfig> = {};
   for (const id of [...c.runs.keys()].sort(byTask)) {
@@ -205,6 +218,7 @@ export function resultsFile(i: ResultsInput): ResultsFile {
       id: r.id, hidden: r.hidden, activation: r.activation, init: r.init, learningRate: r.learningRate, momentum: r.momentum,
       epochs: r.epochs, batchSize: r.batchSize, trainSize: r.trainSize, valSize: r.valSize, seed: r.seed, shuffle: r.shuffle,
       dataset: r.dataset, normalization: r.normalization, checksPerEpoch: r.checksPerEpoch, earlyStopWindow: r.earlyStopWindow,
+      checkTrainAccuracy: r.checkTrainAccuracy,
     };
   }
   const order = i.tableOrder ?? [];
@@ -219,6 +233,7 @@ export function resultsFile(i: ResultsInput): ResultsFile {
     format: RESULTS_FORMAT,
     meta: {
       project: "tdt4265-a2-report",
+      contract: CONTRACT_VERSION,
       versions: { project: i.versions.project, tslab: i.versions.tslab, node: i.versions.node },
       preset: "TDT4265 2022/23 starter code",
       mode: c.params.quick === true ? "quick" : "full",
@@ -229,8 +244,10 @@ export function resultsFile(i: ResultsInput): ResultsFile {
     },
     runs,
     tasks,
+    measured,
     formats,
     tables,
+    seedStudy: c.seedStudy,
   };
 }
 

@@ -19,6 +19,7 @@ const collected: Collected = {
   ]),
   runs: new Map([["2c", { id: "2c", hidden: [64], learningRate: 0.1, trainSize: 20000 } as unknown as RunConfig]]),
   params: {},
+  seedStudy: null,
 };
 
 /** Every task heading, so that a document passes the heading check. */
@@ -96,6 +97,31 @@ test("build-time checks name the file and line", () => {
   fails("## Task 2c: again", /^report\/t\.md:\d+: a second heading for Task 2c \(the first is at report\/t\.md:1\)/);
   assert.throws(() => renderReport([{ name: "report/a.md", text: "# T\n\n## Task 1a: x\n" }], collected),
     /no heading for Task 1b, Task 2a, .*Task 4f \(expected a heading such as "## Task 1b: …"\)/);
+});
+
+test("claims render as nothing and are listed; a false one fails naming the file, the line and both sides", () => {
+  const r = renderReport(doc("Steps: {{2c.steps}} is more than 10 000{{claim 2c.steps > 10000}}, and the accuracy is above 90 %{{claim 2c.valAccuracy > 0.9}}."), collected);
+  assert.not.ok(r.sections.join("").includes("claim"));
+  assert.equal(r.claims.map((c) => [c.at, c.holds]), [["report/t.md:1", true], ["report/t.md:1", true]]);
+  fails("Line one.\n\nThe baseline is better than 95 %{{claim 2c.valAccuracy > 0.95}}.",
+    /^report\/t\.md:3: claim "2c\.valAccuracy > 0\.95" is false: left side 0\.9152, right side 0\.95 \(2c\.valAccuracy = 91\.520 %\)$/);
+  fails("A claim about {{claim 2c.nope > 1}} nothing.", /^report\/t\.md:1: bad claim \{\{claim 2c\.nope > 1\}\}: unknown number "2c\.nope"/);
+  fails("A claim {{claim 2c.steps >}} cut short.", /bad claim .*: the claim ends too early/);
+});
+
+test("warn mode (quick drafts) reports false claims without failing", () => {
+  const lines: string[] = [];
+  const r = renderReport(doc("It is better than 95 %{{claim 2c.valAccuracy > 0.95}}."), collected, { claims: "warn", warn: (l) => lines.push(l) });
+  assert.equal(r.claims.map((c) => c.holds), [false]);
+  assert.is(lines.length, 1);
+  assert.match(lines[0], /^\[claim\] report\/t\.md:1: claim "2c\.valAccuracy > 0\.95" is false/);
+});
+
+test("a sentence that compares results must carry a claim; other sentences need none", () => {
+  fails("One.\n\nIt is fine.\nThe baseline stops later than\nthe others. Another sentence.", /^report\/t\.md:4: a sentence compares results without a claim: "The baseline stops later than the others\."/);
+  fails("Accuracy {{2c.valAccuracy}} is higher than before.", /^report\/t\.md:1: a sentence compares results without a claim/);
+  renderReport(doc("Accuracy {{2c.valAccuracy}} is higher than before{{claim 2c.valAccuracy > 0.9}}. A larger learning rate speeds up learning."), collected);
+  renderReport(doc("The run 2c reaches {{2c.valAccuracy}}."), collected);
 });
 
 test.run();

@@ -2,8 +2,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { headingPages } from "../../src/report/pipeline";
 import { pageFigure, FIGURE_WIDTH } from "../../src/report/html";
-import { trainingCurves } from "../../src/notebook/figures";
-import type { TrainResult } from "../../src/mlp/train";
 
 test("heading pages come from the bookmarks in order, matched without the spaces lost at line breaks", () => {
   const outline = [
@@ -17,12 +15,16 @@ test("heading pages come from the bookmarks in order, matched without the spaces
   assert.equal([...pages], [["t2", 3], ["t2a", 3], ["t2d", 5], ["t3", 6]]);
 });
 
-test("a figure on the page keeps its plotting area however many legend rows it needs", () => {
-  const result = { history: { trainLoss: [1, 0.5, 0.25], checks: [] } } as unknown as TrainResult;
-  const one = pageFigure(trainingCurves([{ name: "", result }]));
-  const many = pageFigure(trainingCurves(["2c", "3a", "3-ind-sigmoid", "3-ind-momentum"].map((name) => ({ name, result }))));
+test("a figure on the page keeps its proportions, and grows by a line per extra legend row", () => {
+  const fig = (names: string[]) => ({
+    data: names.map((name) => ({ type: "scatter", name, x: [0], y: [1] })), layout: { width: 960, height: 480 },
+  });
+  const one = pageFigure(fig(["a"]));
   assert.is(one.layout.width, FIGURE_WIDTH);
+  assert.is(one.layout.height, Math.round((480 * FIGURE_WIDTH) / 960));
+  const many = pageFigure(fig(["a rather long legend entry", "another long legend entry", "a third long legend entry", "and a fourth one"]));
   assert.ok((many.layout.height as number) > (one.layout.height as number), "more legend rows, a taller figure");
+  assert.is(pageFigure({ ...fig(["a", "b"]), layout: { width: 960, height: 480, showlegend: false } }).layout.height, one.layout.height);
 });
 
 test.run();
