@@ -16,7 +16,7 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 /** A plain HTML table; numeric-looking cells are right-aligned. */
 export function tableHtml(t: Table, caption?: string): string {
   const one = String.raw`[−\-+]?[\d.,  ]+( %)?(e[−\-+]?\d+)?`;
-  const numeric = new RegExp(`^${one}( – ${one})?$`);
+  const numeric = new RegExp(`^${one}( [–±] ${one})?$`);
   const num = (s: string) => numeric.test(s);
   const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join("");
   const body = t.rows

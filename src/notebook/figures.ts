@@ -102,7 +102,7 @@ export function accuracyAxis(errors: readonly number[]): LogAxis & { perfect: nu
   const hasPerfect = errors.some((e) => e === 0);
   const perfect = smallest / 3;
   const lo = (hasPerfect ? perfect : smallest) / 1.5, hi = Math.min(1, Math.max(...pos, smallest) * 1.3);
-  const ticks = logTicks(hasPerfect ? perfect * 2 : lo, hi, hasPerfect ? 5 : 6);
+  const ticks = logTicks(hasPerfect ? perfect * 2 : lo, Math.min(hi, 0.95), hasPerfect ? 5 : 6);
   const tickvals = hasPerfect ? [...ticks, perfect] : ticks;
   const ticktext = tickvals.map((e) => (hasPerfect && e === perfect ? "100 %" : accuracyLabel(e)));
   return { range: [Math.log10(hi), Math.log10(lo)], tickvals, ticktext, perfect };
@@ -226,30 +226,37 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
       line(c, c.checkSteps, onAxis(c.trainError), "solid", "x2", "y2", { ...train, show: false }),
       line(c, c.checkSteps, onAxis(c.valError), "dash", "x2", "y2", { ...val, show: false }),
     ];
-    const layout = baseLayout(960, 420, opts.title);
+    const layout = baseLayout(960, 380, opts.title);
     Object.assign(layout, {
       xaxis: stepX("y", left, true), yaxis: logY(loss, lossTitle, "x", [0, 1]),
       xaxis2: stepX("y2", right, true), yaxis2: logY(acc, "accuracy (log scale of the error)", "x2", [0, 1]),
     });
-    (layout.legend as Record<string, unknown>).y = -0.16;
+    (layout.margin as Record<string, number>).b = 84;
+    (layout.legend as Record<string, unknown>).y = -0.22;
     return { data, layout };
   }
-  const left: [number, number] = [0, 0.46], right: [number, number] = [0.54, 1];
-  const top: [number, number] = [0.58, 1], bottom: [number, number] = [0, 0.42];
+  // Each panel its own range, so that every curve in it is visible and told apart from the others.
+  const trainLoss = lossAxis(curves.flatMap((c) => [...c.blocks.mean, ...c.blocks.mean.map((m, k) => m + c.blocks.std[k])]));
+  const valLoss = lossAxis(curves.flatMap((c) => c.valLoss));
+  const trainAcc = accuracyAxis(curves.flatMap((c) => c.trainError.filter((e): e is number => e !== null)));
+  const valAcc = accuracyAxis(curves.flatMap((c) => c.valError));
+  const at = (axis: { perfect: number }) => (es: (number | null)[]) => es.map((e) => (e === null ? null : e === 0 ? axis.perfect : e));
+  const left: [number, number] = [0, 0.44], right: [number, number] = [0.56, 1];
+  const top: [number, number] = [0.6, 1], bottom: [number, number] = [0, 0.4];
   const data: Record<string, unknown>[] = [];
   for (const c of curves) {
     const entry = { name: c.name, show: true, group: c.id }, quiet = { ...entry, show: false };
-    data.push(...lossTraces(c, "x", "y", loss.floor, entry));
+    data.push(...lossTraces(c, "x", "y", trainLoss.floor, entry));
     data.push(line(c, c.checkSteps, c.valLoss, "dash", "x2", "y2", quiet));
-    data.push(line(c, c.checkSteps, onAxis(c.trainError), "solid", "x3", "y3", quiet));
-    data.push(line(c, c.checkSteps, onAxis(c.valError), "dash", "x4", "y4", quiet));
+    data.push(line(c, c.checkSteps, at(trainAcc)(c.trainError), "solid", "x3", "y3", quiet));
+    data.push(line(c, c.checkSteps, at(valAcc)(c.valError), "dash", "x4", "y4", quiet));
   }
-  const layout = baseLayout(960, 700, opts.title);
+  const layout = baseLayout(960, 580, opts.title);
   Object.assign(layout, {
-    xaxis: stepX("y", left, false), yaxis: logY(loss, "loss", "x", top),
-    xaxis2: { ...stepX("y2", right, false), matches: "x" }, yaxis2: { ...logY(loss, "", "x2", top), matches: "y" },
-    xaxis3: { ...stepX("y3", left, true), matches: "x" }, yaxis3: logY(acc, "accuracy (log scale of the error)", "x3", bottom),
-    xaxis4: { ...stepX("y4", right, true), matches: "x" }, yaxis4: { ...logY(acc, "", "x4", bottom), matches: "y3" },
+    xaxis: stepX("y", left, false), yaxis: logY(trainLoss, "loss", "x", top),
+    xaxis2: { ...stepX("y2", right, false), matches: "x" }, yaxis2: logY(valLoss, "", "x2", top),
+    xaxis3: { ...stepX("y3", left, true), matches: "x" }, yaxis3: logY(trainAcc, "accuracy (log scale of the error)", "x3", bottom),
+    xaxis4: { ...stepX("y4", right, true), matches: "x" }, yaxis4: logY(valAcc, "", "x4", bottom),
     annotations: [
       panelTitle(`training loss (mean of ${block} steps ± std)`, "x", top[1], left),
       panelTitle("validation loss", "x2", top[1], right),
@@ -257,7 +264,8 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
       panelTitle("validation accuracy", "x4", bottom[1], right),
     ],
   });
-  (layout.legend as Record<string, unknown>).y = -0.09;
+  (layout.margin as Record<string, number>).b = 88;
+  (layout.legend as Record<string, unknown>).y = -0.11;
   return { data, layout };
 }
 
@@ -294,7 +302,7 @@ export function seedFigure(accuracy: readonly SeedPoint[], steps: readonly SeedP
   };
   panel(accuracy, "x", "y", 100);
   panel(steps, "x2", "y2", 1);
-  const layout = baseLayout(960, 380, title);
+  const layout = baseLayout(960, 300, title);
   Object.assign(layout, {
     xaxis: { domain: [0, 0.46], anchor: "y", type: "category", tickfont: { size: 11 } },
     yaxis: { anchor: "x", title: axisTitle("validation accuracy (%)"), gridcolor: "#e5e5e5", tickformat: ".1f", tickfont: { size: 10 } },
@@ -337,7 +345,7 @@ export function gradientFigure(runs: readonly { readonly id: string; readonly ti
   const all = runs.flatMap((r) => r.profiles.flatMap((p) => p.values));
   const axis = lossAxis(all);
   const gap = 0.08, width = (1 - gap * (runs.length - 1)) / runs.length;
-  const layout = baseLayout(960, 380);
+  const layout = baseLayout(960, 340);
   const annotations: Record<string, unknown>[] = [];
   runs.forEach((r, k) => {
     const x = k === 0 ? "x" : `x${k + 1}`, y = k === 0 ? "y" : `y${k + 1}`;
@@ -358,6 +366,7 @@ export function gradientFigure(runs: readonly { readonly id: string; readonly ti
     annotations.push(panelTitle(r.title, x, 1, domain));
   });
   layout.annotations = annotations;
-  (layout.legend as Record<string, unknown>).y = -0.2;
+  (layout.margin as Record<string, number>).b = 84;
+  (layout.legend as Record<string, unknown>).y = -0.26;
   return { data, layout };
 }

@@ -60,7 +60,7 @@ export function seedNumbers(study: SeedStudyRecord): Recorded[] {
     out.push({ task: r.id, name: "seedCount", value: r.seeds.length, format: "int" });
     for (const m of SEED_METRICS) {
       out.push({ task: r.id, name: `${m}Mean`, value: r.mean[m], format: FORMAT[m] });
-      out.push({ task: r.id, name: `${m}Std`, value: r.std[m], format: FORMAT[m] === "int" ? "decimal" : FORMAT[m] });
+      out.push({ task: r.id, name: `${m}Std`, value: r.std[m], format: FORMAT[m] });
     }
   }
   return out;
@@ -68,19 +68,18 @@ export function seedNumbers(study: SeedStudyRecord): Recorded[] {
 
 const pm = (mean: string, std: string) => `${mean} ± ${std}`;
 
-/** One row per run: validation accuracy, validation and training loss, steps, as mean ± std over the seeds. */
+/** One row per run: validation accuracy and loss and the steps before stopping, as mean ± std over the seeds. */
 export function seedTable(study: SeedStudyRecord): Table {
-  const columns = ["run", "seeds", "validation accuracy", "validation loss", "train loss", "steps"];
+  const columns = ["run", "seeds", "validation accuracy", "validation loss", "steps"];
   const rows: string[][] = [], values: (number | string | null)[][] = [];
   for (const r of study.runs) {
     rows.push([
       runName(r.id), String(r.seeds.length),
       pm(formatPercent(r.mean.valAccuracy), formatPercent(r.std.valAccuracy)),
       pm(formatNumber(r.mean.valLoss, "loss"), formatNumber(r.std.valLoss, "loss")),
-      pm(formatNumber(r.mean.trainLoss, "loss"), formatNumber(r.std.trainLoss, "loss")),
       pm(formatNumber(r.mean.steps, "int"), formatNumber(r.std.steps, "int")),
     ]);
-    values.push([r.id, r.seeds.length, r.mean.valAccuracy, r.mean.valLoss, r.mean.trainLoss, r.mean.steps]);
+    values.push([r.id, r.seeds.length, r.mean.valAccuracy, r.mean.valLoss, r.mean.steps]);
   }
   return { columns, rows, values };
 }

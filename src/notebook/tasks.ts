@@ -116,6 +116,7 @@ export function runNumbers(task: string, r: TrainResult): Recorded[] {
     rec(task, "accuracyGap", f.trainAccuracy - f.valAccuracy, "points"),
     rec(task, "bestValLoss", best.loss, "loss"), rec(task, "bestValLossStep", best.step + 1, "int"),
     rec(task, "valLossRise", best.rise, "loss"),
+    rec(task, "weights", parameterCount([MNIST_INPUTS, ...r.config.hidden, 10]), "int"),
   ];
 }
 
@@ -162,7 +163,8 @@ export function trainingSetup(task: string, s: Session, id: string): Recorded[] 
 
 /**
  * The gradients a deep run's first epoch saw: mean |∂C/∂W| of the input layer's and the output
- * layer's weights, and how many times smaller the first is (vanishing gradients, 4e against 4f).
+ * layer's weights, how many times smaller the first is, and how far apart the hidden layers' are
+ * (largest over smallest): vanishing gradients would make both large.
  */
 export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const checks = r.history.checks;
@@ -171,9 +173,11 @@ export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const mean = (l: number) => first.reduce((s, c) => s + c.gradMeanAbs[l], 0) / first.length;
   const layers = first[0].gradMeanAbs.length;
   const input = mean(0), output = mean(layers - 1);
+  const hidden = Array.from({ length: Math.max(0, layers - 2) }, (_, l) => mean(l + 1));
   return [
     rec(task, "gradInputLayer", input, "sci"), rec(task, "gradOutputLayer", output, "sci"),
     rec(task, "gradRatio", output / input, "decimal"),
+    rec(task, "gradHiddenSpread", hidden.length ? Math.max(...hidden) / Math.min(...hidden) : 1, "decimal"),
   ];
 }
 

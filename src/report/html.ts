@@ -37,21 +37,25 @@ const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
 const CSS = `
 @page { size: A4; margin: 18mm 17mm 20mm 17mm; }
-html { font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 10.5pt; line-height: 1.45; color: #111; }
+html { font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 10pt; line-height: 1.4; color: #111; }
 body { max-width: 176mm; margin: 0 auto; padding: 0 4mm; }
 @media print { body { padding: 0; max-width: none; } }
 h1, h2, h3, .toc, figcaption, caption, table.results { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; }
-h1 { font-size: 17pt; margin: 0 0 8pt; break-before: page; }
-h2 { font-size: 13pt; margin: 16pt 0 6pt; break-after: avoid; }
-h3 { font-size: 11pt; margin: 12pt 0 4pt; break-after: avoid; }
-header.title-block h1 { break-before: avoid; font-size: 22pt; margin-top: 30mm; }
-header.title-block { margin-bottom: 12mm; }
-p { margin: 0 0 7pt; text-align: justify; hyphens: auto; }
-nav.toc { break-after: page; }
-nav.toc h2 { margin-top: 0; }
+h1 { font-size: 16pt; margin: 18pt 0 6pt; break-after: avoid; }
+h2 { font-size: 12.5pt; margin: 14pt 0 5pt; break-after: avoid; }
+h3 { font-size: 11pt; margin: 10pt 0 4pt; break-after: avoid; }
+header.title-block h1.title { font-size: 20pt; margin: 4mm 0 3mm; line-height: 1.2; }
+header.title-block p.subtitle { font-family: "DejaVu Sans", sans-serif; font-size: 11pt; margin: 0 0 2pt; text-align: left; }
+header.title-block p.authors, header.title-block p.date { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; margin: 0 0 2pt; text-align: left; }
+header.title-block p.date { margin-bottom: 6mm; }
+header.title-block { margin-bottom: 6mm; }
+p { margin: 0 0 6pt; text-align: justify; hyphens: auto; }
+nav.toc { margin-bottom: 4mm; columns: 2; column-gap: 8mm; font-size: 9.5pt; }
+nav.toc h2 { margin-top: 0; column-span: all; }
 nav.toc ol { list-style: none; padding-left: 0; margin: 0; }
 nav.toc li { display: flex; align-items: baseline; margin: 2pt 0; }
-nav.toc li.d2 { padding-left: 6mm; font-size: 9.5pt; }
+nav.toc li { break-inside: avoid; }
+nav.toc li.d2 { padding-left: 5mm; font-size: 9pt; }
 nav.toc li a { color: inherit; text-decoration: none; }
 nav.toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin: 0 4pt; }
 @media screen { nav.toc li .dots, nav.toc li .page { display: none; } }
@@ -62,7 +66,7 @@ table.results { border-collapse: collapse; font-size: 8.5pt; margin: 0 auto; }
 table.results caption { caption-side: top; }
 table.results th, table.results td { padding: 2pt 6pt; border-bottom: 1px solid #ccc; text-align: left; }
 table.results thead th { border-bottom: 1.5px solid #333; }
-table.results td:first-child { white-space: nowrap; }
+table.results td:first-child, table.results td.num { white-space: nowrap; }
 table.results td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .num { white-space: nowrap; }
 div.math.display { margin: 8pt 0; overflow-x: auto; break-inside: avoid; }
@@ -78,6 +82,18 @@ const QUICK_NOTE = `<p class="quick-note"><strong>Quick build.</strong> These ru
 
 const DRAW = `
 (function () {
+  // Floats: a figure or table moved down past the next few blocks (never into another task, nor
+  // a figure past a figure or a table past a table, which keeps their numbers in order), where the
+  // printed layout left a hole above it (paginate.ts decides).
+  var floats = JSON.parse(document.getElementById("floats").textContent);
+  Object.keys(floats).forEach(function (id) {
+    var el = document.getElementById(id);
+    for (var n = floats[id]; el && n > 0; n--) {
+      var next = el.nextElementSibling;
+      if (!next || next.tagName === "H1" || (next.tagName === "FIGURE" && next.className === el.className)) break;
+      next.after(el);
+    }
+  });
   var specs = JSON.parse(document.getElementById("figure-specs").textContent);
   var printing = window.matchMedia("print").matches;
   var els = Array.prototype.slice.call(document.querySelectorAll("div.plotly"));
@@ -108,6 +124,8 @@ export interface DocumentInput {
   readonly pages?: ReadonlyMap<string, number> | null;
   /** The cover: title, course, assignment, authors, date (report/meta.yaml). */
   readonly meta: ReportMeta;
+  /** Figures and tables moved down past this many blocks, by label (paginate.ts). */
+  readonly floats?: Readonly<Record<string, number>>;
 }
 
 function cover(m: ReportMeta): string {
@@ -144,6 +162,7 @@ ${toc(headings, d.pages ?? null)}
 ${rest.map((s) => `<section>\n${s}</section>`).join("\n")}
 <script type="application/json" id="results">${scriptJson(JSON.parse(d.resultsJson))}</script>
 <script type="application/json" id="figure-specs">${scriptJson(specs)}</script>
+<script type="application/json" id="floats">${scriptJson(d.floats ?? {})}</script>
 <script>${d.plotlyJs}</script>
 <script>${DRAW}</script>
 </body>

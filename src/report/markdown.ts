@@ -109,7 +109,7 @@ export interface CheckedClaim {
 }
 
 /** Words that compare results or say how they behave: a sentence with one and a result needs a claim. */
-const COMPARATIVE = /\b(higher|lower|faster|slower|better|worse|best|worst|more|fewer|less|larger|smaller|earlier|later|sooner|longer|shorter|overfit\w*|close to|closer|similar\w*|above|below|exceed\w*|outperform\w*|than|rises?|rising|rose|falls?|falling|fell|drops?|dropped|improv\w*|increas\w*|decreas\w*|gap|twice|half)\b/i;
+const COMPARATIVE = /\b(higher|lower|faster|slower|better|worse|best|worst|more|fewer|less|larger|smaller|earlier|later|sooner|longer|shorter|overfit\w*|close to|closer|similar\w*|above|below|exceed\w*|outperform\w*|than|rises?|rising|rose|falls?|falling|fell|drops?|dropped|increas\w*|decreas\w*|gap|twice|half)\b/i;
 /** A sentence speaks of results when it quotes a recorded number or names a run. */
 const RESULT = /\{\{\s*(?!claim\b|embed\b|runs\.)[\w-]+\.[\w-]+\s*\}\}|\b(?:2c|3a|3b|3c|4a|4b|4d|4e|4f)\b|\bbaseline\b/;
 
@@ -122,6 +122,7 @@ export function sentences(text: string): string[] {
 export function renderReport(files: readonly SourceFile[], c: Collected, opts: RenderOptions = {}): RenderedReport & { claims: CheckedClaim[] } {
   const claims: CheckedClaim[] = [];
   const falseClaims: string[] = [];
+  const unclaimed: string[] = [];
   const tex: TexRenderer = texRenderer();
   const figureOrder: string[] = [], tableOrder: string[] = [];
   const headings: Heading[] = [];
@@ -267,7 +268,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
             const within = new RegExp(words).exec(t.raw)?.index ?? 0;
             const start = file.text.indexOf(t.raw.split("\n")[0]);
             const line = file.text.slice(0, Math.max(0, start)).split("\n").length + t.raw.slice(0, within).split("\n").length - 1;
-            throw new InputError(`${file.name}:${line}: a sentence compares results without a claim: "${sentence.slice(0, 90)}${sentence.length > 90 ? "…" : ""}" ` +
+            unclaimed.push(`${file.name}:${line}: a sentence compares results without a claim: "${sentence.slice(0, 90)}${sentence.length > 90 ? "…" : ""}" ` +
               `(add {{claim …}} with the numbers it compares, e.g. {{claim 3c.valLoss > 3a.valLoss}})`);
           }
         }
@@ -279,6 +280,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
       }
     });
   }
+  if (unclaimed.length) throw new InputError(unclaimed.join("\n"));
   const missing = REPORT_TASKS.filter((t) => !tasks.has(t));
   if (missing.length) {
     throw new InputError(`${files.map((f) => f.name).join(", ")}: no heading for ${missing.map((t) => `Task ${t}`).join(", ")} ` +

@@ -92,6 +92,32 @@ export async function pdfOutline(pdf: Uint8Array): Promise<{ entries: OutlineEnt
   return { entries, pageCount: doc.getPageCount() };
 }
 
+export interface Destination {
+  /** 1-based page. */
+  readonly page: number;
+  /** The top of the target, in points from the bottom of the page. */
+  readonly top: number;
+}
+
+/** The PDF's named destinations (Chromium writes one per linked id) and its first page's height. */
+export async function pdfDestinations(pdf: Uint8Array): Promise<{ names: Map<string, Destination>; pageHeight: number }> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const dests = ((await doc.getDestinations()) ?? {}) as Record<string, unknown[]>;
+    const names = new Map<string, Destination>();
+    for (const [name, d] of Object.entries(dests)) {
+      if (!Array.isArray(d) || typeof d[3] !== "number") continue;
+      const page = (await doc.getPageIndex(d[0] as { num: number; gen: number })) + 1;
+      names.set(decodeURIComponent(name), { page, top: d[3] });
+    }
+    const pageHeight = (await doc.getPage(1)).view[3];
+    return { names, pageHeight };
+  } finally {
+    await doc.destroy();
+  }
+}
+
 export interface PdfContents {
   readonly pages: readonly string[];
   readonly attachments: ReadonlyMap<string, Uint8Array>;

@@ -10,13 +10,13 @@ import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
 import { executeNotebooks } from "./execute";
 import { writeFileAtomic, writeFilesAtomic } from "../base/io";
-import { type Heading, type SourceFile, renderReport } from "./markdown";
+import { type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
-import { type OutlineEntry, attachFile, pdfOutline, printPdf } from "./pdf";
+import { attachFile } from "./pdf";
 import { reportHtml } from "./html";
 import { normalizeParams } from "../notebook/session";
-import { pageBlankness } from "./layout";
+import { HOLE, type Layout, type Printed, printPaginated } from "./paginate";
 import { readMeta } from "./meta";
 import { pretrain } from "./pretrain";
 import { collect, resultsFile, resultsJson } from "./results";
@@ -61,23 +61,6 @@ export function reportSources(dir: string): SourceFile[] {
   });
 }
 
-/**
- * The page each heading starts on, from the PDF's bookmarks (in document order; their titles lose
- * the spaces at line breaks, so they are compared without white space).
- */
-export function headingPages(outline: readonly OutlineEntry[], headings: readonly Heading[]): Map<string, number> {
-  const bare = (s: string) => s.replace(/\s+/g, "");
-  const out = new Map<string, number>();
-  let from = 0;
-  for (const h of headings) {
-    const i = outline.findIndex((e, k) => k >= from && bare(e.title) === bare(h.text));
-    if (i < 0) continue;
-    out.set(h.id, outline[i].page);
-    from = i + 1;
-  }
-  return out;
-}
-
 export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
   const log = o.log ?? ((l: string) => console.log(l));
   const root = packageRoot();
@@ -119,41 +102,36 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
     `${held} of ${rendered.claims.length} claims hold`);
 
-  // The contents' page numbers: the last build's as a first guess, printed again only when the
-  // printed PDF shows other pages (an edit that moves a heading to another page).
-  const cache = join(root, "build", `report-pages${quick ? "-quick" : ""}.json`);
-  let guess: Map<string, number> | null = null;
+  // The layout (the contents' page numbers and floats): the last build's as a first guess, printed
+  // again until it settles (usually at once; again when an edit moves a heading or a figure).
+  const cache = join(root, "build", `report-layout${quick ? "-quick" : ""}.json`);
+  let guess: Layout | null = null;
   try {
-    guess = new Map(Object.entries(JSON.parse(readFileSync(cache, "utf8")) as Record<string, number>));
+    const j = JSON.parse(readFileSync(cache, "utf8")) as { pages: Record<string, number>; floats: Record<string, number> };
+    guess = { pages: new Map(Object.entries(j.pages)), floats: j.floats };
   } catch {
     guess = null;
   }
-  const tocHeadings = rendered.headings.filter((h) => h.depth <= 2);
   const browser = await Browser.launch();
-  let pdf: Uint8Array, html: string, pageCount: number;
+  let printed: Printed;
   try {
-    html = reportHtml({ ...input, pages: guess });
-    pdf = await printPdf(browser, html);
-    const printed = await pdfOutline(pdf);
-    const pages = headingPages(printed.entries, tocHeadings);
-    pageCount = printed.pageCount;
-    if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
-      html = reportHtml({ ...input, pages });
-      pdf = await printPdf(browser, html);
-    }
-    writeFileAtomic(cache, JSON.stringify(Object.fromEntries(pages)) + "\n");
+    printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }),
+      rendered.headings.filter((h) => h.depth <= 2), guess);
+    writeFileAtomic(cache, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
   } finally {
     await browser.close();
   }
+  const html = printed.html, pageCount = printed.pageCount;
+  let pdf = printed.pdf;
   pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
-  const blank = pageBlankness(pdf);
+  const blank = printed.blank;
   blank?.forEach((b, i) => {
-    if (i < blank.length - 1 && b > 0.25) log(`[layout] page ${i + 1} is ${Math.round(100 * b)} % blank below its last line`);
+    if (i < blank.length - 1 && b > HOLE) log(`[layout] page ${i + 1} is ${Math.round(100 * b)} % blank below its last line`);
   });
   const end = performance.now();
   log(`[pdf] ${rel(out.pdf)} ${pageCount} pages (${((end - t0) / 1000).toFixed(1)} s)`);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { twoEqualLayers } from "../../src/mlp/config";
+import { normalizeRun, twoEqualLayers } from "../../src/mlp/config";
 import { normalizeParams } from "../../src/notebook/session";
 import { epochTimes, gradientChecks, gradientNumbers, parameterCounts, pixelStatistics, runNumbers, widthForBudget, widthNumbers } from "../../src/notebook/tasks";
 import type { TrainResult } from "../../src/mlp/train";
@@ -43,7 +43,7 @@ test("4d's width: the root of w² + 795w = budget and the counts of its neighbou
 });
 
 const run = (valLosses: number[], final = { trainLoss: 0.01, valLoss: valLosses[valLosses.length - 1], trainAccuracy: 1, valAccuracy: 0.95 }) => ({
-  final, steps: 125 * valLosses.length, epochs: 1, stepsPerEpoch: 625, checkEvery: 125, stoppedEarly: true,
+  config: normalizeRun({}), final, steps: 125 * valLosses.length, epochs: 1, stepsPerEpoch: 625, checkEvery: 125, stoppedEarly: true,
   history: { trainLoss: [], checks: valLosses.map((v, k) => ({ step: 125 * k, valLoss: v, valAccuracy: 0.9, trainAccuracy: 0.9, gradMeanAbs: [0.001, 0.1] })) },
   timing: { trainSeconds: 2, checkSeconds: 1 },
 }) as unknown as TrainResult;
@@ -54,6 +54,7 @@ test("what the curves show: the best validation loss, the update it came after, 
   assert.is(v.bestValLossStep, 251, "the check after update 250");
   assert.ok(Math.abs(v.valLossRise - 0.04) < 1e-12);
   assert.ok(Math.abs(v.accuracyGap - 0.05) < 1e-12);
+  assert.is(v.weights, 50880);
 });
 
 test("epoch times are per epoch and marked as measurements; gradient numbers compare the first and last layer", () => {
@@ -64,6 +65,7 @@ test("epoch times are per epoch and marked as measurements; gradient numbers com
   assert.ok(Math.abs(checks.value - 0.5) < 1e-12, "1 s of checks over 2 epochs");
   const g = Object.fromEntries(gradientNumbers("4e", r).map((x) => [x.name, x.value]));
   assert.ok(Math.abs(g.gradRatio - 100) < 1e-9);
+  assert.is(g.gradHiddenSpread, 1, "one hidden matrix: no spread");
 });
 
 test.run();
