@@ -12,7 +12,7 @@ import { formatNumber } from "../contract/format";
 import { InputError } from "../base/errors";
 import type { Collected } from "./results";
 import { tableHtml } from "../contract/table";
-import { type TexRenderer, texRenderer } from "./tex";
+import { type TexCache, type TexRenderer, texRenderer } from "./tex";
 
 /** The tasks the report must answer, each under exactly one heading "Task 2c …". */
 export const REPORT_TASKS = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "4a", "4b", "4c", "4d", "4e", "4f"];
@@ -88,9 +88,9 @@ function closest(known: readonly string[], prefix: string): string {
   return (near.length ? near : known).slice(0, 12).join(", ") + (near.length > 12 || (!near.length && known.length > 12) ? ", …" : "");
 }
 
-/** Render the report's markdown files against the notebooks' results. */
-export function renderReport(files: readonly SourceFile[], c: Collected): RenderedReport {
-  const tex: TexRenderer = texRenderer();
+/** Render the report's markdown files against the notebooks' results (`cache`: formulas' SVG kept between renders). */
+export function renderReport(files: readonly SourceFile[], c: Collected, cache?: TexCache): RenderedReport {
+  const tex: TexRenderer = texRenderer(cache);
   const figureOrder: string[] = [], tableOrder: string[] = [];
   const headings: Heading[] = [];
   const ids = new Set<string>();
