@@ -10,14 +10,15 @@ import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
 import { executeNotebooks } from "./execute";
 import { writeFileAtomic, writeFilesAtomic } from "../base/io";
-import { type Heading, type SourceFile, renderReport } from "./markdown";
+import { type Heading, type RenderedReport, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
 import { type OutlineEntry, attachFile, pdfOutline, printPdf } from "./pdf";
-import { reportHtml } from "./html";
+import { type DocumentInput, reportHtml } from "./html";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
-import { collect, resultsFile, resultsJson } from "./results";
+import { type Collected, collect, resultsFile, resultsJson } from "./results";
+import type { TexCache } from "./tex";
 
 export interface ReportOptions {
   /** Quick mode: small runs (tests, drafts). */
@@ -72,6 +73,59 @@ export function headingPages(outline: readonly OutlineEntry[], headings: readonl
   return out;
 }
 
+/** What a document is made of: the rendered markdown, results.json's text and the HTML's inputs. */
+export interface ReportDocument {
+  readonly rendered: RenderedReport;
+  readonly results: string;
+  readonly input: DocumentInput;
+}
+
+/** Render the report's sources against the notebooks' results (`tex`: a formula cache kept between renders). */
+export function reportDocument(sources: readonly SourceFile[], collected: Collected, o: { dataDir?: string; tex?: TexCache } = {}): ReportDocument {
+  const rendered = renderReport(sources, collected, o.tex);
+  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
+  const results = resultsJson(resultsFile({
+    collected, versions: versions(), tableOrder: rendered.tableOrder,
+    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
+  }));
+  return { rendered, results, input: { rendered, collected, resultsJson: results, plotlyJs: plotlySource() } };
+}
+
+export interface PrintedReport {
+  /** With results.json attached. */
+  readonly pdf: Uint8Array;
+  /** The HTML printed (with the contents' page numbers). */
+  readonly html: string;
+  readonly pageCount: number;
+}
+
+/**
+ * Print the document with the page numbers of its contents: the last print's (kept in `pagesFile`)
+ * as a first guess, printed again only when the PDF shows other pages (an edit that moved a heading
+ * to another page). results.json is attached to the PDF.
+ */
+export async function printReport(browser: Browser, input: DocumentInput, pagesFile: string): Promise<PrintedReport> {
+  let guess: Map<string, number> | null = null;
+  try {
+    guess = new Map(Object.entries(JSON.parse(readFileSync(pagesFile, "utf8")) as Record<string, number>));
+  } catch {
+    guess = null;
+  }
+  const r = input.rendered;
+  const tocHeadings = r.headings.filter((h) => h.text !== r.title && h.depth <= 2);
+  let html = reportHtml({ ...input, pages: guess });
+  let pdf = await printPdf(browser, html);
+  const printed = await pdfOutline(pdf);
+  const pages = headingPages(printed.entries, tocHeadings);
+  if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
+    html = reportHtml({ ...input, pages });
+    pdf = await printPdf(browser, html);
+  }
+  writeFileAtomic(pagesFile, JSON.stringify(Object.fromEntries(pages)) + "\n");
+  pdf = await attachFile(pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/1)");
+  return { pdf, html, pageCount: printed.pageCount };
+}
+
 export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
   const log = o.log ?? ((l: string) => console.log(l));
   const root = packageRoot();
@@ -99,42 +153,17 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const t0 = performance.now();
   const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
   const collected = collect(statuses.map((s) => s.output));
-  const rendered = renderReport(sources, collected);
-  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
-  const results = resultsJson(resultsFile({
-    collected, versions: versions(), tableOrder: rendered.tableOrder,
-    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
-  }));
-  const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource() };
+  const { rendered, results, input } = reportDocument(sources, collected, { dataDir: o.dataDir });
   log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables`);
 
-  // The contents' page numbers: the last build's as a first guess, printed again only when the
-  // printed PDF shows other pages (an edit that moves a heading to another page).
-  const cache = join(root, "build", `report-pages${quick ? "-quick" : ""}.json`);
-  let guess: Map<string, number> | null = null;
-  try {
-    guess = new Map(Object.entries(JSON.parse(readFileSync(cache, "utf8")) as Record<string, number>));
-  } catch {
-    guess = null;
-  }
-  const tocHeadings = rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2);
   const browser = await Browser.launch();
-  let pdf: Uint8Array, html: string, pageCount: number;
+  let printed: PrintedReport;
   try {
-    html = reportHtml({ ...input, pages: guess });
-    pdf = await printPdf(browser, html);
-    const printed = await pdfOutline(pdf);
-    const pages = headingPages(printed.entries, tocHeadings);
-    pageCount = printed.pageCount;
-    if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
-      html = reportHtml({ ...input, pages });
-      pdf = await printPdf(browser, html);
-    }
-    writeFileAtomic(cache, JSON.stringify(Object.fromEntries(pages)) + "\n");
+    printed = await printReport(browser, input, join(root, "build", `report-pages${quick ? "-quick" : ""}.json`));
   } finally {
     await browser.close();
   }
-  pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
+  const { pdf, html, pageCount } = printed;
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
