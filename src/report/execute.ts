@@ -57,10 +57,23 @@ export function libraryFingerprint(root = packageRoot()): string {
   return sha256(filesFingerprint(dist, files), readFileSync(join(root, "wasm", "kernels.wasm")));
 }
 
+type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
+
+const readCells = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { cells: CodeCell[] }).cells;
+const codeOf = (cells: CodeCell[]) =>
+  JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+
 /** What of a notebook affects its outputs: its cells' types, tags and sources. */
 export function notebookCode(path: string): string {
-  const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }[] };
-  return JSON.stringify(nb.cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+  return codeOf(readCells(path));
+}
+
+/**
+ * notebookCode() of the notebook an executed copy was executed from (its cells but the parameters
+ * the executor injected); differs from the source's when the source's code changed since.
+ */
+export function executedCode(path: string): string {
+  return codeOf(readCells(path).filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
 }
 
 export interface ExecuteOptions {
