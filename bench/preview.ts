@@ -63,7 +63,7 @@ export function startPreview(args: readonly string[]): Promise<RunningPreview> {
         resolve({
           child, url: m[1], output: () => out,
           stop: () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+            if (!child.killed && child.exitCode === null) child.kill("SIGTERM");
             return exited;
           },
         });

@@ -1,6 +1,6 @@
 // npm run preview [-- --port N] [--open] [--quick] [--report-dir DIR] [--notebooks DIR] [--data-dir DIR]:
 // the report as a live page on 127.0.0.1 (src/preview/server.ts), repainted on every save. Ctrl-C
-// (or SIGTERM) stops it and any notebook execution it started.
+// (or SIGTERM) stops it and any notebook execution it started; a second Ctrl-C does not wait.
 
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -40,10 +40,12 @@ await runMain(async () => {
   });
   console.log(`[preview] ${server.url} (pid ${process.pid}; Ctrl-C stops it)`);
   if (values.open) openBrowser(server.url);
+  // The first Ctrl-C (or SIGTERM) closes everything in order; a second one does not wait.
   await new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(signal === "SIGINT" ? 130 : 143);
+      stopping = true;
       void server.close().then(done);
     };
     process.on("SIGINT", stop);

@@ -190,8 +190,11 @@
   painted(state.version);
 
   var source = new EventSource("/events");
+  var hellos = 0;
   source.addEventListener("hello", function (e) {
     var h = JSON.parse(e.data);
+    // More than one: the connection was lost and made again (the server restarted, or the network).
+    document.documentElement.setAttribute("data-preview-connections", String(++hellos));
     if (keys !== null && h.keys && JSON.stringify(h.keys) !== JSON.stringify(keys)) resync();
     else if (keys === null && h.keys) location.reload();
     showError(h.error);

@@ -113,8 +113,8 @@ export class NotebookRunner {
     return this.command;
   }
 
-  /** Start `npm run notebooks -- ARGS`; `shown` is the command as the page shows it. */
-  start(args: readonly string[], shown: string): void {
+  /** Start `npm run notebooks -- ARGS`; `shown` is the command as the page shows it. Returns its process group's id. */
+  start(args: readonly string[], shown: string): number {
     if (this.child) throw new InputError(`${this.command} is still running`);
     const child = spawn("npm", ["run", "--silent", "notebooks", "--", ...args], {
       cwd: this.root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" },
@@ -136,6 +136,7 @@ export class NotebookRunner {
       this.command = null;
       this.events.onExit(code);
     });
+    return child.pid ?? -1;
   }
 
   /** End the running command and everything it started (SIGINT, then SIGKILL after `graceMs`). */

@@ -356,7 +356,7 @@ export class PreviewServer {
       return;
     }
     if (this.pdf?.version !== s.version) {
-      this.browser ??= Browser.launch();
+      this.browser ??= Browser.launch({ ownSignals: true });
       const browser = await this.browser;
       const pagesFile = join(this.root, "build", `report-pages${this.set.mode === "quick" ? "-quick" : ""}.json`);
       this.pdf = { version: s.version, bytes: printReport(browser, s.doc.input, pagesFile).then((p) => p.pdf) };
@@ -396,8 +396,8 @@ export class PreviewServer {
     const rel = (p: string) => relative(this.root, p);
     const args = [...(mode === "quick" ? ["--quick"] : []), "--out", dir, ...(this.o.dataDir ? ["--data-dir", this.o.dataDir] : []), ...chosen.map(rel)];
     const command = notebooksCommand(this.root, mode, dir, chosen, this.o.dataDir);
-    this.runner.start(args, command);
-    this.log(`[run] ${command}`);
+    const pid = this.runner.start(args, command);
+    this.log(`[run] ${command} (process group ${pid})`);
     this.send("log", `$ ${command}`);
     this.send("notebooks", this.notebookView());
     reply(202, { running: command });

@@ -37,8 +37,15 @@ export function plotlySource(): string {
 export class Browser {
   private constructor(private readonly browser: PBrowser) {}
 
-  static async launch(): Promise<Browser> {
-    const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  /**
+   * `ownSignals`: the caller closes the browser on SIGINT/SIGTERM/SIGHUP itself (a server that shuts
+   * down in order); by default puppeteer's handlers close it and exit the process.
+   */
+  static async launch(o: { ownSignals?: boolean } = {}): Promise<Browser> {
+    const own = o.ownSignals ?? false;
+    const browser = await puppeteer.launch({
+      executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS, handleSIGINT: !own, handleSIGTERM: !own, handleSIGHUP: !own,
+    });
     return new Browser(browser);
   }
 
