@@ -85,6 +85,29 @@ export class Browser {
     }
   }
 
+  /**
+   * Plotly figures as static images, rendered offline by plotly.js's own toImage in one page: each
+   * a data: URL (PNG at `scale` times the figure's size, or SVG). The figures reach the page only as
+   * arguments of page.evaluate, never as page source; the page reaches nothing.
+   */
+  async figureImages(figs: readonly PlotlyFigure[], o: { format?: "png" | "svg"; scale?: number } = {}): Promise<string[]> {
+    const page = await this.page();
+    try {
+      await page.addScriptTag({ content: plotlySource() });
+      const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
+      const out: string[] = [];
+      for (const fig of figs) {
+        const opts = { format: o.format ?? "png", scale: o.scale ?? 2, width: size(fig.layout.width, 900), height: size(fig.layout.height, 450) };
+        out.push(await page.evaluate((data, layout, opts) =>
+          (globalThis as unknown as { Plotly: { toImage(f: object, o: object): Promise<string> } }).Plotly.toImage({ data, layout }, opts),
+        fig.data, fig.layout, opts));
+      }
+      return out;
+    } finally {
+      await page.close();
+    }
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
   }

@@ -2,8 +2,9 @@
 // (Jupyter's nbclient, Debian's packages) into a build folder, skipping notebooks whose cache key
 // is unchanged: their code, the compiled library they load, the parameters, the data's identity,
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
-// notebooks that train 2c). New executed copies are staged and moved into place together, only
-// when every notebook succeeded: the folder never holds a mixed set.
+// notebooks that train 2c). New executed copies get a static image beside each figure (images.ts),
+// are staged and moved into place together, only when every notebook succeeded: the folder never
+// holds a mixed set.
 //
 // May import: base, mlp, contract.
 
@@ -18,6 +19,7 @@ import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
 import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
+import { addStaticImages } from "./images";
 
 export const KERNEL_NAME = "tdt4265-tslab";
 
@@ -204,8 +206,11 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       }
     });
     await Promise.all(lanes);
-    // The new copies replace the old ones together, only when none failed.
+    // The new copies get their figures' static images, then replace the old ones together, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
+      const ran = queue.filter((_, i) => statuses[i].status === "run");
+      const counts = await addStaticImages(ran.map((item) => item.staged));
+      ran.forEach((item, i) => log(`[images] ${basename(item.nb)} ${counts[i]} figure${counts[i] === 1 ? "" : "s"}`));
       queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
     }
   } finally {
