@@ -4,7 +4,8 @@
 // (formulas come from a TeX cache, so a render costs milliseconds) and pushes the parts that
 // changed to every page over server-sent events. chokidar drops a file's change that follows the
 // previous one within 50 ms, so each change is followed by a check of the files' sizes and times
-// a little later, which renders again when they moved since the last render. A failed render (bad TeX, an unknown {{…}} or @label, any InputError)
+// a little later, which renders again when they moved since the last render; the same check runs
+// every second, for any change a watcher missed. A failed render (bad TeX, an unknown {{…}} or @label, any InputError)
 // is pushed as an error naming file and line, and the pages keep the last good render. /report.pdf
 // prints the render the pages show. Nothing a request or an edit does can stop the server.
 //
@@ -90,6 +91,7 @@ export class PreviewServer {
   /** The sources' and executed notebooks' stamps as the last render read them. */
   private rendered = { sources: "", notebooks: "" };
   private heartbeat: NodeJS.Timeout | null = null;
+  private poll: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly log: (line: string) => void;
 
@@ -134,6 +136,7 @@ export class PreviewServer {
     await self.render({ notebooks: true });
     await self.watch();
     self.heartbeat = setInterval(() => self!.clients.forEach((c) => c.write(": ping\n\n")), 15000);
+    self.poll = setInterval(() => self!.recheck(), 1000);
     return self;
   }
 
@@ -147,6 +150,7 @@ export class PreviewServer {
     if (this.debounce) clearTimeout(this.debounce);
     if (this.trailing) clearTimeout(this.trailing);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.poll) clearInterval(this.poll);
     for (const c of this.clients) c.end();
     this.clients.clear();
     await Promise.allSettled([
@@ -187,9 +191,15 @@ export class PreviewServer {
     if (this.trailing) clearTimeout(this.trailing);
     this.trailing = setTimeout(() => {
       this.trailing = null;
-      const notebooks = filesStamp(this.set.paths) !== this.rendered.notebooks;
-      if (notebooks || this.sourcesStamp() !== this.rendered.sources) this.changed(notebooks);
+      this.recheck();
     }, 80);
+  }
+
+  /** Render again when the files moved since the last render read them (a change no event told of). */
+  private recheck(): void {
+    if (this.closed || this.debounce) return;
+    const notebooks = filesStamp(this.set.paths) !== this.rendered.notebooks;
+    if (notebooks || this.sourcesStamp() !== this.rendered.sources) this.changed(notebooks);
   }
 
   /** The markdown files' and templates' sizes and times. */

@@ -146,7 +146,8 @@ test("it listens on 127.0.0.1 alone, and on the next port when its port is taken
   await new Promise((r) => blocker.once("listening", r));
   const second = await PreviewServer.start({ port, reportDir, notebooksDir: nbDir, quick: true, log: () => undefined });
   try {
-    assert.is(second.port, port + 1);
+    // The next free one: port + 1 unless something else holds that too.
+    assert.ok(second.port > port && second.port <= port + 20, `${second.port} after ${port}`);
   } finally {
     await second.close();
     blocker.close();
@@ -197,6 +198,48 @@ test("an unknown number names its file and line too, and the server goes on", as
     assert.is((await fetchIt(server.url)).status, 200);
   } finally {
     page.close();
+  }
+});
+
+test("a change no watcher reports is still rendered, within a second or so", async () => {
+  // The watcher silenced, and the check that follows the last event done: only the server's own
+  // check of the files' sizes and times, every second, remains.
+  await (server as unknown as { watcher: { close(): Promise<void> } }).watcher.close();
+  await new Promise((r) => setTimeout(r, 300));
+  const page = events(server.url);
+  try {
+    await page.next("hello");
+    writeFileSync(join(reportDir, "02-more.md"), "# More\n\nSeen without an event.\n");
+    const t = Date.now();
+    assert.match((await page.next<Update>("update", 5000)).sections[1], /Seen without an event/);
+    assert.ok(Date.now() - t < 3000, `${Date.now() - t} ms`);
+  } finally {
+    page.close();
+  }
+});
+
+test("with no executed notebooks the page says so and offers the quick ones; when they appear it shows the report", async () => {
+  const empty = join(dir, "empty");
+  mkdirSync(empty);
+  const other = await PreviewServer.start({ port: 0, reportDir, notebooksDir: empty, quick: true, log: () => undefined });
+  try {
+    const r = await fetchIt(other.url);
+    assert.match(r.body, /No executed notebooks yet/);
+    assert.match(r.body, /<code>npm run notebooks -- --quick --out \S+empty<\/code>/);
+    assert.match(r.body, /<button id="a2-run-quick">Run the quick notebooks<\/button>/);
+    assert.is((await fetchIt(other.url + "report.pdf")).status, 503);
+    const page = events(other.url);
+    try {
+      assert.is((await page.next<{ keys: unknown }>("hello")).keys, null);
+      for (const n of ["task2", "task3", "task4"]) writeFileSync(join(empty, `${n}.ipynb`), readFileSync(join(nbDir, `${n}.ipynb`)));
+      const u = await page.next<Update>("update");
+      assert.equal(Object.keys(u.sections), ["0", "1"], "everything, to a page that had nothing");
+    } finally {
+      page.close();
+    }
+    assert.match((await fetchIt(other.url)).body, /data-part="section-1"/);
+  } finally {
+    await other.close();
   }
 });
 
