@@ -108,6 +108,7 @@ export class PreviewServer {
         const line = code === 0 ? "[exit] done" : `[exit] failed (exit ${code ?? "signal"})`;
         this.log(line);
         this.send("log", line);
+        this.send("notebooks", this.notebookView());
         this.changed(true);
       },
     });
@@ -369,8 +370,12 @@ export class PreviewServer {
       this.browser ??= Browser.launch({ ownSignals: true });
       const browser = await this.browser;
       const pagesFile = join(this.root, "build", `report-pages${this.set.mode === "quick" ? "-quick" : ""}.json`);
-      this.pdf = { version: s.version, bytes: printReport(browser, s.doc.input, pagesFile).then((p) => p.pdf) };
-      this.pdf.bytes.catch(() => { this.pdf = null; });
+      const job = { version: s.version, bytes: printReport(browser, s.doc.input, pagesFile).then((p) => p.pdf) };
+      this.pdf = job;
+      // A failed print is not kept: the next request prints again.
+      job.bytes.catch(() => {
+        if (this.pdf === job) this.pdf = null;
+      });
       this.log(`[pdf] printing render ${s.version}`);
     }
     const bytes = await this.pdf.bytes;
