@@ -67,22 +67,10 @@ export class Browser {
     return page;
   }
 
-  /** Render a Plotly figure to PNG bytes (device scale 2 for legibility). */
+  /** Render a Plotly figure to PNG bytes (twice its size, for legibility), through figureImages. */
   async figurePng(fig: PlotlyFigure): Promise<Uint8Array> {
-    const page = await this.page();
-    try {
-      const w = (fig.layout.width as number) ?? 900, h = (fig.layout.height as number) ?? 450;
-      await page.setViewport({ width: w, height: h, deviceScaleFactor: 2 });
-      await page.setContent(`<!doctype html><html><body style="margin:0"><div id="f"></div>
-<script>${plotlySource()}</script>
-<script>Plotly.newPlot("f", ${JSON.stringify(fig.data)}, ${JSON.stringify(fig.layout)}, {staticPlot: true}).then(() => { document.title = "ready"; });</script>
-</body></html>`, { waitUntil: "load" });
-      await page.waitForFunction('document.title === "ready"', { timeout: 30000 });
-      const el = await page.$("#f");
-      return await el!.screenshot({ type: "png" });
-    } finally {
-      await page.close();
-    }
+    const [url] = await this.figureImages([fig], { format: "png", scale: 2 });
+    return Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
   }
 
   /**
