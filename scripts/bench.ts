@@ -1,8 +1,9 @@
-// npm run bench [-- --only epoch,validation,workload] [--json out.json]: training speed beside the
-// NumPy starter code (bench/numpy_mlp.py, OpenBLAS on one thread) when a python3 with NumPy is
+// npm run bench [-- --only epoch,validation,workload,preview] [--json out.json]: training speed beside
+// the NumPy starter code (bench/numpy_mlp.py, OpenBLAS on one thread) when a python3 with NumPy is
 // found. Float64, batch 32: seconds per epoch of 60 000 images, per validation check
 // (20 000 + 10 000 images), and for the whole report workload (the eleven runs) on 1 worker and on
-// all cores, with the peak memory.
+// all cores, with the peak memory. `--only preview`: the live preview's save-to-repaint
+// (bench/preview.ts).
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -17,6 +18,7 @@ import { createRng } from "../src/mlp/rng";
 import { prepareData, train } from "../src/mlp/train";
 import { loadDataset } from "../src/mlp/data";
 import { parseFlags, runMain } from "./lib/cli";
+import { benchPreview, median } from "../bench/preview";
 
 interface Line {
   readonly name: string;
@@ -64,7 +66,7 @@ await runMain(async () => {
   });
   const parts = (values.only ?? "epoch,validation,workload").split(",");
   for (const p of parts) {
-    if (!["epoch", "validation", "workload"].includes(p)) throw new InputError(`--only ${p}: expected epoch, validation or workload`);
+    if (!["epoch", "validation", "workload", "preview"].includes(p)) throw new InputError(`--only ${p}: expected epoch, validation, workload or preview`);
   }
   const repeat = Number(values.repeat ?? 3);
   const python = findNumpy();
@@ -125,7 +127,15 @@ await runMain(async () => {
       runs: Object.fromEntries(Object.entries(w.runs).map(([id, r]) => [id, { ...r, numpy: (np?.runs as Record<string, unknown>)?.[id] ?? null }])),
     };
   }
-  if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload });
+  let preview: Awaited<ReturnType<typeof benchPreview>> | null = null;
+  if (parts.includes("preview")) {
+    preview = await benchPreview();
+    const n = preview.samples.length;
+    show({ name: `preview save-to-repaint, median of ${n}`, ours: preview.median, numpy: null });
+    show({ name: `preview save-to-repaint, worst of ${n}`, ours: preview.worst, numpy: null });
+    console.log(`(edits of ${preview.file}, its largest section; update in the page after a median ${fmt(median(preview.server))})`);
+  }
+  if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload, preview });
 });
 
 function fmt(s: number): string {

@@ -9,6 +9,9 @@ import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listFiles, orphanedOutputs, upToDate } from "../src/base/files";
+import { helpIfAsked } from "./lib/cli";
+
+helpIfAsked({ force: { type: "boolean" } });
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const force = process.argv.includes("--force");

@@ -7,7 +7,8 @@ Parameters are injected papermill-style in a cell after the one tagged "paramete
 error text it printed go to stderr, the exit code is 1 and OUT is left as it was. OUT is written
 to a temporary file and renamed. Progress on stdout: one line per labelled cell, and for the
 training cells' progress displays (display id a2progress-…) a line per run every 30 s while it
-trains and one when it is done.
+trains and one when it is done. The executed copy is nbformat 4.5 with an id for every cell: the
+source's own, else its label, else cell-N (the injected cell: injected-parameters).
 """
 import argparse, json, os, re, sys, time
 
@@ -20,11 +21,25 @@ except ImportError as e:  # pragma: no cover
     sys.exit(2)
 
 LABEL = re.compile(r"^//\|\s*label:\s*(\S+)", re.M)
+CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def label(cell):
     m = LABEL.search("".join(cell.source) if isinstance(cell.source, list) else cell.source)
     return m.group(1) if m else None
+
+
+def give_ids(nb, source_ids):
+    """nbformat 4.5 cell ids, stable from one execution to the next: the source's own (source_ids,
+    None where it had none: nbformat.read fills those with random ones), else the label, else cell-N."""
+    nb.nbformat, nb.nbformat_minor = 4, max(nb.get("nbformat_minor", 0), 5)
+    own = [i if isinstance(i, str) and CELL_ID.match(i) else None for i in source_ids]
+    used = set()
+    for i, cell in enumerate(nb.cells):
+        wanted = [own[i], label(cell) if cell.cell_type == "code" else None, f"cell-{i}"]
+        free = [c for c in wanted if c and CELL_ID.match(c) and c not in used and (c == own[i] or c not in own)]
+        cell["id"] = free[0] if free else next(f"cell-{i}-{k}" for k in range(1, len(nb.cells) + 2) if f"cell-{i}-{k}" not in used)
+        used.add(cell["id"])
 
 
 def error_text(cell):
@@ -81,6 +96,8 @@ def main():
     a = p.parse_args()
     name = os.path.basename(a.src)
     nb = nbformat.read(a.src, as_version=4)
+    with open(a.src, encoding="utf-8") as f:
+        source_ids = [c.get("id") for c in json.load(f).get("cells", [])]
     params = json.loads(a.params)
     if params:
         at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
@@ -89,7 +106,10 @@ def main():
             return 2
         cell = nbformat.v4.new_code_cell(f"void Object.assign(params, {json.dumps(params)});")
         cell.metadata["tags"] = ["injected-parameters"]
+        cell["id"] = "injected-parameters"
         nb.cells.insert(at + 1, cell)
+        source_ids.insert(at + 1, "injected-parameters")
+    give_ids(nb, source_ids)
 
     failed = {}
     started = time.time()

@@ -6,8 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { ensureKernelSpec } from "../src/report/execute";
 import { InputError } from "../src/base/errors";
 import { packageRoot } from "../src/base/paths";
-import { runMain } from "./lib/cli";
+import { helpIfAsked, runMain } from "./lib/cli";
 
+helpIfAsked();
 await runMain(async () => {
   const args = process.argv.slice(2);
   const lab = args[0] === "--lab";

@@ -3,8 +3,9 @@
 
 import { join } from "node:path";
 import { ensureKernelSpec, KERNEL_NAME } from "../src/report/execute";
-import { runMain } from "./lib/cli";
+import { helpIfAsked, runMain } from "./lib/cli";
 
+helpIfAsked();
 await runMain(() => {
   const dir = ensureKernelSpec();
   console.log(`[kernelspec] ${join(dir, "kernels", KERNEL_NAME, "kernel.json")}`);

@@ -38,13 +38,8 @@ await runMain(async () => {
       normalization: { type: "string" },
       json: { type: "string" },
       workers: { type: "string" },
-      help: { type: "boolean" },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE.split("\n")[0]}`);
   const spec: RunSpec = {
     preset: values.run,

@@ -15,6 +15,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   notebook: ["base", "mlp", "contract"],
   report: ["base", "mlp", "contract", "notebook"],
   grading: ["base", "mlp", "contract", "report"],
+  preview: ["base", "mlp", "contract", "notebook", "report"],
   // src/index.ts, the notebooks' surface
   "": ["base", "mlp", "contract", "notebook"],
 };

@@ -37,8 +37,15 @@ export function plotlySource(): string {
 export class Browser {
   private constructor(private readonly browser: PBrowser) {}
 
-  static async launch(): Promise<Browser> {
-    const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  /**
+   * `ownSignals`: the caller closes the browser on SIGINT/SIGTERM/SIGHUP itself (a server that shuts
+   * down in order); by default puppeteer's handlers close it and exit the process.
+   */
+  static async launch(o: { ownSignals?: boolean } = {}): Promise<Browser> {
+    const own = o.ownSignals ?? false;
+    const browser = await puppeteer.launch({
+      executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS, handleSIGINT: !own, handleSIGTERM: !own, handleSIGHUP: !own,
+    });
     return new Browser(browser);
   }
 
@@ -60,19 +67,30 @@ export class Browser {
     return page;
   }
 
-  /** Render a Plotly figure to PNG bytes (device scale 2 for legibility). */
+  /** Render a Plotly figure to PNG bytes (twice its size, for legibility), through figureImages. */
   async figurePng(fig: PlotlyFigure): Promise<Uint8Array> {
+    const [url] = await this.figureImages([fig], { format: "png", scale: 2 });
+    return Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+  }
+
+  /**
+   * Plotly figures as static images, rendered offline by plotly.js's own toImage in one page: each
+   * a data: URL (PNG at `scale` times the figure's size, or SVG). The figures reach the page only as
+   * arguments of page.evaluate, never as page source; the page reaches nothing.
+   */
+  async figureImages(figs: readonly PlotlyFigure[], o: { format?: "png" | "svg"; scale?: number } = {}): Promise<string[]> {
     const page = await this.page();
     try {
-      const w = (fig.layout.width as number) ?? 900, h = (fig.layout.height as number) ?? 450;
-      await page.setViewport({ width: w, height: h, deviceScaleFactor: 2 });
-      await page.setContent(`<!doctype html><html><body style="margin:0"><div id="f"></div>
-<script>${plotlySource()}</script>
-<script>Plotly.newPlot("f", ${JSON.stringify(fig.data)}, ${JSON.stringify(fig.layout)}, {staticPlot: true}).then(() => { document.title = "ready"; });</script>
-</body></html>`, { waitUntil: "load" });
-      await page.waitForFunction('document.title === "ready"', { timeout: 30000 });
-      const el = await page.$("#f");
-      return await el!.screenshot({ type: "png" });
+      await page.addScriptTag({ content: plotlySource() });
+      const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
+      const out: string[] = [];
+      for (const fig of figs) {
+        const opts = { format: o.format ?? "png", scale: o.scale ?? 2, width: size(fig.layout.width, 900), height: size(fig.layout.height, 450) };
+        out.push(await page.evaluate((data, layout, opts) =>
+          (globalThis as unknown as { Plotly: { toImage(f: object, o: object): Promise<string> } }).Plotly.toImage({ data, layout }, opts),
+        fig.data, fig.layout, opts));
+      }
+      return out;
     } finally {
       await page.close();
     }

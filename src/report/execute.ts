@@ -2,8 +2,9 @@
 // (Jupyter's nbclient, Debian's packages) into a build folder, skipping notebooks whose cache key
 // is unchanged: their code, the compiled library they load, the parameters, the data's identity,
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
-// notebooks that train 2c). New executed copies are staged and moved into place together, only
-// when every notebook succeeded: the folder never holds a mixed set.
+// notebooks that train 2c). New executed copies get a static image beside each figure (images.ts),
+// are staged and moved into place together, only when every notebook succeeded: the folder never
+// holds a mixed set.
 //
 // May import: base, mlp, contract.
 
@@ -18,6 +19,7 @@ import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
 import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
+import { addStaticImages } from "./images";
 
 export const KERNEL_NAME = "tdt4265-tslab";
 
@@ -57,10 +59,23 @@ export function libraryFingerprint(root = packageRoot()): string {
   return sha256(filesFingerprint(dist, files), readFileSync(join(root, "wasm", "kernels.wasm")));
 }
 
+type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
+
+const readCells = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { cells: CodeCell[] }).cells;
+const codeOf = (cells: CodeCell[]) =>
+  JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+
 /** What of a notebook affects its outputs: its cells' types, tags and sources. */
 export function notebookCode(path: string): string {
-  const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }[] };
-  return JSON.stringify(nb.cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+  return codeOf(readCells(path));
+}
+
+/**
+ * notebookCode() of the notebook an executed copy was executed from (its cells but the parameters
+ * the executor injected); differs from the source's when the source's code changed since.
+ */
+export function executedCode(path: string): string {
+  return codeOf(readCells(path).filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
 }
 
 export interface ExecuteOptions {
@@ -191,8 +206,11 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       }
     });
     await Promise.all(lanes);
-    // The new copies replace the old ones together, only when none failed.
+    // The new copies get their figures' static images, then replace the old ones together, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
+      const ran = queue.filter((_, i) => statuses[i].status === "run");
+      const counts = await addStaticImages(ran.map((item) => item.staged));
+      ran.forEach((item, i) => log(`[images] ${basename(item.nb)} ${counts[i]} figure${counts[i] === 1 ? "" : "s"}`));
       queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
     }
   } finally {

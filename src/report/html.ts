@@ -1,7 +1,12 @@
 // Report pipeline, stage 4: one self-contained HTML document (inline CSS, plotly.js, figure specs,
 // SVG math, the results file) that shows interactive charts opened from disk and prints to the
-// A4 PDF: title block, table of contents, one section per task file.
+// A4 PDF: title block, table of contents, one section per task file. Built from parts (the live
+// preview sends them one by one) and the templates in templates/: the style sheet and the script
+// that draws the charts, read on every call.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../base/paths";
 import type { PlotlyFigure } from "../contract/contract";
 import type { Heading, RenderedReport } from "./markdown";
 import type { ReportMeta } from "./meta";
@@ -33,77 +38,20 @@ export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 /** JSON inside a <script> element: no "</" can close it early. */
-const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
+export const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 
-const CSS = `
-@page { size: A4; margin: 18mm 17mm 20mm 17mm; }
-html { font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 10pt; line-height: 1.4; color: #111; }
-body { max-width: 176mm; margin: 0 auto; padding: 0 4mm; }
-@media print { body { padding: 0; max-width: none; } }
-h1, h2, h3, .toc, figcaption, caption, table.results { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; }
-h1 { font-size: 16pt; margin: 18pt 0 6pt; break-after: avoid; }
-h2 { font-size: 12.5pt; margin: 14pt 0 5pt; break-after: avoid; }
-h3 { font-size: 11pt; margin: 10pt 0 4pt; break-after: avoid; }
-header.title-block h1.title { font-size: 20pt; margin: 4mm 0 3mm; line-height: 1.2; }
-header.title-block p.subtitle { font-family: "DejaVu Sans", sans-serif; font-size: 11pt; margin: 0 0 2pt; text-align: left; }
-header.title-block p.authors, header.title-block p.date { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; margin: 0 0 2pt; text-align: left; }
-header.title-block p.date { margin-bottom: 6mm; }
-header.title-block { margin-bottom: 6mm; }
-p { margin: 0 0 6pt; text-align: justify; hyphens: auto; }
-nav.toc { margin-bottom: 4mm; columns: 2; column-gap: 8mm; font-size: 9.5pt; }
-nav.toc h2 { margin-top: 0; column-span: all; }
-nav.toc ol { list-style: none; padding-left: 0; margin: 0; }
-nav.toc li { display: flex; align-items: baseline; margin: 2pt 0; }
-nav.toc li { break-inside: avoid; }
-nav.toc li.d2 { padding-left: 5mm; font-size: 9pt; }
-nav.toc li a { color: inherit; text-decoration: none; }
-nav.toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin: 0 4pt; }
-@media screen { nav.toc li .dots, nav.toc li .page { display: none; } }
-figure { margin: 10pt 0; break-inside: avoid; }
-figure.plot div.plotly { width: ${FIGURE_WIDTH}px; margin: 0 auto; }
-figcaption, caption { font-size: 9pt; color: #222; text-align: left; margin: 4pt 0; }
-table.results { border-collapse: collapse; font-size: 8.5pt; margin: 0 auto; }
-table.results caption { caption-side: top; }
-table.results th, table.results td { padding: 2pt 6pt; border-bottom: 1px solid #ccc; text-align: left; }
-table.results thead th { border-bottom: 1.5px solid #333; }
-table.results td:first-child, table.results td.num { white-space: nowrap; }
-table.results td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.num { white-space: nowrap; }
-div.math.display { margin: 8pt 0; overflow-x: auto; break-inside: avoid; }
-@media print { div.math.display { overflow: visible; } }
-p.quick-note { box-sizing: border-box; border: 1.5px solid #c62828; padding: 4pt 8pt; color: #8e0000; font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; }
-a.xref { color: #1f4e99; text-decoration: none; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 9pt; }
-blockquote { margin: 6pt 0 6pt 0; padding-left: 8pt; border-left: 3px solid #bbb; color: #333; }
-`;
+/** The folder of the document's templates (report.css, draw.js). */
+export function templatesDir(): string {
+  return join(packageRoot(), "src", "report", "templates");
+}
+
+/** A template's text. */
+export function template(name: "report.css" | "draw.js"): string {
+  return readFileSync(join(templatesDir(), name), "utf8");
+}
 
 const QUICK_NOTE = `<p class="quick-note"><strong>Quick build.</strong> These runs use a small part of the data for ` +
   `a few epochs, to test the pipeline; the discussion is written for the full runs (npm run report).</p>`;
-
-const DRAW = `
-(function () {
-  // Floats: a figure or table moved down past the next few blocks (never into another task, nor
-  // a figure past a figure or a table past a table, which keeps their numbers in order), where the
-  // printed layout left a hole above it (paginate.ts decides).
-  var floats = JSON.parse(document.getElementById("floats").textContent);
-  Object.keys(floats).forEach(function (id) {
-    var el = document.getElementById(id);
-    for (var n = floats[id]; el && n > 0; n--) {
-      var next = el.nextElementSibling;
-      if (!next || next.tagName === "H1" || (next.tagName === "FIGURE" && next.className === el.className)) break;
-      next.after(el);
-    }
-  });
-  var specs = JSON.parse(document.getElementById("figure-specs").textContent);
-  var printing = window.matchMedia("print").matches;
-  var els = Array.prototype.slice.call(document.querySelectorAll("div.plotly"));
-  Promise.all(els.map(function (el) {
-    var f = specs[el.getAttribute("data-label")];
-    return Plotly.newPlot(el, f.data, f.layout, { staticPlot: printing, displaylogo: false, responsive: false });
-  })).then(function () { document.documentElement.setAttribute("data-ready", "1"); },
-    function (e) { document.documentElement.setAttribute("data-error", String(e)); });
-})();
-`;
 
 function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | null): string {
   const items = headings.filter((h) => h.depth <= 2).map((h) => {
@@ -111,7 +59,7 @@ function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | 
     return `<li class="d${h.depth}"><a href="#${h.id}">${esc(h.text)}</a><span class="dots"></span>` +
       `<span class="page">${page ?? ""}</span></li>`;
   });
-  return `<nav class="toc"><h2>Contents</h2><ol>\n${items.join("\n")}\n</ol></nav>`;
+  return `<nav class="toc" data-part="toc"><h2>Contents</h2><ol>\n${items.join("\n")}\n</ol></nav>`;
 }
 
 export interface DocumentInput {
@@ -135,37 +83,81 @@ function cover(m: ReportMeta): string {
     `<p class="date">${esc(m.date)}</p>\n`;
 }
 
+/** The document in parts: what the live preview compares and sends one by one. */
+export interface DocumentParts {
+  readonly title: string;
+  readonly authors: readonly string[];
+  /** The style sheets: the document's and the math's. */
+  readonly css: string;
+  /** The title block's contents (the first source file, and the quick-build note). */
+  readonly titleBlock: string;
+  /** The table of contents, a <nav> element. */
+  readonly toc: string;
+  /** The contents of each section: one per source file after the first. */
+  readonly sections: readonly string[];
+  /** The page's figures by label (pageFigure). */
+  readonly specs: Readonly<Record<string, PlotlyFigure>>;
+  /** Figures and tables moved down past this many blocks, by label (draw.js applies them). */
+  readonly floats: Readonly<Record<string, number>>;
+}
+
 /**
- * The report as one HTML page: the cover (meta) with the first source file as its introduction,
- * the table of contents, then every other file in order.
+ * The report's parts: the cover (meta) with the first source file as its introduction, the table
+ * of contents, then every other file as a section.
  */
-export function reportHtml(d: DocumentInput): string {
+export function documentParts(d: Omit<DocumentInput, "resultsJson" | "plotlyJs">): DocumentParts {
   const r = d.rendered;
   const specs: Record<string, PlotlyFigure> = {};
   for (const label of r.figureOrder) specs[label] = pageFigure(d.collected.figures.get(label)!.figure);
-  const [intro, ...rest] = r.sections;
+  const [intro, ...sections] = r.sections;
   const headings = r.headings;
+  return {
+    title: d.meta.title,
+    authors: d.meta.authors,
+    css: `:root { --figure-width: ${FIGURE_WIDTH}px; }\n${template("report.css")}\n${r.mathCss}`,
+    titleBlock: cover(d.meta) + (d.collected.params.quick === true ? QUICK_NOTE : "") + intro,
+    toc: toc(headings, d.pages ?? null),
+    sections,
+    specs,
+    floats: d.floats ?? {},
+  };
+}
+
+/** A section element of the document (data-part names it for the preview). */
+export function sectionHtml(i: number, html: string): string {
+  return `<section data-part="section-${i}">\n${html}</section>`;
+}
+
+/** The page around the parts; `head` and `scripts` are HTML put as they are (trusted). */
+export function assembleHtml(p: DocumentParts, o: { head?: string; before?: string; scripts: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="author" content="${esc(d.meta.authors.join(", "))}">
-<title>${esc(d.meta.title)}</title>
-<style>${CSS}</style>
-<style>${r.mathCss}</style>
-</head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="author" content="${esc(p.authors.join(", "))}">
+<title>${esc(p.title)}</title>
+<style data-part="css">${p.css}</style>
+${o.head ?? ""}</head>
 <body>
-<header class="title-block">
-${cover(d.meta)}${d.collected.params.quick === true ? QUICK_NOTE : ""}${intro}
+${o.before ?? ""}<header class="title-block" data-part="title">
+${p.titleBlock}
 </header>
-${toc(headings, d.pages ?? null)}
-${rest.map((s) => `<section>\n${s}</section>`).join("\n")}
-<script type="application/json" id="results">${scriptJson(JSON.parse(d.resultsJson))}</script>
-<script type="application/json" id="figure-specs">${scriptJson(specs)}</script>
-<script type="application/json" id="floats">${scriptJson(d.floats ?? {})}</script>
-<script>${d.plotlyJs}</script>
-<script>${DRAW}</script>
+${p.toc}
+${p.sections.map((s, i) => sectionHtml(i, s)).join("\n")}
+<script type="application/json" id="figure-specs">${scriptJson(p.specs)}</script>
+<script type="application/json" id="floats">${scriptJson(p.floats)}</script>
+${o.scripts}
 </body>
 </html>
 `;
+}
+
+/** The report as one self-contained HTML page (reportHtml → printPdf prints it). */
+export function reportHtml(d: DocumentInput): string {
+  return assembleHtml(documentParts(d), {
+    scripts: `<script type="application/json" id="results">${scriptJson(JSON.parse(d.resultsJson))}</script>
+<script>${d.plotlyJs}</script>
+<script>${template("draw.js")}</script>`,
+  });
 }

@@ -17,7 +17,7 @@ import { InputError } from "../base/errors";
 import type { Collected } from "./results";
 import { tableHtml } from "../contract/table";
 import { ClaimSyntaxError, type Value, describeFailure, judge, parseClaim } from "./claims";
-import { type TexRenderer, texRenderer } from "./tex";
+import { type TexCache, type TexRenderer, texRenderer } from "./tex";
 
 /** The tasks the report must answer, each under exactly one heading "Task 2c …". */
 export const REPORT_TASKS = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "4a", "4b", "4c", "4d", "4e", "4f"];
@@ -95,10 +95,10 @@ function closest(known: readonly string[], prefix: string): string {
 }
 
 export interface RenderOptions {
-  /** False claims fail the build ("strict", the default) or are only reported ("warn": quick drafts). */
+  /** False claims fail the build ("strict", the default) or are only counted ("warn": quick drafts). */
   readonly claims?: "strict" | "warn";
-  /** Where "warn" reports a false claim (one line each). */
-  readonly warn?: (line: string) => void;
+  /** Formulas' SVG kept between renders (the preview's). */
+  readonly texCache?: TexCache;
 }
 
 export interface CheckedClaim {
@@ -106,6 +106,8 @@ export interface CheckedClaim {
   readonly at: string;
   readonly text: string;
   readonly holds: boolean;
+  /** Why it does not hold (one line naming the place, both sides and their numbers), or null. */
+  readonly failure: string | null;
 }
 
 /** Words that compare results or say how they behave: a sentence with one and a result needs a claim. */
@@ -123,7 +125,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
   const claims: CheckedClaim[] = [];
   const falseClaims: string[] = [];
   const unclaimed: string[] = [];
-  const tex: TexRenderer = texRenderer();
+  const tex: TexRenderer = texRenderer(opts.texCache);
   const figureOrder: string[] = [], tableOrder: string[] = [];
   const headings: Heading[] = [];
   const ids = new Set<string>();
@@ -170,8 +172,9 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
       throw e;
     }
     const at = place(current, tk.raw);
-    claims.push({ at, text: tk.text, holds: verdict.holds });
-    if (!verdict.holds) falseClaims.push(`${at}: ${describeFailure(tk.text, verdict)}`);
+    const failure = verdict.holds ? null : `${at}: ${describeFailure(tk.text, verdict)}`;
+    claims.push({ at, text: tk.text, holds: verdict.holds, failure });
+    if (failure) falseClaims.push(failure);
     return "";
   };
 
@@ -293,9 +296,6 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
     return marked.parser(tokens);
   });
   const title = headings.find((h) => h.depth === 1)?.text ?? "Report";
-  if (falseClaims.length) {
-    if ((opts.claims ?? "strict") === "strict") throw new InputError(falseClaims.join("\n"));
-    for (const line of falseClaims) (opts.warn ?? ((l: string) => console.log(l)))(`[claim] ${line} (not enforced: claims are checked in full builds)`);
-  }
+  if (falseClaims.length && (opts.claims ?? "strict") === "strict") throw new InputError(falseClaims.join("\n"));
   return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims };
 }

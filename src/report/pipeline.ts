@@ -10,16 +10,17 @@ import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
 import { executeNotebooks } from "./execute";
 import { writeFileAtomic, writeFilesAtomic } from "../base/io";
-import { type SourceFile, renderReport } from "./markdown";
+import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
 import { attachFile } from "./pdf";
-import { reportHtml } from "./html";
+import { type DocumentInput, reportHtml } from "./html";
+import { HOLE, type Layout, printPaginated } from "./paginate";
+import { type ReportMeta, readMeta } from "./meta";
 import { normalizeParams } from "../notebook/session";
-import { HOLE, type Layout, type Printed, printPaginated } from "./paginate";
-import { readMeta } from "./meta";
 import { pretrain } from "./pretrain";
-import { collect, resultsFile, resultsJson } from "./results";
+import { type Collected, collect, resultsFile, resultsJson } from "./results";
+import type { TexCache } from "./tex";
 
 export interface ReportOptions {
   /** Quick mode: small runs (tests, drafts). */
@@ -61,6 +62,60 @@ export function reportSources(dir: string): SourceFile[] {
   });
 }
 
+/** What a document is made of: the rendered markdown, results.json's text and the HTML's inputs. */
+export interface ReportDocument {
+  readonly rendered: ReturnType<typeof renderReport>;
+  readonly results: string;
+  readonly input: DocumentInput;
+}
+
+export interface DocumentOptions extends Pick<RenderOptions, "claims"> {
+  readonly dataDir?: string;
+  /** A formula cache kept between renders (the preview's). */
+  readonly tex?: TexCache;
+}
+
+/** Render the report's sources against the notebooks' results, with its cover (report/meta.yaml). */
+export function reportDocument(sources: readonly SourceFile[], collected: Collected, meta: ReportMeta, o: DocumentOptions = {}): ReportDocument {
+  const rendered = renderReport(sources, collected, { claims: o.claims, texCache: o.tex });
+  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
+  const results = resultsJson(resultsFile({
+    collected, versions: versions(), tableOrder: rendered.tableOrder,
+    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
+  }));
+  return { rendered, results, input: { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta } };
+}
+
+export interface PrintedReport {
+  /** With results.json attached. */
+  readonly pdf: Uint8Array;
+  /** The HTML printed (with the contents' page numbers and floats). */
+  readonly html: string;
+  readonly pageCount: number;
+  /** Each page's blank fraction below its last line (null without pdftoppm). */
+  readonly blank: readonly number[] | null;
+}
+
+/**
+ * Print the document until its layout settles (paginate.ts): the contents' page numbers and the
+ * floats, starting from the last print's (kept in `layoutFile`), usually right at once. results.json
+ * is attached to the PDF.
+ */
+export async function printReport(browser: Browser, input: DocumentInput, layoutFile: string): Promise<PrintedReport> {
+  let guess: Layout | null = null;
+  try {
+    const j = JSON.parse(readFileSync(layoutFile, "utf8")) as { pages: Record<string, number>; floats: Record<string, number> };
+    guess = { pages: new Map(Object.entries(j.pages)), floats: j.floats };
+  } catch {
+    guess = null;
+  }
+  const headings = input.rendered.headings.filter((h) => h.depth <= 2);
+  const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings, guess);
+  writeFileAtomic(layoutFile, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
+  const pdf = await attachFile(printed.pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/2)");
+  return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank };
+}
+
 export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
   const log = o.log ?? ((l: string) => console.log(l));
   const root = packageRoot();
@@ -91,45 +146,29 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const t0 = performance.now();
   const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
   const collected = collect(statuses.map((s) => s.output));
-  const rendered = renderReport(sources, collected, { claims: o.claims ?? (quick ? "warn" : "strict"), warn: log });
-  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
-  const results = resultsJson(resultsFile({
-    collected, versions: versions(), tableOrder: rendered.tableOrder,
-    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
-  }));
-  const input = { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta };
+  const { rendered, results, input } = reportDocument(sources, collected, meta, {
+    dataDir: o.dataDir, claims: o.claims ?? (quick ? "warn" : "strict"),
+  });
   const held = rendered.claims.filter((c) => c.holds).length;
   log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
     `${held} of ${rendered.claims.length} claims hold`);
-
-  // The layout (the contents' page numbers and floats): the last build's as a first guess, printed
-  // again until it settles (usually at once; again when an edit moves a heading or a figure).
-  const cache = join(root, "build", `report-layout${quick ? "-quick" : ""}.json`);
-  let guess: Layout | null = null;
-  try {
-    const j = JSON.parse(readFileSync(cache, "utf8")) as { pages: Record<string, number>; floats: Record<string, number> };
-    guess = { pages: new Map(Object.entries(j.pages)), floats: j.floats };
-  } catch {
-    guess = null;
+  if (held < rendered.claims.length) {
+    log(`[claims] ${rendered.claims.length - held} do not hold on these runs and are not enforced (a draft); --claims strict lists them`);
   }
+
   const browser = await Browser.launch();
-  let printed: Printed;
+  let printed: PrintedReport;
   try {
-    printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }),
-      rendered.headings.filter((h) => h.depth <= 2), guess);
-    writeFileAtomic(cache, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
+    printed = await printReport(browser, input, join(root, "build", `report-layout${quick ? "-quick" : ""}.json`));
   } finally {
     await browser.close();
   }
-  const html = printed.html, pageCount = printed.pageCount;
-  let pdf = printed.pdf;
-  pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
+  const { pdf, html, pageCount, blank } = printed;
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
-  const blank = printed.blank;
   blank?.forEach((b, i) => {
     if (i < blank.length - 1 && b > HOLE) log(`[layout] page ${i + 1} is ${Math.round(100 * b)} % blank below its last line`);
   });
