@@ -17,23 +17,32 @@ export interface GradCheckResult {
   readonly epsilon: number;
   /** Largest |approx − analytic| for each weight matrix. */
   readonly maxDifference: number[];
+  /** Weights of each matrix whose difference exceeds the tolerance. */
+  readonly exceeding: number[];
+  /**
+   * Weights of each matrix whose ±ε moves some row's pre-activation of their own unit across 0
+   * (a kink for ReLU, between the two evaluations); 0 for the output layer, which has no kink.
+   */
+  readonly crossing: number[];
+  /** Weights that exceed the tolerance without such a crossing (a wrong gradient shows here). */
+  readonly exceedingWithoutCrossing: number[];
   /** Where each layer's largest difference is. */
   readonly worst: { readonly row: number; readonly col: number; readonly approx: number; readonly analytic: number }[];
 }
 
 /** Check every weight of `model` on the first `rows` rows of x.  x: (rows, sizes[0]) */
 export function gradientCheck(
-  model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number,
+  model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number, tolerance = Infinity,
 ): GradCheckResult {
   const m = mark();
   try {
-    return check(model, x, labels, rows, epsilon);
+    return check(model, x, labels, rows, epsilon, tolerance);
   } finally {
     release(m);
   }
 }
 
-function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number): GradCheckResult {
+function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number, tolerance: number): GradCheckResult {
   const { sizes, weights } = model;
   const L = weights.length, act = model.arch.activation;
   const base = createWorkspace(sizes, rows);
@@ -68,7 +77,7 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
     return crossEntropySum(tmp.z[L - 1], tmp.a[L - 1], labels, 0, rows, sizes[L]) / rows;
   };
 
-  const maxDifference: number[] = [];
+  const maxDifference: number[] = [], exceeding: number[] = [], crossing: number[] = [], exceedingWithoutCrossing: number[] = [];
   const worst: GradCheckResult["worst"] = [];
   const col = f64(rows);
   for (let l = 0; l < L; l++) {
@@ -76,6 +85,7 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
     const input = l === 0 ? x : base.a[l - 1];
     const zl = base.z[l], g = base.grads[l], wl = weights[l];
     let maxD = 0, at = { row: 0, col: 0, approx: 0, analytic: 0 };
+    let over = 0, crossed = 0, overUncrossed = 0;
     for (let i = 0; i < nIn; i++) {
       for (let j = 0; j < nOut; j++) {
         const w0 = wl[i * nOut + j];
@@ -90,12 +100,26 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
         const analytic = g[i * nOut + j];
         const d = Math.abs(approx - analytic);
         if (!(d <= maxD)) { maxD = d; at = { row: i, col: j, approx, analytic }; }
+        // Does w0 ± ε move unit j's pre-activation across 0 in some row? (Hidden layers only.)
+        let crosses = false;
+        for (let r = 0; l < L - 1 && r < rows && !crosses; r++) {
+          const z = zl[r * nOut + j], dz = epsilon * input[r * nIn + i];
+          crosses = (z + dz > 0) !== (z > 0) || (z - dz > 0) !== (z > 0);
+        }
+        if (crosses) crossed++;
+        if (d > tolerance) {
+          over++;
+          if (!crosses) overUncrossed++;
+        }
       }
     }
     maxDifference.push(maxD);
+    exceeding.push(over);
+    crossing.push(crossed);
+    exceedingWithoutCrossing.push(overUncrossed);
     worst.push(at);
   }
-  return { epsilon, maxDifference, worst };
+  return { epsilon, maxDifference, exceeding, crossing, exceedingWithoutCrossing, worst };
 }
 
 export interface GradCheckSpec {
@@ -136,7 +160,7 @@ export function runGradientCheck(spec: GradCheckSpec, dataDir?: string): GradChe
   const model = createModel(
     { inputs: split.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation }, "uniform", createRng(cfg.seed),
   );
-  const r = gradientCheck(model, split.x, split.labels, images, epsilon);
+  const r = gradientCheck(model, split.x, split.labels, images, epsilon, tolerance);
   return {
     ...r, hidden: cfg.hidden, activation: cfg.activation, images, tolerance,
     passed: r.maxDifference.every((d) => d <= tolerance),

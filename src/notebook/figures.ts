@@ -1,10 +1,10 @@
 // Plotly figure specs (plain JSON) of the report, after the course's conventions and readable in
 // print: x is the training step; the loss panels show the training loss averaged over
 // non-overlapping blocks of 10 steps with a ±1 std band, and the validation loss; the accuracy
-// panels show training and validation accuracy at every check. Axes show all the data: losses on a
-// log axis, accuracies on a log axis of the error rate labelled as accuracies (90 %, 99 %, 99.9 %),
-// so that 10 % at the first check and 100 % at the end are both on the chart. Each run has its own
-// colour in every figure (names.ts); train is solid, validation dashed. At most 6 legend entries.
+// panels show training and validation accuracy at every check. Axes show all the data (losses on a
+// log axis, accuracies on a linear one from the lowest to 100 %); a zoomed inset shows the last three
+// quarters of training, where the runs end. Each run has its own colour in every figure (names.ts);
+// train is solid, validation dashed. At most 6 legend entries.
 //
 // May import: base, mlp, contract, notebook.
 
@@ -66,18 +66,12 @@ export function logTicks(lo: number, hi: number, max = 7): number[] {
   return all.find((t) => t.length <= max) ?? all[2].filter((_, i, a) => i % Math.ceil(a.length / max) === 0);
 }
 
-/** An error rate shown as the accuracy it means: 0.05 → "95 %", 0.002 → "99.8 %". */
-export function accuracyLabel(error: number): string {
-  const digits = Math.max(0, Math.ceil(-Math.log10(100 * error) - 1e-9));
-  return `${(100 * (1 - error)).toFixed(digits)} %`;
-}
-
 function plainLabel(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
 export interface LogAxis {
-  /** Plotly's range, in log10 units (reversed for accuracies: high accuracy up). */
+  /** Plotly's range, in log10 units. */
   readonly range: [number, number];
   readonly tickvals: number[];
   readonly ticktext: string[];
@@ -87,25 +81,8 @@ export interface LogAxis {
 export function lossAxis(values: readonly number[]): LogAxis & { floor: number } {
   const pos = values.filter((v) => v > 0 && Number.isFinite(v));
   const lo = Math.min(...pos) / 1.6, hi = Math.max(...pos) * 1.3;
-  const tickvals = logTicks(lo, hi);
+  const tickvals = logTicks(lo, hi, 5);
   return { range: [Math.log10(lo), Math.log10(hi)], tickvals, ticktext: tickvals.map(plainLabel), floor: lo };
-}
-
-/**
- * A reversed log axis of error rates (1 − accuracy), labelled as accuracies. A perfect score (error
- * 0) cannot sit on a log axis: it is drawn at `perfect`, just below the smallest error there is,
- * where the axis says "100 %".
- */
-export function accuracyAxis(errors: readonly number[]): LogAxis & { perfect: number } {
-  const pos = errors.filter((e) => e > 0 && Number.isFinite(e));
-  const smallest = pos.length ? Math.min(...pos) : 1e-3;
-  const hasPerfect = errors.some((e) => e === 0);
-  const perfect = smallest / 3;
-  const lo = (hasPerfect ? perfect : smallest) / 1.5, hi = Math.min(1, Math.max(...pos, smallest) * 1.3);
-  const ticks = logTicks(hasPerfect ? perfect * 2 : lo, Math.min(hi, 0.95), hasPerfect ? 5 : 6);
-  const tickvals = hasPerfect ? [...ticks, perfect] : ticks;
-  const ticktext = tickvals.map((e) => (hasPerfect && e === perfect ? "100 %" : accuracyLabel(e)));
-  return { range: [Math.log10(hi), Math.log10(lo)], tickvals, ticktext, perfect };
 }
 
 // ---- training curves ------------------------------------------------------------------------------
@@ -121,6 +98,8 @@ interface Curves {
   readonly valLoss: number[];
   readonly trainError: (number | null)[];
   readonly valError: number[];
+  /** Steps per epoch: an inset zooms on the checks after the first epoch. */
+  readonly epoch: number;
 }
 
 function curvesOf(s: Series, block: number): Curves {
@@ -134,6 +113,7 @@ function curvesOf(s: Series, block: number): Curves {
     valLoss: checks.map((c) => c.valLoss),
     trainError: checks.map((c) => (c.trainAccuracy === null ? null : 1 - c.trainAccuracy)),
     valError: checks.map((c) => 1 - c.valAccuracy),
+    epoch: s.result.stepsPerEpoch,
   };
 }
 
@@ -155,10 +135,10 @@ function stepX(anchor: string, domain: [number, number], title: boolean) {
   };
 }
 
-/** Traces of the averaged training loss with its band, on axes (x, y). */
-function lossTraces(c: Curves, x: string, y: string, floor: number, legend: { name: string; show: boolean; group: string }): Record<string, unknown>[] {
+/** Traces of the averaged training loss, with its ±1 std band when asked, on axes (x, y). */
+function lossTraces(c: Curves, x: string, y: string, floor: number, legend: { name: string; show: boolean; group: string }, band: boolean): Record<string, unknown>[] {
   const { step, mean, std } = c.blocks;
-  return [
+  const edges = band ? [
     {
       type: "scatter", mode: "lines", x: step, y: mean.map((m, k) => m + std[k]), line: { width: 0 },
       hoverinfo: "skip", showlegend: false, legendgroup: legend.group, xaxis: x, yaxis: y,
@@ -168,6 +148,9 @@ function lossTraces(c: Curves, x: string, y: string, floor: number, legend: { na
       fill: "tonexty", fillcolor: rgba(c.color, 0.16), hoverinfo: "skip", showlegend: false, legendgroup: legend.group,
       xaxis: x, yaxis: y,
     },
+  ] : [];
+  return [
+    ...edges,
     {
       type: "scatter", mode: "lines", name: legend.name, x: step, y: mean, line: { color: c.color, width: 1.1 },
       legendgroup: legend.group, showlegend: legend.show, xaxis: x, yaxis: y,
@@ -190,12 +173,16 @@ function panelTitle(text: string, xref: string, yDomainTop: number, xDomain: [nu
   };
 }
 
+/** The bottom margin of a figure with a one-row legend under its axis titles (a page adds a line per extra row). */
+export const LEGEND_MARGIN = 78;
+
 function baseLayout(width: number, height: number, title?: string): Record<string, unknown> {
   const layout: Record<string, unknown> = {
     width, height,
-    margin: { l: 64, r: 16, t: title ? 56 : 28, b: 40 },
+    margin: { l: 64, r: 16, t: title ? 56 : 28, b: LEGEND_MARGIN },
     font: FONT,
-    legend: { orientation: "h", traceorder: "normal", x: 0, y: -0.1, yanchor: "top", font: { size: 11 } },
+    // In the figure's bottom margin, below the axis titles, whatever the figure's height.
+    legend: { orientation: "h", traceorder: "normal", xref: "container", yref: "container", x: 0.5, xanchor: "center", y: 0, yanchor: "bottom", font: { size: 11 } },
     plot_bgcolor: "#ffffff",
     paper_bgcolor: "#ffffff",
   };
@@ -203,69 +190,117 @@ function baseLayout(width: number, height: number, title?: string): Record<strin
   return layout;
 }
 
+/** Accuracy as a percentage axis over all the data (linear: 100 % is a real point). */
+function percentAxis(values: readonly number[], title: string, anchor: string, domain: [number, number]) {
+  const lo = Math.max(0, Math.min(...values) - 2), hi = 100 + 0.5;
+  return {
+    range: [lo, hi], title: axisTitle(title), anchor, domain, zeroline: false, gridcolor: "#e5e5e5", tickfont: { size: 10 },
+    ticksuffix: " %", nticks: 6,
+  };
+}
+
+/** An inset: a zoom on the late part of a panel, in a box of that panel where its curves are not. */
+interface Inset {
+  readonly n: number;
+  readonly box: { readonly x: [number, number]; readonly y: [number, number] };
+  readonly traces: readonly { readonly c: Curves; readonly x: number[]; readonly y: (number | null)[]; readonly dash: "solid" | "dash" }[];
+  readonly suffix?: string;
+}
+
+function addInset(data: Record<string, unknown>[], layout: Record<string, unknown>, inset: Inset, from: number, to: number): void {
+  const ys = inset.traces.flatMap((t) => t.y.filter((v, k): v is number => v !== null && t.x[k] >= from));
+  if (ys.length < 2) return;
+  const lo = Math.min(...ys), hi = Math.max(...ys), pad = 0.08 * (hi - lo || Math.abs(lo) || 1);
+  const axis = { showline: true, mirror: true, linecolor: "#999", tickfont: { size: 8 }, gridcolor: "#f0f0f0", zeroline: false };
+  layout[`xaxis${inset.n}`] = { ...axis, domain: inset.box.x, anchor: `y${inset.n}`, range: [from, to], nticks: 3 };
+  layout[`yaxis${inset.n}`] = { ...axis, domain: inset.box.y, anchor: `x${inset.n}`, range: [lo - pad, hi + pad], nticks: 4, ticksuffix: inset.suffix ?? "" };
+  for (const t of inset.traces) {
+    const ks = t.x.map((x, k) => (x >= from ? k : -1)).filter((k) => k >= 0);
+    data.push({
+      type: "scatter", mode: "lines", x: ks.map((k) => t.x[k]), y: ks.map((k) => t.y[k]), name: `${t.c.name} (zoom)`,
+      line: { color: t.c.color, width: t.dash === "dash" ? 1.5 : 1.1, dash: t.dash }, showlegend: false, legendgroup: t.c.id,
+      hoverinfo: "skip", xaxis: `x${inset.n}`, yaxis: `y${inset.n}`,
+    });
+  }
+  (layout.annotations as Record<string, unknown>[]).push({
+    text: "zoom", xref: "paper", yref: "paper", x: inset.box.x[1], y: inset.box.y[1], xanchor: "right", yanchor: "bottom",
+    showarrow: false, font: { size: 9, color: "#555" },
+  });
+}
+
+/** A box inside a panel: fractions of its width and height. */
+function within(x: [number, number], y: [number, number], fx: [number, number], fy: [number, number]) {
+  const w = x[1] - x[0], h = y[1] - y[0];
+  return { x: [x[0] + fx[0] * w, x[0] + fx[1] * w] as [number, number], y: [y[0] + fy[0] * h, y[0] + fy[1] * h] as [number, number] };
+}
+
 /**
  * One run: loss (left) and accuracy (right), each with the training set solid and the validation
  * set dashed. Several runs: a 2 × 2 grid (training loss, validation loss; training accuracy,
- * validation accuracy) with one legend entry per run, so each comparison sits in one panel.
+ * validation accuracy) with one legend entry per run, so each comparison sits in one panel. Every
+ * check is on the chart; an inset in each panel where the runs end zooms on the last three quarters
+ * of training, where the final values and the rise of the validation loss show.
  */
 export function trainingCurves(series: readonly Series[], opts: CurveOptions = {}): PlotlyFigure {
   const block = opts.block ?? 10;
   const curves = series.map((s) => curvesOf(s, block));
-  const lossValues = curves.flatMap((c) => [...c.blocks.mean, ...c.blocks.mean.map((m, k) => m + c.blocks.std[k]), ...c.valLoss]);
-  const errors = curves.flatMap((c) => [...c.valError, ...c.trainError.filter((e): e is number => e !== null)]);
-  const loss = lossAxis(lossValues), acc = accuracyAxis(errors);
-  const onAxis = (es: (number | null)[]) => es.map((e) => (e === null ? null : e === 0 ? acc.perfect : e));
-  const lossTitle = `loss (train: mean of ${block} steps ± std)`;
+  const pct = (es: (number | null)[]) => es.map((e) => (e === null ? null : 100 * (1 - e)));
+  const last = Math.max(...curves.map((c) => c.checkSteps[c.checkSteps.length - 1] ?? 0), ...curves.map((c) => c.blocks.step[c.blocks.step.length - 1] ?? 0));
+  const from = Math.round(last / 4);
+  const accValues = (c: Curves, train: boolean) => pct(train ? c.trainError : c.valError).filter((v): v is number => v !== null);
   if (curves.length === 1) {
     const c = curves[0];
-    const left: [number, number] = [0, 0.45], right: [number, number] = [0.56, 1];
+    const left: [number, number] = [0, 0.44], right: [number, number] = [0.56, 1], full: [number, number] = [0, 1];
+    const loss = lossAxis([...c.blocks.mean, ...c.blocks.mean.map((m, k) => m + c.blocks.std[k]), ...c.valLoss]);
     const train = { name: "training set", show: true, group: "train" }, val = { name: "validation set", show: true, group: "val" };
     const data = [
-      ...lossTraces(c, "x", "y", loss.floor, train),
+      ...lossTraces(c, "x", "y", loss.floor, train, true),
       line(c, c.checkSteps, c.valLoss, "dash", "x", "y", val),
-      line(c, c.checkSteps, onAxis(c.trainError), "solid", "x2", "y2", { ...train, show: false }),
-      line(c, c.checkSteps, onAxis(c.valError), "dash", "x2", "y2", { ...val, show: false }),
+      line(c, c.checkSteps, pct(c.trainError), "solid", "x2", "y2", { ...train, show: false }),
+      line(c, c.checkSteps, pct(c.valError), "dash", "x2", "y2", { ...val, show: false }),
     ];
     const layout = baseLayout(960, 380, opts.title);
     Object.assign(layout, {
-      xaxis: stepX("y", left, true), yaxis: logY(loss, lossTitle, "x", [0, 1]),
-      xaxis2: stepX("y2", right, true), yaxis2: logY(acc, "accuracy (log scale of the error)", "x2", [0, 1]),
+      xaxis: stepX("y", left, true), yaxis: logY(loss, `loss (train: mean of ${block} steps ± std)`, "x", full),
+      xaxis2: stepX("y2", right, true), yaxis2: percentAxis([...accValues(c, true), ...accValues(c, false)], "accuracy", "x2", full),
+      annotations: [],
     });
-    (layout.margin as Record<string, number>).b = 84;
-    (layout.legend as Record<string, unknown>).y = -0.22;
+    addInset(data, layout, { n: 3, box: within(left, full, [0.45, 0.98], [0.52, 0.97]), traces: [{ c, x: c.checkSteps, y: c.valLoss, dash: "dash" }] }, from, last);
+    addInset(data, layout, {
+      n: 4, box: within(right, full, [0.45, 0.98], [0.08, 0.5]), suffix: " %",
+      traces: [{ c, x: c.checkSteps, y: pct(c.trainError), dash: "solid" }, { c, x: c.checkSteps, y: pct(c.valError), dash: "dash" }],
+    }, from, last);
     return { data, layout };
   }
   // Each panel its own range, so that every curve in it is visible and told apart from the others.
-  const trainLoss = lossAxis(curves.flatMap((c) => [...c.blocks.mean, ...c.blocks.mean.map((m, k) => m + c.blocks.std[k])]));
+  const trainLoss = lossAxis(curves.flatMap((c) => c.blocks.mean));
   const valLoss = lossAxis(curves.flatMap((c) => c.valLoss));
-  const trainAcc = accuracyAxis(curves.flatMap((c) => c.trainError.filter((e): e is number => e !== null)));
-  const valAcc = accuracyAxis(curves.flatMap((c) => c.valError));
-  const at = (axis: { perfect: number }) => (es: (number | null)[]) => es.map((e) => (e === null ? null : e === 0 ? axis.perfect : e));
   const left: [number, number] = [0, 0.44], right: [number, number] = [0.56, 1];
   const top: [number, number] = [0.6, 1], bottom: [number, number] = [0, 0.4];
   const data: Record<string, unknown>[] = [];
   for (const c of curves) {
     const entry = { name: c.name, show: true, group: c.id }, quiet = { ...entry, show: false };
-    data.push(...lossTraces(c, "x", "y", trainLoss.floor, entry));
+    data.push(...lossTraces(c, "x", "y", trainLoss.floor, entry, false));
     data.push(line(c, c.checkSteps, c.valLoss, "dash", "x2", "y2", quiet));
-    data.push(line(c, c.checkSteps, at(trainAcc)(c.trainError), "solid", "x3", "y3", quiet));
-    data.push(line(c, c.checkSteps, at(valAcc)(c.valError), "dash", "x4", "y4", quiet));
+    data.push(line(c, c.checkSteps, pct(c.trainError), "solid", "x3", "y3", quiet));
+    data.push(line(c, c.checkSteps, pct(c.valError), "dash", "x4", "y4", quiet));
   }
   const layout = baseLayout(960, 580, opts.title);
   Object.assign(layout, {
     xaxis: stepX("y", left, false), yaxis: logY(trainLoss, "loss", "x", top),
     xaxis2: { ...stepX("y2", right, false), matches: "x" }, yaxis2: logY(valLoss, "", "x2", top),
-    xaxis3: { ...stepX("y3", left, true), matches: "x" }, yaxis3: logY(trainAcc, "accuracy (log scale of the error)", "x3", bottom),
-    xaxis4: { ...stepX("y4", right, true), matches: "x" }, yaxis4: logY(valAcc, "", "x4", bottom),
+    xaxis3: { ...stepX("y3", left, true), matches: "x" }, yaxis3: percentAxis(curves.flatMap((c) => accValues(c, true)), "accuracy", "x3", bottom),
+    xaxis4: { ...stepX("y4", right, true), matches: "x" }, yaxis4: percentAxis(curves.flatMap((c) => accValues(c, false)), "", "x4", bottom),
     annotations: [
-      panelTitle(`training loss (mean of ${block} steps ± std)`, "x", top[1], left),
+      panelTitle(`training loss (mean of ${block} steps)`, "x", top[1], left),
       panelTitle("validation loss", "x2", top[1], right),
       panelTitle("training accuracy", "x3", bottom[1], left),
       panelTitle("validation accuracy", "x4", bottom[1], right),
     ],
   });
-  (layout.margin as Record<string, number>).b = 88;
-  (layout.legend as Record<string, unknown>).y = -0.11;
+  addInset(data, layout, { n: 5, box: within(right, top, [0.42, 0.98], [0.45, 0.95]), traces: curves.map((c) => ({ c, x: c.checkSteps, y: c.valLoss, dash: "dash" as const })) }, from, last);
+  addInset(data, layout, { n: 6, box: within(left, bottom, [0.42, 0.98], [0.08, 0.55]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.trainError), dash: "solid" as const })) }, from, last);
+  addInset(data, layout, { n: 7, box: within(right, bottom, [0.42, 0.98], [0.08, 0.55]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.valError), dash: "dash" as const })) }, from, last);
   return { data, layout };
 }
 
@@ -317,8 +352,10 @@ export function seedFigure(accuracy: readonly SeedPoint[], steps: readonly SeedP
 // ---- gradients per layer ------------------------------------------------------------------------------
 
 export interface GradientProfile {
-  /** When, e.g. "epoch 1". */
+  /** When, relative to the run's length: "first epoch", "a quarter in", "halfway", "last epoch". */
   readonly label: string;
+  /** The epoch (1-based). */
+  readonly epoch: number;
   /** Mean |∂C/∂W| per weight matrix, input layer first. */
   readonly values: readonly number[];
 }
@@ -328,16 +365,18 @@ export function gradientProfiles(r: TrainResult): GradientProfile[] {
   const checks = r.history.checks;
   const perEpoch = r.checkEvery > 0 ? Math.max(1, Math.round(r.stepsPerEpoch / r.checkEvery)) : 1;
   const epochs = Math.max(1, Math.ceil(checks.length / perEpoch));
-  const picks = [...new Set([0, Math.floor((epochs - 1) / 4), Math.floor((epochs - 1) / 2), epochs - 1])];
-  return picks.map((e) => {
+  const points: [string, number][] = [["first epoch", 0], ["a quarter in", Math.floor((epochs - 1) / 4)], ["halfway", Math.floor((epochs - 1) / 2)], ["last epoch", epochs - 1]];
+  const seen = new Set<number>();
+  return points.filter(([, e]) => !seen.has(e) && seen.add(e)).map(([label, e]) => {
     const group = checks.slice(e * perEpoch, (e + 1) * perEpoch);
     const layers = group[0].gradMeanAbs.length;
     const values = Array.from({ length: layers }, (_, l) => group.reduce((s, c) => s + c.gradMeanAbs[l], 0) / group.length);
-    return { label: `epoch ${e + 1}`, values };
+    return { label, epoch: e + 1, values };
   });
 }
 
 const SEQUENTIAL = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+const WHEN = ["first epoch", "a quarter in", "halfway", "last epoch"];
 
 /** Mean |∂C/∂W| per weight matrix (x: 1 = the input layer's) for a few networks side by side, shared log y. */
 export function gradientFigure(runs: readonly { readonly id: string; readonly title: string; readonly profiles: readonly GradientProfile[] }[]): PlotlyFigure {
@@ -347,26 +386,27 @@ export function gradientFigure(runs: readonly { readonly id: string; readonly ti
   const gap = 0.08, width = (1 - gap * (runs.length - 1)) / runs.length;
   const layout = baseLayout(960, 340);
   const annotations: Record<string, unknown>[] = [];
+  const shown = new Set<string>();
   runs.forEach((r, k) => {
     const x = k === 0 ? "x" : `x${k + 1}`, y = k === 0 ? "y" : `y${k + 1}`;
     const domain: [number, number] = [k * (width + gap), k * (width + gap) + width];
-    r.profiles.forEach((p, i) => {
+    for (const p of r.profiles) {
+      // The same point of training has the same colour in every panel, light early to dark late.
+      const shade = Math.max(0, WHEN.indexOf(p.label));
       data.push({
         type: "scatter", mode: "lines+markers", name: p.label, x: p.values.map((_, l) => l + 1), y: p.values,
-        line: { color: SEQUENTIAL[Math.min(i, SEQUENTIAL.length - 1) + Math.max(0, SEQUENTIAL.length - r.profiles.length)], width: 1.6 },
-        marker: { size: 4 }, legendgroup: p.label, showlegend: k === 0, xaxis: x, yaxis: y,
+        line: { color: SEQUENTIAL[shade], width: 1.6 }, marker: { size: 4 },
+        legendgroup: p.label, showlegend: !shown.has(p.label) && shown.add(p.label) !== undefined, xaxis: x, yaxis: y,
       });
-    });
+    }
     layout[k === 0 ? "xaxis" : `xaxis${k + 1}`] = {
       domain, anchor: y, title: axisTitle("weight matrix (1 = input layer)"), dtick: 1, gridcolor: "#e5e5e5", tickfont: { size: 10 },
     };
     layout[k === 0 ? "yaxis" : `yaxis${k + 1}`] = {
       ...logY(axis, k === 0 ? "mean |∂C/∂W|" : "", x, [0, 1]), ...(k > 0 ? { matches: "y" } : {}),
     };
-    annotations.push(panelTitle(r.title, x, 1, domain));
+    annotations.push(panelTitle(`${r.title}: epochs ${r.profiles.map((p) => p.epoch).join(", ")}`, x, 1, domain));
   });
   layout.annotations = annotations;
-  (layout.margin as Record<string, number>).b = 84;
-  (layout.legend as Record<string, unknown>).y = -0.26;
   return { data, layout };
 }

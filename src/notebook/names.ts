@@ -35,6 +35,15 @@ export const RUN_COLORS: Readonly<Record<string, string>> = Object.freeze({
   "4f": "#393b79",
 });
 
+/** Activations as a reader names them. */
+export const ACTIVATION_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  sigmoid: "sigmoid", "improved-sigmoid": "improved sigmoid", relu: "ReLU",
+});
+
+export function activationName(a: string): string {
+  return ACTIVATION_NAMES[a] ?? a;
+}
+
 const FALLBACK = ["#637939", "#ad494a", "#3182bd", "#e6550d", "#31a354", "#756bb1"];
 
 export function runName(id: string): string {

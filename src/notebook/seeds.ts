@@ -84,7 +84,14 @@ export function seedTable(study: SeedStudyRecord): Table {
   return { columns, rows, values };
 }
 
+/** A run's short label on a chart's category axis: its hidden layers and activation, then its id. */
+export function topologyLabel(r: Pick<SeedRun, "id" | "config">): string {
+  const h = r.config.hidden;
+  const layers = h.length > 2 && h.every((w) => w === h[0]) ? `${h.length} × ${h[0]}` : h.join(" + ");
+  return `${layers}${r.config.activation === "relu" ? " ReLU" : ""}<br>(${r.id})`;
+}
+
 /** The figure's points: validation accuracy and steps per run. */
 export function seedPoints(study: SeedStudyRecord, m: SeedMetric): SeedPoint[] {
-  return study.runs.map((r) => ({ id: r.id, label: r.id, values: r.values[m], mean: r.mean[m], std: r.std[m] }));
+  return study.runs.map((r) => ({ id: r.id, label: topologyLabel(r), values: r.values[m], mean: r.mean[m], std: r.std[m] }));
 }

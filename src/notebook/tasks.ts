@@ -10,7 +10,7 @@ import type { Recorded } from "../contract/contract";
 import { type NumberFormat, formatNumber } from "../contract/format";
 import { type GradCheckSpec, runGradientCheck } from "../mlp/gradcheck";
 import { layerSizes, parameterCount, parameterCountWithUnitBias } from "../mlp/model";
-import { runName } from "./names";
+import { activationName, runName } from "./names";
 import { type Session, runConfig } from "./session";
 import type { Table } from "../contract/table";
 import type { TrainResult } from "../mlp/train";
@@ -57,7 +57,9 @@ export interface GradCheckRow extends GradCheckSpec {
   readonly key: string;
 }
 
-/** 2b/4c: the largest |approx − analytic| per layer for each network. */
+const sizesOf = (hidden: readonly number[]) => [MNIST_INPUTS, ...hidden, 10];
+
+/** 2b/4c: the largest |approx − analytic| per layer for each network, and how many weights exceed the tolerance. */
 export function gradientChecks(s: Session, task: string, rows: readonly GradCheckRow[]): TaskOutput {
   const images = s.quick ? 10 : 100;
   const recorded: Recorded[] = [];
@@ -70,13 +72,19 @@ export function gradientChecks(s: Session, task: string, rows: readonly GradChec
     recorded.push(rec(task, `${key}Passed`, r.passed ? 1 : 0, "int"));
     recorded.push(rec(task, `${key}Epsilon`, r.epsilon, "sci"), rec(task, `${key}Tolerance`, r.tolerance, "sci"));
     recorded.push(rec(task, `${key}Weights`, parameterCount([MNIST_INPUTS, ...r.hidden, 10]), "int"));
+    r.exceeding.forEach((n, l) => recorded.push(
+      rec(task, `${key}Layer${l + 1}Exceeding`, n, "int"), rec(task, `${key}Layer${l + 1}Crossing`, r.crossing[l], "int"),
+      rec(task, `${key}Layer${l + 1}ExceedingWithoutCrossing`, r.exceedingWithoutCrossing[l], "int"),
+      rec(task, `${key}Layer${l + 1}Weights`, sizesOf(r.hidden)[l] * sizesOf(r.hidden)[l + 1], "int"),
+    ));
     const cells = Array.from({ length: widest }, (_, l) => (l < r.maxDifference.length ? formatNumber(r.maxDifference[l], "sci") : ""));
-    out.push([`[${r.hidden.join(", ")}]`, r.activation, String(r.epsilon), ...cells, r.passed ? "yes" : "no"]);
+    out.push([`[${r.hidden.join(", ")}]`, activationName(r.activation), formatNumber(r.epsilon, "sci"), ...cells, r.passed ? "yes" : "no"]);
     values.push([r.hidden.join(","), r.activation, r.epsilon, ...Array.from({ length: widest }, (_, l) => r.maxDifference[l] ?? null), r.passed ? 1 : 0]);
   }
   recorded.push(rec(task, "images", images, "int"));
   const layerCols = Array.from({ length: widest }, (_, l) => `layer ${l + 1}`);
-  return { table: { columns: ["hidden", "activation", "ε", ...layerCols, "≤ 1e-6"], rows: out, values }, recorded };
+  const tolerances = [...new Set(reports.map(({ r }) => formatNumber(r.tolerance, "sci")))];
+  return { table: { columns: ["hidden", "activation", "ε", ...layerCols, `every difference ≤ ${tolerances.join(" / ")}`], rows: out, values }, recorded };
 }
 
 /** 2d/4d: weight counts (the bias as the input's extra column) and with a bias per unit. */

@@ -7,7 +7,7 @@
 //                                                             binary minus needs spaces around it)
 //   {{claim 3c.valAccuracy ≈ 3a.valAccuracy within 0.003}}  "close to": |a − b| ≤ the tolerance
 //
-// Operators: <, >, <=, >=, ≈ (or ~=) … within T. Names are recorded numbers (`task.name`) and run
+// Operators: <, >, <=, >=, = (exactly: for counts), ≈ (or ~=) … within T. Names are recorded numbers (`task.name`) and run
 // settings (`runs.ID.setting`). A claim renders as nothing; a false one fails the build with one line
 // naming the file, the line, the claim and the numbers on both sides.
 //
@@ -24,7 +24,7 @@ export interface Value {
 /** A name's value, or null when the name is unknown. */
 export type Lookup = (name: string) => Value | null;
 
-export type Comparison = "<" | ">" | "<=" | ">=" | "≈";
+export type Comparison = "<" | ">" | "<=" | ">=" | "=" | "≈";
 
 export interface Claim {
   readonly left: Expr;
@@ -45,7 +45,7 @@ export class ClaimSyntaxError extends Error {
 }
 
 // Names first (their first part has a letter: "2c", "3-ind-sigmoid", "runs"), then operators, then numbers.
-const TOKEN = /\s*(?:((?=[\w-]*[A-Za-z])\w[\w-]*(?:\.[\w-]+){1,2})|(<=|>=|~=|≈|<|>|\(|\)|\*|\/|\+|-|within\b)|(\d+(?:\.\d+)?(?:e[-+]?\d+)?))/y;
+const TOKEN = /\s*(?:((?=[\w-]*[A-Za-z])\w[\w-]*(?:\.[\w-]+){1,2})|(<=|>=|~=|≈|<|>|=|\(|\)|\*|\/|\+|-|within\b)|(\d+(?:\.\d+)?(?:e[-+]?\d+)?))/y;
 
 const NAME = /^(?=[\w-]*[A-Za-z])\w[\w-]*\./;
 
@@ -95,8 +95,8 @@ export function parseClaim(src: string): Claim {
   };
   const left = sum();
   const opTok = next();
-  if (!opTok || !["<", ">", "<=", ">=", "≈", "~="].includes(opTok)) {
-    throw new ClaimSyntaxError(`expected a comparison (<, >, <=, >=, ≈ … within T)${opTok ? ` where "${opTok}" is` : ""}`);
+  if (!opTok || !["<", ">", "<=", ">=", "=", "≈", "~="].includes(opTok)) {
+    throw new ClaimSyntaxError(`expected a comparison (<, >, <=, >=, =, ≈ … within T)${opTok ? ` where "${opTok}" is` : ""}`);
   }
   const op: Comparison = opTok === "~=" ? "≈" : (opTok as Comparison);
   const right = sum();
@@ -155,6 +155,7 @@ export function judge(c: Claim, lookup: Lookup): Verdict {
     case ">": holds = left > right; break;
     case "<=": holds = left <= right; break;
     case ">=": holds = left >= right; break;
+    case "=": holds = left === right; break;
     case "≈": holds = Math.abs(left - right) <= evaluate(c.within!, lookup); break;
   }
   const names = [...new Set([...namesOf(c.left), ...namesOf(c.right), ...namesOf(c.within)])];

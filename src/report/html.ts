@@ -32,6 +32,7 @@ export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
     layout: {
       ...l, width: FIGURE_WIDTH, height: Math.round((height * FIGURE_WIDTH) / width) + 15 * Math.max(0, rows - 1),
       font: { ...(l.font as object), size: 10 }, legend,
+      margin: { ...(l.margin as object), b: ((l.margin as { b?: number })?.b ?? 40) + 15 * Math.max(0, rows - 1) },
     },
   };
 }

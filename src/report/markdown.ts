@@ -45,6 +45,8 @@ export interface RenderedReport {
   readonly tableOrder: readonly string[];
   /** The CSS of the SVG math. */
   readonly mathCss: string;
+  /** Each embedded figure's and table's caption as shown (numbers filled in), by label. */
+  readonly captions: ReadonlyMap<string, string>;
 }
 
 const PLACEHOLDER = /\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum|\?\?\?|\{\{|\}\}|\[(?:placeholder|citation needed)\]|\\(?:eq)?ref\{/i;
@@ -144,6 +146,17 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
     if (Array.isArray(v)) return v.join(", ");
     return typeof v === "number" && Number.isInteger(v) ? formatNumber(v, "int") : String(v);
   };
+  // A caption may quote numbers too ({{2b.images}}): filled in as in the prose, as plain text.
+  const captions = new Map<string, string>();
+  const captionText = (label: string, caption: string, raw: string): string => {
+    const text = caption.replace(/\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/g, (_m, key: string) => {
+      if (key.startsWith("runs.")) return runSetting(key, raw);
+      const r = c.numbers.get(key);
+      return r ? formatNumber(r.value, r.format) : fail(raw, `${label}'s caption: unknown number "${key}"`);
+    });
+    captions.set(label, text);
+    return text;
+  };
   const math = (tk: MathToken, display: boolean): string => {
     if (/\{\{\s*[\w-]+\./.test(tk.text)) fail(tk.raw, `a {{…}} number inside math: put it outside the dollars`);
     try {
@@ -201,10 +214,10 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
           if (fig) {
             const n = figureOrder.indexOf(label) + 1;
             return `<figure class="plot" id="${esc(label)}"><div class="plotly" data-label="${esc(label)}"></div>` +
-              `<figcaption><strong>Figure ${n}:</strong> ${esc(fig.caption)}</figcaption></figure>\n`;
+              `<figcaption><strong>Figure ${n}:</strong> ${esc(captionText(label, fig.caption, t.raw))}</figcaption></figure>\n`;
           }
           const n = tableOrder.indexOf(label) + 1;
-          return `<figure class="table" id="${esc(label)}">` + tableHtml(tbl!.table, `Table ${n}: ${tbl!.caption}`) + `</figure>\n`;
+          return `<figure class="table" id="${esc(label)}">` + tableHtml(tbl!.table, `Table ${n}: ${captionText(label, tbl!.caption, t.raw)}`) + `</figure>\n`;
         },
       },
       {
@@ -297,5 +310,5 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
   });
   const title = headings.find((h) => h.depth === 1)?.text ?? "Report";
   if (falseClaims.length && (opts.claims ?? "strict") === "strict") throw new InputError(falseClaims.join("\n"));
-  return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims };
+  return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims, captions };
 }

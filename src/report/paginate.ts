@@ -28,8 +28,10 @@ export interface Printed {
   readonly prints: number;
 }
 
-/** A page but the last with more than this blank is a hole. */
+/** A page but the last with more than this blank is a hole (the build says so). */
 export const HOLE = 0.25;
+/** Floats move where a page is more blank than this: a margin below HOLE, so holes do not creep back. */
+const FLOAT_AT = 0.18;
 /** No figure moves down past more blocks than this. */
 const MAX_FLOAT = 4;
 /** Prints that may still move floats; after them only the page numbers are settled. */
@@ -74,7 +76,7 @@ export function pageStarters(dests: ReadonlyMap<string, Destination>, pageHeight
 export function adjustFloats(floats: Readonly<Record<string, number>>, blank: readonly number[], starters: ReadonlyMap<number, string>): Record<string, number> {
   const out = { ...floats };
   blank.forEach((b, i) => {
-    if (i >= blank.length - 1 || b <= HOLE) return;
+    if (i >= blank.length - 1 || b <= FLOAT_AT) return;
     const label = starters.get(i + 2);
     if (label && (out[label] ?? 0) < MAX_FLOAT) out[label] = (out[label] ?? 0) + 1;
   });

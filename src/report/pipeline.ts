@@ -80,7 +80,7 @@ export function reportDocument(sources: readonly SourceFile[], collected: Collec
   const rendered = renderReport(sources, collected, { claims: o.claims, texCache: o.tex });
   const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
   const results = resultsJson(resultsFile({
-    collected, versions: versions(), tableOrder: rendered.tableOrder,
+    collected, versions: versions(), tableOrder: rendered.tableOrder, captions: rendered.captions,
     dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
   }));
   return { rendered, results, input: { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta } };

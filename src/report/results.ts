@@ -198,6 +198,8 @@ export interface ResultsInput {
   readonly dataset: { readonly name: string; readonly files: readonly DatasetFile[] };
   /** Table labels in the order the report shows them (numbered 1, 2, …). */
   readonly tableOrder?: readonly string[];
+  /** Captions as the report shows them (numbers filled in), by label. */
+  readonly captions?: ReadonlyMap<string, string>;
 }
 
 /** Build the results file: plain data in a fixed key order. */
@@ -226,7 +228,7 @@ export function resultsFile(i: ResultsInput): ResultsFile {
   const tables = labels.map((label): ResultsTable => {
     const t = c.tables.get(label)!;
     const n = order.indexOf(label);
-    return { label, number: n >= 0 ? n + 1 : null, caption: t.caption, columns: t.table.columns, rows: t.table.rows, values: t.table.values };
+    return { label, number: n >= 0 ? n + 1 : null, caption: i.captions?.get(label) ?? t.caption, columns: t.table.columns, rows: t.table.rows, values: t.table.values };
   });
   const params = Object.fromEntries(Object.entries(c.params).filter(([k]) => k !== "dataDir"));
   return {

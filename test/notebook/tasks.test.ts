@@ -25,12 +25,15 @@ test("gradient check rows: one column per layer, pass flags recorded", () => {
   const out = gradientChecks(normalizeParams({ quick: true }), "2b", [
     { key: "sigmoid", hidden: [8], activation: "sigmoid" }, { key: "deep", hidden: [4, 4], activation: "improved-sigmoid" },
   ]);
-  assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "≤ 1e-6"]);
+  assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "every difference ≤ 1.0e-6"]);
+  assert.equal(out.table.rows[1].slice(1, 3), ["improved sigmoid", "1.0e-3"], "readable names, one number format");
   assert.is(out.table.rows[0][5], "", "a shallower net leaves the extra layer empty");
-  assert.equal(out.recorded.map((r) => r.name), [
-    "sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "sigmoidEpsilon", "sigmoidTolerance", "sigmoidWeights",
-    "deepLayer1", "deepLayer2", "deepLayer3", "deepPassed", "deepEpsilon", "deepTolerance", "deepWeights", "images",
-  ]);
+  const names = out.recorded.map((r) => r.name);
+  for (const n of ["sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "sigmoidEpsilon", "sigmoidTolerance", "sigmoidWeights",
+    "sigmoidLayer1Exceeding", "sigmoidLayer2Crossing", "deepLayer3ExceedingWithoutCrossing", "deepLayer3Weights", "deepPassed", "images"]) {
+    assert.ok(names.includes(n), n);
+  }
+  assert.is(new Set(names).size, names.length, "no name twice");
 });
 
 test("4d's width: the root of w² + 795w = budget and the counts of its neighbours", () => {

@@ -17,6 +17,8 @@ test("comparisons, arithmetic and ≈ … within", () => {
   assert.ok(holds("-3c.valLoss < 0"));
   assert.ok(holds("3c.valLoss >= 1e-3"));
   assert.ok(holds("3c.valLoss ≈ 3a.valLoss within 0.03"));
+  assert.ok(holds("runs.3c.learningRate = 0.02"));
+  assert.not.ok(holds("3c.valLoss = 3a.valLoss"));
   assert.not.ok(holds("3c.valLoss ~= 3a.valLoss within 0.01"));
   assert.equal(namesOf(parseClaim("3c.valLoss ≈ 3a.valLoss within 2c.valAccuracy").within), ["2c.valAccuracy"]);
 });

@@ -109,6 +109,15 @@ test("claims render as nothing and are listed; a false one fails naming the file
   fails("A claim {{claim 2c.steps >}} cut short.", /bad claim .*: the claim ends too early/);
 });
 
+test("captions quote numbers like the prose; an unknown one is named", () => {
+  const withCaption = { ...collected, figures: new Map([["fig-a", { ...collected.figures.get("fig-a")!, caption: "After {{2c.steps}} steps, lr {{runs.2c.learningRate}}." }]]) };
+  const r = renderReport(doc("See @fig-a.\n\n{{embed fig-a}}"), withCaption);
+  assert.ok(r.sections.join("").includes("<strong>Figure 1:</strong> After 29 876 steps, lr 0.1.</figcaption>"));
+  assert.is(r.captions.get("fig-a"), "After 29 876 steps, lr 0.1.");
+  const bad = { ...collected, figures: new Map([["fig-a", { ...collected.figures.get("fig-a")!, caption: "After {{2c.nope}}." }]]) };
+  assert.throws(() => renderReport(doc("{{embed fig-a}}"), bad), /fig-a's caption: unknown number "2c\.nope"/);
+});
+
 test("warn mode (quick drafts) counts false claims without failing", () => {
   const r = renderReport(doc("It is better than 95 %{{claim 2c.valAccuracy > 0.95}}."), collected, { claims: "warn" });
   assert.equal(r.claims.map((c) => c.holds), [false]);
