@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DivergenceError, InputError } from "../../src/base/errors";
+import { printableLines } from "../../src/base/text";
 
 /** Run a script's main; user errors print one line (no stack) and exit with `code`. */
 export async function runMain(main: () => Promise<number | void> | number | void, code = 1): Promise<void> {
@@ -11,7 +12,7 @@ export async function runMain(main: () => Promise<number | void> | number | void
     process.exitCode = typeof status === "number" ? status : 0;
   } catch (e) {
     if (e instanceof InputError || e instanceof DivergenceError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${printableLines(e.message)}\n`);
       process.exit(code);
     }
     throw e;
