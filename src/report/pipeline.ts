@@ -18,6 +18,7 @@ import { reportHtml } from "./html";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
 import { collect, resultsFile, resultsJson } from "./results";
+import { SOURCE_NAME, rendererIdentity, reportSource, sourceJson } from "./source";
 
 export interface ReportOptions {
   /** Quick mode: small runs (tests, drafts). */
@@ -119,8 +120,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   }
   const tocHeadings = rendered.headings.filter((h) => h.text !== rendered.title && h.depth <= 2);
   const browser = await Browser.launch();
-  let pdf: Uint8Array, html: string, pageCount: number;
+  let pdf: Uint8Array, html: string, pageCount: number, source: string;
   try {
+    let shown: ReadonlyMap<string, number> | null = guess;
     html = reportHtml({ ...input, pages: guess });
     pdf = await printPdf(browser, html);
     const printed = await pdfOutline(pdf);
@@ -129,12 +131,16 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     if (!guess || JSON.stringify([...pages]) !== JSON.stringify([...guess].filter(([id]) => pages.has(id)))) {
       html = reportHtml({ ...input, pages });
       pdf = await printPdf(browser, html);
+      shown = pages;
     }
+    // What the PDF was rendered from, so that a grader can render it again (npm run verify).
+    source = sourceJson(reportSource(sources, collected, shown, rendererIdentity(await browser.version())));
     writeFileAtomic(cache, JSON.stringify(Object.fromEntries(pages)) + "\n");
   } finally {
     await browser.close();
   }
   pdf = await attachFile(pdf, "results.json", results, "Every number of this report (tdt4265-a2-results/1)");
+  pdf = await attachFile(pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/1)");
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
