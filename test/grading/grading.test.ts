@@ -1,6 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PDFDocument } from "pdf-lib";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../helpers";
 import { compareNumbers, differenceTable } from "../../src/grading/diff";
 import { attachedResults } from "../../src/grading/numbers";
 import { attachFile, readPdf } from "../../src/report/pdf";
@@ -166,6 +169,16 @@ test("tolerance rules: globs, first match wins, bands, ignore; bad files are nam
       assert.match((e as Error).message, re);
     }
   }
+});
+
+test("the shipped tolerance file parses: the spec's bands, chaotic runs' other numbers ignored, accuracies within 0.5 points", () => {
+  const t = parseTolerances(readFileSync(join(ROOT, "grading", "tolerances.json"), "utf8"), "grading/tolerances.json");
+  assert.is(judge("4e.valAccuracy", 0.944, 0.944, t), "outside band", "the project's own 4e (94.40 %) is 0.1 point under its band");
+  assert.is(judge("4d.valAccuracy", 0.9671, null, t), "agree");
+  assert.is(judge("4e.steps", 22876, 12126, t), "ignored");
+  assert.is(judge("2c.valAccuracy", 0.9152, 0.9190, t), "agree");
+  assert.is(judge("2c.valAccuracy", 0.9152, 0.9210, t), "differ");
+  assert.is(judge("run 2c.learningRate", 0.1, 0.05, t), "differ");
 });
 
 test("the grade CSV: one row per file, fields quoted and escaped, formulas defused; the summary counts statuses", () => {
