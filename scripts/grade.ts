@@ -50,7 +50,7 @@ await runMain(async () => {
   const csv = values.csv ?? `${dir.replace(/\/+$/, "")}/grades.csv`;
   listPdfs(dir);
   const t0 = performance.now();
-  const renderer = await Renderer.open();
+  const renderer = Renderer.open();
   let outcomes;
   try {
     outcomes = await gradeFolder(dir, {

@@ -45,7 +45,7 @@ await runMain(async () => {
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
-  const renderer = await Renderer.open();
+  const renderer = Renderer.open();
   let o: Outcome;
   try {
     o = await verifyPdf(positionals[0], {

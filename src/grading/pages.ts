@@ -143,10 +143,16 @@ export function differingBoxes(a: Raster, b: Raster): Box[] {
   return boxes;
 }
 
-/** The words whose boxes meet a region (grown by `margin` points), in reading order. */
-export function wordsIn(words: readonly Word[], box: Box, margin = 1.5): string {
-  return words.filter((w) => w.x1 >= box.x0 - margin && w.x0 <= box.x1 + margin && w.y1 >= box.y0 - margin && w.y0 <= box.y1 + margin)
-    .map((w) => w.text).join(" ");
+/**
+ * The words whose boxes meet a region (grown by `margin` points), in reading order; with `around`,
+ * also the word before the first and after the last (a number's unit beside it: "86.200" "%,").
+ */
+export function wordsIn(words: readonly Word[], box: Box, around = 0, margin = 1.5): string {
+  const hit = words.map((w, i) => (w.x1 >= box.x0 - margin && w.x0 <= box.x1 + margin && w.y1 >= box.y0 - margin && w.y0 <= box.y1 + margin ? i : -1))
+    .filter((i) => i >= 0);
+  if (hit.length === 0) return "";
+  if (around === 0) return hit.map((i) => words[i].text).join(" ");
+  return words.slice(Math.max(0, hit[0] - around), hit[hit.length - 1] + around + 1).map((w) => w.text).join(" ");
 }
 
 /**

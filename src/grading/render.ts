@@ -12,20 +12,31 @@ import { type RendererIdentity, rendererIdentity } from "../report/source";
 
 const KEEP = 4;
 
-/** A browser session that prints rebuilt reports; close() it when done. */
+/** A browser session that prints rebuilt reports, launched at the first print; close() it when done. */
 export class Renderer {
   private readonly printed = new Map<string, Promise<Uint8Array>>();
+  private browser: Promise<Browser> | null = null;
+  private who: Promise<RendererIdentity> | null = null;
 
-  private constructor(private readonly browser: Browser, readonly identity: RendererIdentity, readonly plotlyJs: string) {}
+  private constructor(readonly plotlyJs: string) {}
 
-  static async open(): Promise<Renderer> {
-    const browser = await Browser.launch();
-    try {
-      return new Renderer(browser, rendererIdentity(await browser.version()), plotlySource());
-    } catch (e) {
-      await browser.close();
-      throw e;
+  /** A renderer; Chromium starts when first needed (a PDF refused by its bounds never starts it). */
+  static open(): Renderer {
+    return new Renderer(plotlySource());
+  }
+
+  private launch(): Promise<Browser> {
+    if (!this.browser) {
+      this.browser = Browser.launch();
+      this.browser.catch(() => { this.browser = null; });
     }
+    return this.browser;
+  }
+
+  /** This renderer's identity (Chromium's version included). */
+  identity(): Promise<RendererIdentity> {
+    this.who ??= this.launch().then(async (b) => rendererIdentity(await b.version()));
+    return this.who;
   }
 
   /** The PDF of an HTML document (the same document prints once while kept). */
@@ -33,7 +44,7 @@ export class Renderer {
     const key = sha256(html);
     let p = this.printed.get(key);
     if (!p) {
-      p = printPdf(this.browser, html);
+      p = this.launch().then((b) => printPdf(b, html));
       p.catch(() => this.printed.delete(key));
       this.printed.set(key, p);
       while (this.printed.size > KEEP) this.printed.delete(this.printed.keys().next().value as string);
@@ -42,7 +53,9 @@ export class Renderer {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    const b = this.browser;
+    this.browser = null;
+    if (b) await (await b).close();
   }
 }
 

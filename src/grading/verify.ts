@@ -44,7 +44,8 @@ const quote = (s: string, n = 60) => JSON.stringify(s.length > n ? s.slice(0, n)
 /** The recorded numbers a phrase shows as whole words ("46.000 %" → 2c.valAccuracy), the longest renderings first. */
 function keysShown(phrase: string, r: ResultsFile): string[] {
   const out: [string, number][] = [];
-  const padded = ` ${phrase} `;
+  // Punctuation around words ("(46.000", "%),") is not part of a number.
+  const padded = ` ${phrase.split(/\s+/).map((w) => w.replace(/^[(\[]+|[)\],;:.!?]+$/g, "")).join(" ")} `;
   for (const [task, names] of Object.entries(r.tasks)) {
     for (const [name, v] of Object.entries(names)) {
       const f = r.formats?.[task]?.[name];
@@ -79,8 +80,8 @@ function comparePages(
     }
     for (const box of differingBoxes(ours[p], theirs[p])) {
       const shown = wordsIn(ourWords[p] ?? [], box), hidden = wordsIn(theirWords[p] ?? [], box);
-      // A number's unit may lie just outside the box ("71.100" "%"): read the line a little wider for its key.
-      const keys = keysShown(wordsIn(ourWords[p] ?? [], { ...box, x0: box.x0 - 12, x1: box.x1 + 12 }), r);
+      // A number's unit may lie just outside the box ("71.100" "%"): read a word either side for its key.
+      const keys = keysShown(wordsIn(ourWords[p] ?? [], box, 1), r);
       out.push({
         kind: "page", page, ...(keys.length ? { key: keys[0] } : {}),
         message: `page ${page}: what it shows at ${pt(box)} is not the report rendered from its attachments` +
@@ -199,7 +200,7 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
       const seen = comparePages(ours, theirs, ourText, theirText, ourWords, theirWords, results);
       findings.push(...seen.slice(0, MAX_LISTED));
       if (seen.length > MAX_LISTED) findings.push({ kind: "page", message: `and ${seen.length - MAX_LISTED} more differences on the pages` });
-      const other = rendererDifferences(source.renderer, o.renderer.identity);
+      const other = rendererDifferences(source.renderer, await o.renderer.identity());
       if (seen.length && other.length) {
         error = `${name}: its pages differ from the report rendered here, and it was rendered by another renderer: ${other.join(", ")}; verify it where it was built`;
       }

@@ -32,7 +32,7 @@ test("a folder of twenty PDFs: honest ones with their own prose, tampered ones, 
   resultsText = new TextDecoder().decode(files.get("results.json"));
   results = parseResults(resultsText, "results.json");
   source = parseSource(new TextDecoder().decode(files.get(SOURCE_NAME)), SOURCE_NAME);
-  const renderer = await Renderer.open();
+  const renderer = Renderer.open();
   try {
     const { html } = documentFromSource(results, resultsText, source, renderer.plotlyJs);
     assert.is(html, readFileSync(r.html, "utf8"), "the HTML rebuilt from the PDF's attachments is the build's, byte for byte");

@@ -123,10 +123,11 @@ export async function miniReport(): Promise<Mini> {
 /** The PDF as npm run report makes it from these attachments (or an HTML edited by `edit`). */
 export async function buildPdf(renderer: Renderer, results: ResultsFile, source: ReportSource, edit?: (html: string) => string): Promise<Uint8Array> {
   const text = resultsJson(results);
-  const { html } = documentFromSource(results, text, { ...source, renderer: renderer.identity }, renderer.plotlyJs);
+  const identity = await renderer.identity();
+  const { html } = documentFromSource(results, text, { ...source, renderer: identity }, renderer.plotlyJs);
   let pdf = await renderer.print(edit ? edit(html) : html);
   pdf = await attachFile(pdf, "results.json", text, "test");
-  return await attachFile(pdf, SOURCE_NAME, sourceJson({ ...source, renderer: renderer.identity }), "test");
+  return await attachFile(pdf, SOURCE_NAME, sourceJson({ ...source, renderer: identity }), "test");
 }
 
 export function tmpFile(name: string, bytes: Uint8Array | string): string {

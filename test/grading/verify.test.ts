@@ -30,7 +30,7 @@ const messages = (o: Outcome) => o.findings.map((f) => f.message).join("\n");
 const pct = (x: number) => formatNumber(x, "percent");
 
 test.before(async () => {
-  renderer = await Renderer.open();
+  renderer = Renderer.open();
   mini = await miniReport();
   clean = await buildPdf(renderer, mini.results, mini.source);
 });
@@ -105,8 +105,10 @@ test("text a reader cannot see (white, sub-point, outside the page) is found in 
 });
 
 /** The clean print with other attachments (what a forger gets by swapping them). */
-async function withAttachments(results: string, source = sourceJson({ ...mini.source, renderer: renderer.identity })): Promise<Uint8Array> {
-  const { html } = documentFromSource(mini.results, resultsJson(mini.results), { ...mini.source, renderer: renderer.identity }, renderer.plotlyJs);
+async function withAttachments(results: string): Promise<Uint8Array> {
+  const s = { ...mini.source, renderer: await renderer.identity() };
+  const source = sourceJson(s);
+  const { html } = documentFromSource(mini.results, resultsJson(mini.results), s, renderer.plotlyJs);
   const pdf = await attachFile(await renderer.print(html), "results.json", results, "swapped");
   return await attachFile(pdf, SOURCE_NAME, source, "swapped");
 }
