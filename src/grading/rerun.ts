@@ -7,7 +7,7 @@
 // May import: base, mlp, contract, report.
 
 import { formatNumber } from "../contract/format";
-import type { RunConfig } from "../mlp/config";
+import { type RunConfig, normalizeRun } from "../mlp/config";
 import { datasetFiles, type DatasetName } from "../mlp/data";
 import { estimatedCost } from "../mlp/pool";
 import { type RunCache, trainCached } from "../mlp/runcache";
@@ -49,9 +49,15 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
   }
   const budget = COST_FACTOR * Math.max(...expectedRuns({}).map(estimatedCost));
   for (const [id, c] of runs) {
-    if (!c || typeof c !== "object" || !Array.isArray(c.hidden) || !(estimatedCost(c) <= budget)) {
-      say(`run ${id}: not re-executed: its config would cost more than ${COST_FACTOR}× the report's costliest run`);
+    let valid = false;
+    try {
+      const { id: _id, ...spec } = c;
+      valid = JSON.stringify({ ...normalizeRun(spec), id }) === JSON.stringify(c);
+    } catch {
+      valid = false;
     }
+    if (!valid) say(`run ${id}: not re-executed: its config is malformed`);
+    else if (!(estimatedCost(c) <= budget)) say(`run ${id}: not re-executed: its config would cost more than ${COST_FACTOR}× the report's costliest run`);
   }
   const datasets = [...new Set(runs.map(([, c]) => c.dataset))];
   if (datasets.length !== 1) say(`the runs use ${datasets.length} datasets, a report uses one`);

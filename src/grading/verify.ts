@@ -211,13 +211,11 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
     rmSync(dir, { recursive: true, force: true });
   }
   let reran = false;
-  if (o.rerun && !findings.some((f) => f.kind === "attachment" && /^run |no runs/.test(f.message))) {
+  if (o.rerun) {
     const r = await rerunResults(results, o.rerun);
     findings.push(...r.findings);
     checked += r.checked;
     reran = r.runs > 0;
-  } else if (o.rerun) {
-    findings.push({ kind: "rerun", message: "not re-executed: the recorded runs are malformed" });
   }
   if (o.reference || (o.tolerance && o.tolerance !== EXACT)) findings.push(...toleranceFindings(results, o.reference ?? null, o.tolerance ?? EXACT));
   const status = error && findings.every((f) => f.kind === "page" || f.kind === "text" || f.kind === "tolerance") ? "unreadable" : statusOf(findings);
