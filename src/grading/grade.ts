@@ -94,11 +94,11 @@ export function gradeCsv(outcomes: readonly Outcome[]): string {
 const md = (s: string) => printable(s).replace(/\|/g, "\\|").replace(/`/g, "\\`");
 
 /** The markdown summary: counts by status, then every file that is not ok with its reason. */
-export function gradeSummary(dir: string, outcomes: readonly Outcome[], seconds: number, jobs: number, rerun: boolean): string {
+export function gradeSummary(dir: string, outcomes: readonly Outcome[], seconds: number, how: string, rerun: boolean): string {
   const n = outcomes.length;
   const lines = [
     `## Grading of ${md(dir)}`, "",
-    `${n} PDF${n === 1 ? "" : "s"}${rerun ? ", runs re-executed" : ""}, in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, n)).toFixed(2)} s per PDF, ${jobs} at a time)`,
+    `${n} PDF${n === 1 ? "" : "s"}${rerun ? ", runs re-executed" : ""}, in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, n)).toFixed(2)} s per PDF, ${how})`,
     "", "| status | files |", "|---|---:|",
     ...STATUSES.filter((s) => outcomes.some((o) => o.status === s)).map((s) => `| ${s} | ${outcomes.filter((o) => o.status === s).length} |`),
   ];

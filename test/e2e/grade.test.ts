@@ -7,78 +7,45 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatNumber } from "../../src/contract/format";
-import { embeddedFiles } from "../../src/grading/pdffile";
-import { Renderer } from "../../src/grading/render";
-import { buildReport } from "../../src/report/pipeline";
-import { attachFile } from "../../src/report/pdf";
-import { type ResultsFile, parseResults, resultsJson } from "../../src/report/results";
-import { SOURCE_NAME, type ReportSource, documentFromSource, parseSource, sourceJson } from "../../src/report/source";
+import { documentFromSource } from "../../src/report/source";
 import { runScript } from "../helpers";
 import { coverAndRedraw, drawPathOver, findWord, makeInvisible } from "../grading/minireport";
+import { type Classroom, classroom, forge2c, relabel } from "./classroom";
 
 const tmp = mkdtempSync(join(tmpdir(), "grade-"));
 const klass = join(tmp, "class");
 mkdirSync(klass);
-let results: ResultsFile, resultsText: string, source: ReportSource;
+let c: Classroom;
 const expected = new Map<string, string>();
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const copy = (r: ResultsFile): any => JSON.parse(JSON.stringify(r));
 const pct = (x: number) => formatNumber(x, "percent");
 
+test.after(async () => {
+  await c?.renderer.close();
+});
+
 test("a folder of twenty PDFs: honest ones with their own prose, tampered ones, unreadable ones", async () => {
-  const r = await buildReport({ quick: true, outDir: join(tmp, "report"), log: () => {} });
-  const files = await embeddedFiles(readFileSync(r.pdf), "report.pdf");
-  resultsText = new TextDecoder().decode(files.get("results.json"));
-  results = parseResults(resultsText, "results.json");
-  source = parseSource(new TextDecoder().decode(files.get(SOURCE_NAME)), SOURCE_NAME);
-  const renderer = Renderer.open();
-  try {
-    const { html } = documentFromSource(results, resultsText, source, renderer.plotlyJs);
-    assert.is(html, readFileSync(r.html, "utf8"), "the HTML rebuilt from the PDF's attachments is the build's, byte for byte");
-    /** A student's PDF: the report with a paragraph of their own, built as npm run report builds it. */
-    const student = async (k: number, r2: ResultsFile = results, edit?: (h: string) => string) => {
-      const last = source.sources.length - 1;
-      const s: ReportSource = { ...source, sources: source.sources.map((f, i) => (i === last ? { ...f, text: `${f.text}\n\nA remark by student ${k}.\n` } : f)) };
-      const text = resultsJson(r2);
-      const doc = documentFromSource(r2, text, s, renderer.plotlyJs).html;
-      const pdf = await attachFile(await renderer.print(edit ? edit(doc) : doc), "results.json", text, "test");
-      return await attachFile(pdf, SOURCE_NAME, sourceJson(s), "test");
-    };
-    const put = (name: string, bytes: Uint8Array | string, status: string) => {
-      writeFileSync(join(klass, name), bytes);
-      expected.set(name, status);
-    };
-    for (let k = 1; k <= 10; k++) put(`student-${String(k).padStart(2, "0")}.pdf`, await student(k), "ok");
-    const v = pct(results.tasks["2c"].valAccuracy);
-    put("edited-cell.pdf", await student(11, results, (h) => h.replace(`<td class="num">${v}</td>`, `<td class="num">99.100 %</td>`)), "tampered");
-    put("edited-prose.pdf", await student(12, results, (h) => h.replace(/(<span class="num" data-key="3c\.valAccuracy">)[^<]*/, "$198.000 %")), "tampered");
-    const honest = await student(13);
-    const { page, word } = await findWord(honest, v.split(" ")[0]);
-    put("covered.pdf", await coverAndRedraw(honest, page, word, "99.100"), "tampered");
-    put("invisible-path.pdf", await drawPathOver(await makeInvisible(honest, page, word), page, word, "99.1"), "tampered");
-    const relabel = copy(results);
-    relabel.meta.mode = "full";
-    relabel.meta.params = {};
-    put("relabelled.pdf", await student(14, relabel), "tampered");
-    const inconsistent = copy(results);
-    inconsistent.tables.forEach((t: { values: unknown[][]; rows: string[][] }) => t.values.forEach((vs, i) => vs.forEach((x, j) => {
-      if (x === results.tasks["2c"].valAccuracy && t.rows[i][0] === "2c") {
-        t.values[i][j] = 0.991;
-        t.rows[i][j] = "99.100 %";
-      }
-    })));
-    put("inconsistent.pdf", await student(15, inconsistent), "tampered");
-    const forged = copy(results);
-    forged.tasks["2c"].valAccuracy = 0.991;
-    forged.tables = inconsistent.tables;
-    put("consistent-forgery.pdf", await student(16, forged), "ok");
-    put("empty.pdf", "", "unreadable");
-    put("truncated.pdf", honest.subarray(0, Math.floor(honest.length / 2)), "unreadable");
-    put("results.pdf", resultsText, "unreadable");
-  } finally {
-    await renderer.close();
-  }
+  c = await classroom(tmp);
+  const { results } = c;
+  const { html } = documentFromSource(results, c.resultsText, c.source, c.renderer.plotlyJs);
+  assert.is(html, readFileSync(c.report.html, "utf8"), "the HTML rebuilt from the PDF's attachments is the build's, byte for byte");
+  const put = (name: string, bytes: Uint8Array | string, status: string) => {
+    writeFileSync(join(klass, name), bytes);
+    expected.set(name, status);
+  };
+  for (let k = 1; k <= 10; k++) put(`student-${String(k).padStart(2, "0")}.pdf`, await c.student(k), "ok");
+  const v = pct(results.tasks["2c"].valAccuracy);
+  put("edited-cell.pdf", await c.student(11, results, (h) => h.replace(`<td class="num">${v}</td>`, `<td class="num">99.100 %</td>`)), "tampered");
+  put("edited-prose.pdf", await c.student(12, results, (h) => h.replace(/(<span class="num" data-key="3c\.valAccuracy">)[^<]*/, "$198.000 %")), "tampered");
+  const honest = await c.student(13);
+  const { page, word } = await findWord(honest, v.split(" ")[0]);
+  put("covered.pdf", await coverAndRedraw(honest, page, word, "99.100"), "tampered");
+  put("invisible-path.pdf", await drawPathOver(await makeInvisible(honest, page, word), page, word, "99.1"), "tampered");
+  put("relabelled.pdf", await c.student(14, relabel(results)), "tampered");
+  put("inconsistent.pdf", await c.student(15, forge2c(results, false)), "tampered");
+  put("consistent-forgery.pdf", await c.student(16, forge2c(results, true)), "ok");
+  put("empty.pdf", "", "unreadable");
+  put("truncated.pdf", honest.subarray(0, Math.floor(honest.length / 2)), "unreadable");
+  put("results.pdf", c.resultsText, "unreadable");
   assert.is(expected.size, 20);
 });
 
@@ -103,7 +70,7 @@ test("verify --rerun: the consistent forgery passes verify but not re-execution,
   assert.is(plain.status, 0, plain.stdout + plain.stderr);
   const re = runScript("verify", [pdf, "--rerun", "--no-cache", "--json", join(tmp, "forgery.json")]);
   assert.is(re.status, 1, re.stdout + re.stderr);
-  assert.match(re.stdout, new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(results.tasks["2c"].valAccuracy)}`));
+  assert.match(re.stdout, new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(c.results.tasks["2c"].valAccuracy)}`));
   const o = JSON.parse(readFileSync(join(tmp, "forgery.json"), "utf8"));
   assert.is(o.status, "tampered");
   assert.ok(o.rerun);

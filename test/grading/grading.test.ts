@@ -195,7 +195,7 @@ test("the grade CSV: one row per file, fields quoted and escaped, formulas defus
   assert.is(csv.split("\n")[2], `"b, ""c"".pdf",tampered,quick,10,2,2c.valAccuracy,"page 3: its text reads ""9"" (and 1 more)",1.50`);
   assert.is(csv.split("\n")[3], `'=cmd|' /C calc'!A0.pdf,unreadable,,10,0,,not a readable PDF\\x1b[2J,1.50`);
   assert.is(csvField("-1"), "'-1");
-  const md = gradeSummary("class", rows, 4.5, 2, false);
+  const md = gradeSummary("class", rows, 4.5, "2 at a time", false);
   assert.match(md, /3 PDFs, in 4\.5 s \(1\.50 s per PDF, 2 at a time\)/);
   assert.match(md, /\| ok \| 1 \|\n\| tampered \| 1 \|\n\| unreadable \| 1 \|/);
   assert.match(md, /\| b, "c"\.pdf \| tampered \| quick \| 2c\.valAccuracy \|/);

@@ -1,0 +1,34 @@
+// npm run slurm-local -- up|down [--dir DIR]: a one-node Slurm cluster on this machine (Debian's
+// slurm-wlm and munge, slurm/slurm.conf.in), its state under build/slurm/. Idempotent; up prints
+// the SLURM_CONF that sbatch and squeue need.
+
+import { resolve } from "node:path";
+import { InputError } from "../src/base/errors";
+import { clusterDown, clusterUp, localClusterConf, localClusterDir } from "../src/grading/slurmlocal";
+import { parseFlags, runMain } from "./lib/cli";
+
+const USAGE = `usage: npm run slurm-local -- up|down [--dir DIR]
+  up     start munged, slurmctld and slurmd (what is not running); waits until the node takes jobs
+  down   stop them
+  --dir  the cluster's state, logs and config (default build/slurm/)
+then: export SLURM_CONF=<dir>/slurm.conf (up prints it)`;
+
+await runMain(async () => {
+  const { values, positionals } = parseFlags({ allowPositionals: true, options: { dir: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dir = values.dir ? resolve(values.dir) : localClusterDir();
+  const log = (l: string) => console.log(l);
+  if (positionals.length !== 1 || !["up", "down"].includes(positionals[0])) throw new InputError(USAGE.split("\n")[0]);
+  if (positionals[0] === "up") {
+    const { conf, started } = await clusterUp(dir, log);
+    console.log(started.length ? `[up] the local cluster takes jobs` : `[up] the local cluster was already up`);
+    console.log(`export SLURM_CONF=${conf}`);
+  } else {
+    const stopped = await clusterDown(dir, log);
+    console.log(stopped.length ? `[down] the local cluster is stopped (${localClusterConf(dir)})` : "[down] the local cluster was not running");
+  }
+  return 0;
+});
