@@ -82,6 +82,11 @@ await runMain(async () => {
       process.stdout.write(printableLines(jobScript(o)));
       return 0;
     }
+    // Ctrl-C stops the waiting, not the job: what the cluster finishes is gathered by --resume.
+    process.once("SIGINT", () => {
+      process.stderr.write(`[slurm] stopped waiting; the job keeps running: the same command with --resume gathers it\n`);
+      process.exit(130);
+    });
     const r = await gradeOnSlurm({ ...o, resume: !!values.resume, poll, log: (l) => process.stderr.write(`${printable(l)}\n`) });
     outcomes = r.outcomes;
     how = `on Slurm, job ${r.jobs.join(", ")}`;

@@ -12,6 +12,7 @@ import { checkResults, shows } from "../../src/grading/consistency";
 import { expectedRuns } from "../../src/report/runs";
 import { csvField, gradeCsv, gradeSummary } from "../../src/grading/grade";
 import { OUTCOME_FORMAT, type Outcome } from "../../src/grading/outcome";
+import { checkTime, jobScript, shellQuote } from "../../src/grading/slurm";
 import { EXACT, globRegExp, judge, parseTolerances, uniformTolerance } from "../../src/grading/tolerance";
 
 test("diff escapes control characters in keys and values read from a file", () => {
@@ -179,6 +180,24 @@ test("the shipped tolerance file parses: the spec's bands, chaotic runs' other n
   assert.is(judge("2c.valAccuracy", 0.9152, 0.9190, t), "agree");
   assert.is(judge("2c.valAccuracy", 0.9152, 0.9210, t), "differ");
   assert.is(judge("run 2c.learningRate", 0.1, 0.05, t), "differ");
+});
+
+test("the Slurm job script: one task per file, names quoted for bash, the verify command each task runs", () => {
+  assert.is(shellQuote("a.pdf"), "a.pdf");
+  assert.is(shellQuote("it's $(rm -rf ~).pdf"), `'it'\\''s $(rm -rf ~).pdf'`);
+  const script = jobScript({ dir: "/class", files: ["/class/a.pdf", "/class/x/it's.pdf"], verifyArgs: ["--rerun"], time: "00:30:00", cpus: 2 }, "/project");
+  assert.match(script, /^#!\/bin\/bash\n/);
+  assert.ok(script.includes("#SBATCH --array=0-1\n#SBATCH --cpus-per-task=2\n#SBATCH --time=00:30:00\n#SBATCH --output=/class/.grade-slurm/logs/%A_%a.out"));
+  assert.ok(script.includes(`files=(a.pdf 'x/it'\\''s.pdf')`));
+  assert.ok(script.includes(`cd /project\nnode --import tsx scripts/verify.ts /class/"$name" --name "$name" --rerun --workers 2 --json "$out"`));
+  assert.not.match(script, /--partition/);
+  assert.is(checkTime("1-02:00:00"), "1-02:00:00");
+  try {
+    checkTime("an hour");
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /--time "an hour": expected HH:MM:SS/);
+  }
 });
 
 test("the grade CSV: one row per file, fields quoted and escaped, formulas defused; the summary counts statuses", () => {
