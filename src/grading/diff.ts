@@ -5,7 +5,7 @@
 
 import { printable } from "../base/text";
 import type { Numbers } from "./numbers";
-import { type Tolerances, judge, uniformTolerance } from "./tolerance";
+import { type Rule, type Tolerances, judge, ruleFor, uniformTolerance } from "./tolerance";
 
 export interface Difference {
   readonly key: string;
@@ -13,6 +13,8 @@ export interface Difference {
   readonly b: number | string | null;
   /** |a − b| for two numbers, else null. */
   readonly difference: number | null;
+  /** Why two numbers differ when it is not their distance: "outside band 0.945–0.956". */
+  readonly note?: string;
 }
 
 /**
@@ -29,7 +31,9 @@ export function compareNumbers(a: Numbers, b: Numbers, tolerance: number | Toler
     const x = a.get(key) ?? null, y = b.get(key) ?? null;
     if (typeof x === "number" && typeof y === "number") {
       const v = [judge(key, x, y, tol), judge(key, y, null, tol)];
-      if (v.includes("differ") || v.includes("outside band")) out.push({ key, a: x, b: y, difference: Math.abs(x - y) });
+      const band = (ruleFor(key, tol) as Rule).band;
+      if (v.includes("outside band") && band) out.push({ key, a: x, b: y, difference: Math.abs(x - y), note: `outside band ${band[0]}–${band[1]}` });
+      else if (v.includes("differ")) out.push({ key, a: x, b: y, difference: Math.abs(x - y) });
     } else if (x !== y) {
       out.push({ key, a: x, b: y, difference: null });
     }
@@ -44,7 +48,7 @@ export function differenceTable(diffs: readonly Difference[]): string {
   const parts: string[] = [];
   if (both.length) {
     const all = [["task", "name", "A", "B", "difference"],
-      ...both.map((d) => [...split(d.key), printable(String(d.a)), printable(String(d.b)), d.difference === null ? "" : d.difference.toExponential(2)])];
+      ...both.map((d) => [...split(d.key), printable(String(d.a)), printable(String(d.b)), d.note ?? (d.difference === null ? "" : d.difference.toExponential(2))])];
     const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
     parts.push(all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n"));
   }

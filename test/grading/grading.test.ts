@@ -200,6 +200,15 @@ test("the Slurm job script: one task per file, names quoted for bash, the verify
   }
 });
 
+test("diff under tolerance rules: a band holds for both sides and says so", () => {
+  const t = parseTolerances(JSON.stringify({ format: "tdt4265-a2-tolerances/1", rules: [{ match: "4e.valAccuracy", band: [0.945, 0.956] }, { match: "*.valAccuracy", abs: 0.005 }] }), "t");
+  const a = new Map<string, number | string>([["4e.valAccuracy", 0.944], ["2c.valAccuracy", 0.9152]]);
+  const b = new Map<string, number | string>([["4e.valAccuracy", 0.944], ["2c.valAccuracy", 0.9190]]);
+  const d = compareNumbers(a, b, t);
+  assert.equal(d.map((x) => x.key), ["4e.valAccuracy"]);
+  assert.match(differenceTable(d), /4e\s+valAccuracy\s+0\.944\s+0\.944\s+outside band 0\.945–0\.956/);
+});
+
 test("the grade CSV: one row per file, fields quoted and escaped, formulas defused; the summary counts statuses", () => {
   const o = (file: string, status: Outcome["status"], extra: Partial<Outcome> = {}): Outcome =>
     ({ format: OUTCOME_FORMAT, file, status, mode: "quick", checked: 10, rerun: false, findings: [], error: null, seconds: 1.5, ...extra });
