@@ -70,7 +70,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
   const files = dataset && Array.isArray(dataset.files) ? (dataset.files as unknown[]).filter(isObject) : [];
   if (files.length === 0) add("results.json names no dataset files");
 
-  const tasks: Record<string, Record<string, number>> = {};
+  // Without a prototype: a task named "__proto__" in a hostile file is just a key.
+  const tasks: Record<string, Record<string, number>> = Object.create(null) as Record<string, Record<string, number>>;
   if (!isObject(r.tasks) || Object.keys(r.tasks).length === 0) add("results.json records no numbers (tasks is empty)");
   else {
     for (const [task, names] of Object.entries(r.tasks as Record<string, unknown>)) {
@@ -78,7 +79,7 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
         add(`results.json task ${task} records no numbers`);
         continue;
       }
-      tasks[task] = {};
+      tasks[task] = Object.create(null) as Record<string, number>;
       for (const [name, v] of Object.entries(names)) {
         if (typeof v !== "number" || !Number.isFinite(v)) add(`${task}.${name} is ${JSON.stringify(v)}, not a number`, `${task}.${name}`);
         else {

@@ -98,7 +98,9 @@ export async function pageWords(path: string, pages: number, what: string): Prom
 export async function pageTexts(path: string, pages: number, what: string): Promise<string[][]> {
   const text = await run("pdftotext", ["-enc", "UTF-8", "-x", "-20000", "-y", "-20000", "-W", "50000", "-H", "50000",
     "-f", "1", "-l", String(pages), path, "-"], what);
-  return text.split("\f").slice(0, pages).map((p) => p.split(/\s+/).filter((w) => w !== ""));
+  const out = text.split("\f").map((p) => p.split(/\s+/).filter((w) => w !== ""));
+  // pdftotext ends every page with a form feed: the last piece is empty.
+  return out.slice(0, Math.min(pages, Math.max(0, out.length - 1)));
 }
 
 /** A region of a page, in points from the top left corner. */

@@ -8,7 +8,7 @@
 //
 // May import: base, mlp, contract, report.
 
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../base/errors";
@@ -150,7 +150,8 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
   };
   let opened: Opened;
   try {
-    if (!statSync(path).isFile()) throw new InputError(`${path}: not a file`);
+    if (!existsSync(path)) throw new InputError(`${name}: no such file`);
+    if (!statSync(path).isFile()) throw new InputError(`${name}: not a file`);
     opened = await open(path, name);
   } catch (e) {
     return unreadable(e);
@@ -181,28 +182,35 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
         }
       }
       checked += (rebuilt.html.match(/<span class="num" data-key=/g) ?? []).length;
-      let pdf: Uint8Array;
+      let pdf: Uint8Array | null = null;
       try {
         pdf = await o.renderer.print(rebuilt.html);
       } catch (e) {
+        // A document that asks for the network, never finishes drawing or fails to: the attachments are not a report's.
         if (!(e instanceof InputError) && !/timeout|Timed out|failed to draw/i.test((e as Error).message)) throw e;
-        throw new InputError(`${name}: the report rendered from its attachments does not print: ${(e as Error).message.split("\n")[0]}`);
+        findings.push({ kind: "attachment", message: `the report rendered from its attachments does not print: ${(e as Error).message.split("\n")[0]}` });
       }
-      const ourPath = join(dir, "rendered.pdf");
-      writeFileSync(ourPath, pdf);
-      const ourPages = await pageCount(ourPath, "the rendered report");
-      const pages = Math.min(Math.max(ourPages, theirPages), LIMITS.pages);
-      const [ours, theirs, ourText, theirText, ourWords, theirWords] = await Promise.all([
-        rasterize(ourPath, ourPages, "the rendered report"), rasterize(path, pages, name),
-        pageTexts(ourPath, ourPages, "the rendered report"), pageTexts(path, pages, name),
-        pageWords(ourPath, ourPages, "the rendered report"), pageWords(path, pages, name),
-      ]);
-      const seen = comparePages(ours, theirs, ourText, theirText, ourWords, theirWords, results);
-      findings.push(...seen.slice(0, MAX_LISTED));
-      if (seen.length > MAX_LISTED) findings.push({ kind: "page", message: `and ${seen.length - MAX_LISTED} more differences on the pages` });
-      const other = rendererDifferences(source.renderer, await o.renderer.identity());
-      if (seen.length && other.length) {
-        error = `${name}: its pages differ from the report rendered here, and it was rendered by another renderer: ${other.join(", ")}; verify it where it was built`;
+      if (pdf) {
+        const ourPath = join(dir, "rendered.pdf");
+        writeFileSync(ourPath, pdf);
+        const pages = Math.min(theirPages, LIMITS.pages);
+        const [ours, theirs, ourText, theirText] = await Promise.all([
+          rasterize(ourPath, LIMITS.pages, "the rendered report"), rasterize(path, pages, name),
+          pageTexts(ourPath, LIMITS.pages, "the rendered report"), pageTexts(path, pages, name),
+        ]);
+        // Where the words are is needed only to name what differs.
+        const same = ours.length === theirs.length && ours.every((r, i) => Buffer.compare(r.pixels, theirs[i].pixels) === 0) &&
+          ourText.every((w, i) => w.join(" ") === (theirText[i] ?? []).join(" "));
+        const [ourWords, theirWords] = same ? [[], []] : await Promise.all([
+          pageWords(ourPath, ours.length, "the rendered report"), pageWords(path, pages, name),
+        ]);
+        const seen = same ? [] : comparePages(ours, theirs, ourText, theirText, ourWords, theirWords, results);
+        findings.push(...seen.slice(0, MAX_LISTED));
+        if (seen.length > MAX_LISTED) findings.push({ kind: "page", message: `and ${seen.length - MAX_LISTED} more differences on the pages` });
+        const other = rendererDifferences(source.renderer, await o.renderer.identity());
+        if (seen.length && other.length) {
+          error = `${name}: its pages differ from the report rendered here, and it was rendered by another renderer: ${other.join(", ")}; verify it where it was built`;
+        }
       }
     }
   } catch (e) {

@@ -12,7 +12,7 @@ import { Renderer } from "../../src/grading/render";
 import { verifyPdf } from "../../src/grading/verify";
 import { attachFile } from "../../src/report/pdf";
 import { type ResultsFile, resultsJson } from "../../src/report/results";
-import { SOURCE_NAME, documentFromSource, sourceJson } from "../../src/report/source";
+import { SOURCE_NAME, type ReportSource, documentFromSource, sourceJson } from "../../src/report/source";
 import {
   type Mini, addHiddenText, buildPdf, coverAndRedraw, drawPathOver, findWord, imageOver, makeInvisible, miniReport, stripesPng, tmpFile,
 } from "./minireport";
@@ -105,9 +105,9 @@ test("text a reader cannot see (white, sub-point, outside the page) is found in 
 });
 
 /** The clean print with other attachments (what a forger gets by swapping them). */
-async function withAttachments(results: string): Promise<Uint8Array> {
+async function withAttachments(results: string, edit: (s: ReportSource) => ReportSource = (s) => s): Promise<Uint8Array> {
   const s = { ...mini.source, renderer: await renderer.identity() };
-  const source = sourceJson(s);
+  const source = sourceJson(edit(s));
   const { html } = documentFromSource(mini.results, resultsJson(mini.results), s, renderer.plotlyJs);
   const pdf = await attachFile(await renderer.print(html), "results.json", results, "swapped");
   return await attachFile(pdf, SOURCE_NAME, source, "swapped");
@@ -129,6 +129,15 @@ test("empty parts of the attachment are failures, not passes", async () => {
   noRuns.runs = {};
   o = await verify(await withAttachments(resultsJson(noRuns)));
   assert.match(messages(o), /results\.json has no runs/);
+});
+
+test("a source that reaches outside the document is refused by the printer: a finding, nothing fetched", async () => {
+  const pdf = await withAttachments(resultsJson(mini.results), (src) => ({
+    ...src, sources: src.sources.map((f, i) => (i === 1 ? { ...f, text: f.text + '\n<img src="https://example.com/x.png">\n' } : f)),
+  }));
+  const o = await verify(pdf);
+  assert.is(o.status, "tampered");
+  assert.match(messages(o), /the report rendered from its attachments does not print: the report asks for https:\/\/example\.com\/x\.png/);
 });
 
 test("a table edited in the attachment (and printed so) but not in the recorded numbers is inconsistent", async () => {
