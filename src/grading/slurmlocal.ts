@@ -114,26 +114,38 @@ export async function clusterUp(dir = localClusterDir(), log: (l: string) => voi
   const text = clusterConfig(dir);
   if (!existsSync(conf) || readFileSync(conf, "utf8") !== text) writeFileAtomic(conf, text);
   const started: string[] = [];
-  for (const d of daemons(dir)) {
-    if (running(d.pidFile, d.program)) continue;
-    const r = spawnSync(d.program, d.args, { encoding: "utf8", env: { ...process.env, SLURM_CONF: conf }, timeout: 30000 });
-    if (r.status !== 0) {
-      throw new InputError(`${d.program} did not start (exit ${r.status}): ${(r.stderr || "").trim().split("\n").pop() || tail(d.log)}`);
+  try {
+    for (const d of daemons(dir)) {
+      if (running(d.pidFile, d.program)) continue;
+      const r = spawnSync(d.program, d.args, { encoding: "utf8", env: { ...process.env, SLURM_CONF: conf }, timeout: 30000 });
+      if (r.status !== 0) {
+        throw new InputError(`${d.program} did not start (exit ${r.status}): ${(r.stderr || "").trim().split("\n").pop() || tail(d.log)}`);
+      }
+      started.push(d.program);
+      log(`[start] ${d.program}`);
     }
-    started.push(d.program);
-    log(`[start] ${d.program}`);
-  }
-  // The node is up when sinfo says it takes jobs.
-  for (let i = 0; i < 60; i++) {
-    const s = nodeState(dir);
-    if (s && /^(idle|mixed|allocated|completing)/.test(s)) return { conf, started };
-    if (s && /^(down|drain)/.test(s) && i % 5 === 4) {
-      spawnSync("scontrol", ["update", `nodename=${hostname().split(".")[0]}`, "state=resume"], { env: { ...process.env, SLURM_CONF: conf }, stdio: "ignore" });
+    // The node is up when sinfo says it takes jobs; a daemon that died on the way is named at once.
+    for (let i = 0; i < 60; i++) {
+      await sleep(500);
+      for (const d of daemons(dir)) {
+        if (i >= 2 && !running(d.pidFile, d.program)) throw new InputError(`${d.program} stopped after starting: ${tail(d.log, 1)}`);
+      }
+      const s = nodeState(dir);
+      if (s && /^(idle|mixed|allocated|completing)/.test(s)) return { conf, started };
+      if (s && /^(down|drain)/.test(s) && i % 5 === 4) {
+        spawnSync("scontrol", ["update", `nodename=${hostname().split(".")[0]}`, "state=resume"], { env: { ...process.env, SLURM_CONF: conf }, stdio: "ignore" });
+      }
     }
-    await sleep(500);
+    const logs = daemons(dir).map((d) => `${d.program}: ${tail(d.log, 1)}`).join("; ");
+    throw new InputError(`the local cluster did not come up within 30 s (node ${nodeState(dir) ?? "not answering"}); ${logs}`);
+  } catch (e) {
+    // What this call started is stopped again: no half-started cluster is left behind.
+    for (const d of [...daemons(dir)].reverse()) {
+      const pid = started.includes(d.program) ? running(d.pidFile, d.program) : null;
+      if (pid) process.kill(pid, "SIGTERM");
+    }
+    throw e;
   }
-  const logs = daemons(dir).map((d) => `${d.program}: ${tail(d.log, 1)}`).join("; ");
-  throw new InputError(`the local cluster did not come up within 30 s (node ${nodeState(dir) ?? "not answering"}); ${logs}`);
 }
 
 /** Stop the cluster's daemons (by their pid files); resolves when they are gone. */

@@ -64,6 +64,22 @@ test("npm run grade: one row per PDF with its status, a markdown summary, exit 0
   console.log(`  grade: ${/\(([\d.]+) s per PDF/.exec(g.stdout)![1]} s per PDF over 20 PDFs, 2 at a time`);
 });
 
+test("grade: a folder it cannot read is exit 2 and one line", () => {
+  const none = join(tmp, "none"), empty = join(tmp, "empty");
+  mkdirSync(empty);
+  for (const [args, re] of [
+    [[none], /^error: .*none: no such folder\n$/],
+    [[empty], /^error: .*empty: no PDF files in this folder\n$/],
+    [[klass, "--jobs", "0"], /^error: --jobs 0: expected an integer ≥ 1\n$/],
+    [[klass, "--slurm", "--time", "soon", "--dry-run"], /^error: --time "soon": expected HH:MM:SS/],
+    [[klass, "--resume"], /^error: --resume and --dry-run go with --slurm\n$/],
+  ] as const) {
+    const r = runScript("grade", [...args]);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, re);
+  }
+});
+
 test("verify --rerun: the consistent forgery passes verify but not re-execution, which names the number", () => {
   const pdf = join(klass, "consistent-forgery.pdf");
   const plain = runScript("verify", [pdf]);

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clusterDown, clusterUp } from "../../src/grading/slurmlocal";
+import { clusterDown, clusterUp, localClusterConf } from "../../src/grading/slurmlocal";
 import { workDir } from "../../src/grading/slurm";
 import { ROOT, runScript } from "../helpers";
 import { type Classroom, classroom, forge2c, relabel } from "./classroom";
@@ -36,6 +36,21 @@ test.after(async () => {
 /** Rows without the timing column, by file. */
 const rows = (csv: string) => readFileSync(csv, "utf8").trim().split("\n").map((l) => l.replace(/,[\d.]+$/, ""));
 const env = () => ({ SLURM_CONF: conf });
+
+test("slurm-local: up is idempotent; a second cluster on the same ports fails at once, naming the reason, and leaves nothing running", () => {
+  if (conf !== localClusterConf()) return; // graded on another cluster: leave this machine's ports alone
+  const again = runScript("slurm-local", ["up"]);
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, /the local cluster (was already up|takes jobs)\nexport SLURM_CONF=/);
+  const other = join(tmp, "other-cluster");
+  const t0 = performance.now();
+  const r = runScript("slurm-local", ["up", "--dir", other]);
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^error: slurm(ctld|d) stopped after starting: .*Address already in use\n$/);
+  assert.ok(performance.now() - t0 < 25000, "it does not wait for the node to time out");
+  const down = runScript("slurm-local", ["down", "--dir", other]);
+  assert.match(down.stdout, /not running|stopped/);
+});
 
 test("three quick-mode PDFs graded --rerun --slurm: the forgeries are marked, and the CSV is the local grade's", async () => {
   c = await classroom(tmp);
