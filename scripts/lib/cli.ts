@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DivergenceError, InputError } from "../../src/base/errors";
+import { printableLines } from "../../src/base/text";
 import { HELP } from "./help";
 
 /** Thrown by parseFlags when the arguments ask for help; runMain prints it and exits 0. */
@@ -60,7 +61,7 @@ export async function runMain(main: () => Promise<number | void> | number | void
       return;
     }
     if (e instanceof InputError || e instanceof DivergenceError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${printableLines(e.message)}\n`);
       process.exit(code);
     }
     throw e;

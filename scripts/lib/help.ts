@@ -108,10 +108,54 @@ export const HELP: Readonly<Record<string, Help>> = {
     example: "npm run diff -- report/out/results.json report/out-quick/results.json",
   },
   verify: {
-    usage: "npm run verify -- report.pdf",
-    summary: "Check every table cell the PDF's text shows against the results.json it carries. Exit 0 when all match, 1 when not, 2 on unreadable input.",
+    usage: "npm run verify -- report.pdf [--rerun] [--json FILE] [--reference R] [--tolerance T|FILE]",
+    summary: "What a reader sees is what was computed: the report is rendered again from the results and source the PDF carries and compared " +
+      "with its pages as images and as text; its results are checked against themselves; with --rerun its runs are re-executed. " +
+      "Exit 0 when all agree, 1 when not (each difference named), 2 when the PDF cannot be read.",
     args: { "report.pdf": "a report built by npm run report" },
-    example: "npm run verify -- report/out/report.pdf",
+    flags: {
+      rerun: "re-execute the runs the PDF records (and its seed study) and compare every number they give",
+      "no-cache": "with --rerun: train every run (default: the run cache, build/runs/)",
+      workers: "with --rerun: worker threads (default: one per core)",
+      "data-dir": "the dataset for --rerun (default: as for training)",
+      reference: "compare the numbers with a reference build (results.json or report PDF)",
+      tolerance: "with --reference: a relative tolerance, or per-number rules (grading/tolerances.json)",
+      json: "write the outcome as JSON (for grade and batch jobs)",
+      name: "the file's name in the outcome (default: the path)",
+    },
+    example: "npm run verify -- report/out/report.pdf --rerun",
+  },
+  grade: {
+    usage: "npm run grade -- DIR [--csv FILE] [--rerun] [--jobs N] [--reference R] [--tolerance T|FILE] [--slurm …]",
+    summary: "Verify every PDF of a folder (as npm run verify), here or as one Slurm job array; a CSV with one row per file and a markdown " +
+      "summary on stdout. Exit 0 when the folder was read (the statuses are in the CSV), 2 when it could not be.",
+    args: { DIR: "a folder of report PDFs" },
+    flags: {
+      csv: "write the CSV there (default: DIR/grades.csv)",
+      jobs: "PDFs verified at a time (default: one per core)",
+      rerun: "re-execute every PDF's runs (the run cache keeps what was trained once)",
+      "no-cache": "with --rerun: train every run again",
+      workers: "with --rerun: worker threads per rerun",
+      "data-dir": "the dataset for --rerun",
+      reference: "compare every PDF's numbers with a reference build (results.json or report PDF)",
+      tolerance: "a relative tolerance, or per-number rules and bands (grading/tolerances.json)",
+      slurm: "run each PDF's verify as a task of one Slurm job array (sbatch), wait, gather",
+      partition: "with --slurm: the partition (default: the cluster's)",
+      time: "with --slurm: each task's time limit HH:MM:SS (default 00:30:00)",
+      cpus: "with --slurm: CPUs per task, verify's worker threads (default 2)",
+      "dry-run": "with --slurm: print the job script; submit nothing",
+      resume: "with --slurm: submit again only the tasks without an outcome, then gather",
+      poll: "with --slurm: seconds between squeue polls (default 10)",
+    },
+    example: "npm run grade -- submissions/ --csv grades.csv --rerun --slurm",
+  },
+  "slurm-local": {
+    usage: "npm run slurm-local -- up|down [--dir DIR]",
+    summary: "A one-node Slurm cluster on this machine (Debian's slurm-wlm and munge, slurm/slurm.conf.in), its state under build/slurm/. " +
+      "Idempotent; up prints the SLURM_CONF that sbatch and squeue need (export SLURM_CONF=<dir>/slurm.conf).",
+    args: { up: "start munged, slurmctld and slurmd (what is not running); waits until the node takes jobs", down: "stop them" },
+    flags: { dir: "the cluster's state, logs and config (default build/slurm/)" },
+    example: "npm run slurm-local -- up",
   },
   figure: {
     usage: "npm run figure -- NOTEBOOK LABEL OUT.png",

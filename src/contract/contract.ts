@@ -77,6 +77,14 @@ export interface SeedStudyRecord {
   readonly runs: readonly SeedRun[];
 }
 
+/** How a seed study's mean and std are computed: the mean, and the sample standard deviation (n − 1; 0 for one value). */
+export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const v = n > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, std: Math.sqrt(v) };
+}
+
 // ---- cell options ----------------------------------------------------------------------------
 
 /**

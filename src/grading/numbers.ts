@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../base/errors";
-import { type PdfContents, readPdf } from "../report/pdf";
 import { type ResultsFile, collect, parseResults } from "../report/results";
+import { LIMITS, embeddedFiles, scanPdf } from "./pdffile";
 
 /** A build's numbers by "task.name", and run settings by "run ID.setting". */
 export type Numbers = ReadonlyMap<string, number | string>;
@@ -20,17 +20,31 @@ function addRunSettings(out: Map<string, number | string>, runs: Iterable<readon
   return out;
 }
 
-function fromResults(r: ResultsFile): Map<string, number | string> {
+/** A results file's numbers ("task.name") and run settings ("run ID.setting"). */
+export function fromResults(r: ResultsFile): Map<string, number | string> {
   const out = new Map<string, number | string>();
   for (const [task, names] of Object.entries(r.tasks)) for (const [name, v] of Object.entries(names)) out.set(`${task}.${name}`, v);
   return addRunSettings(out, Object.entries(r.runs ?? {}));
 }
 
-/** The results attached to a report PDF (read with readPdf). */
-export function attachedResults(path: string, pdf: PdfContents): ResultsFile {
+/** The results attached to a report PDF (its embedded files, as embeddedFiles or readPdf read them). */
+export function attachedResults(path: string, pdf: { readonly attachments: ReadonlyMap<string, Uint8Array> }): ResultsFile {
   const att = pdf.attachments.get("results.json");
   if (!att) throw new InputError(`${path}: no embedded results.json (was it built by npm run report?)`);
   return parseResults(new TextDecoder().decode(att), `${path} (embedded results.json)`);
+}
+
+/** A file's bytes, refused unread when it is larger than any report (LIMITS.fileBytes). */
+export function readBounded(path: string): Buffer {
+  const size = statSync(path).size;
+  if (size > LIMITS.fileBytes) throw new InputError(`${path}: ${(size / (1 << 20)).toFixed(0)} MB, more than the ${LIMITS.fileBytes >> 20} MB a report may have`);
+  return readFileSync(path);
+}
+
+/** A PDF's embedded files, after its bounds are checked (scanPdf). */
+export async function readAttachments(bytes: Uint8Array, path: string): Promise<{ attachments: Map<string, Uint8Array> }> {
+  scanPdf(bytes, path);
+  return { attachments: await embeddedFiles(bytes, path) };
 }
 
 /** Read a results file, a report PDF or a folder of executed notebooks. */
@@ -42,7 +56,7 @@ export async function loadNumbers(path: string): Promise<Numbers> {
     const c = collect(nbs);
     return addRunSettings(new Map([...c.numbers].map(([k, r]) => [k, r.value] as const)), c.runs);
   }
-  const bytes = readFileSync(path);
-  if (bytes.subarray(0, 5).toString("latin1") === "%PDF-") return fromResults(attachedResults(path, await readPdf(bytes, path)));
+  const bytes = readBounded(path);
+  if (bytes.subarray(0, 1024).toString("latin1").includes("%PDF-")) return fromResults(attachedResults(path, await readAttachments(bytes, path)));
   return fromResults(parseResults(bytes.toString("utf8"), path));
 }

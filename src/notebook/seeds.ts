@@ -4,7 +4,7 @@
 //
 // May import: base, mlp, contract, notebook.
 
-import { SEED_METRICS, type SeedMetric, type SeedRun, type SeedStudyRecord, type Recorded } from "../contract/contract";
+import { SEED_METRICS, type SeedMetric, type SeedRun, type SeedStudyRecord, type Recorded, meanStd } from "../contract/contract";
 import { formatNumber, formatPercent } from "../contract/format";
 import type { Table } from "../contract/table";
 import type { TrainResult } from "../mlp/train";
@@ -12,13 +12,7 @@ import type { SeedPoint } from "./figures";
 import { runName } from "./names";
 import { SEED_STUDY_RUNS, type Session, seedConfig, studySeeds } from "./session";
 
-/** Mean and sample standard deviation (n − 1; 0 for one value). */
-export function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const v = n > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(v) };
-}
+export { meanStd } from "../contract/contract";
 
 function metric(r: TrainResult, m: SeedMetric): number {
   return m === "steps" ? r.steps : r.final[m];

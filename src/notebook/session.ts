@@ -103,9 +103,14 @@ export function studySeeds(s: Session): number[] {
   return Array.from({ length: s.seeds }, (_, i) => i + 1);
 }
 
+/** The runs of the spec's run table under this session (results.json's `runs`). */
+export function presetRuns(s: Session): RunConfig[] {
+  return Object.keys(PRESETS).map((id) => runConfig(s, id));
+}
+
 /** Every run of the report under this session: the spec's run table, then the seed study's other seeds. */
 export function reportRuns(s: Session): RunConfig[] {
-  const own = Object.keys(PRESETS).map((id) => runConfig(s, id));
+  const own = presetRuns(s);
   const study = SEED_STUDY_RUNS.flatMap((id) => studySeeds(s).map((seed) => seedConfig(s, id, seed)));
   const seen = new Set(own.map((c) => JSON.stringify(c)));
   return [...own, ...study.filter((c) => !seen.has(JSON.stringify(c)))];

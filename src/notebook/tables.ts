@@ -17,7 +17,7 @@ export function metricsTable(runs: readonly { readonly id: string; readonly name
       name, formatLoss(f.trainLoss), formatLoss(f.valLoss), formatPercent(f.trainAccuracy), formatPercent(f.valAccuracy),
       formatNumber(r.steps, "int"), String(r.epochs) + (r.stoppedEarly ? "" : " (no early stop)"),
     ]);
-    values.push([name, f.trainLoss, f.valLoss, f.trainAccuracy, f.valAccuracy, r.steps, r.epochs]);
+    values.push([id, f.trainLoss, f.valLoss, f.trainAccuracy, f.valAccuracy, r.steps, r.epochs]);
   }
   return { columns, rows, values };
 }

@@ -96,6 +96,11 @@ export class Browser {
     }
   }
 
+  /** The browser's version string, e.g. "HeadlessChrome/156.0.7258.154". */
+  async version(): Promise<string> {
+    return await this.browser.version();
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
   }

@@ -20,6 +20,7 @@ import { type ReportMeta, readMeta } from "./meta";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
 import { type Collected, collect, resultsFile, resultsJson } from "./results";
+import { SOURCE_NAME, rendererIdentity, reportSource, sourceJson } from "./source";
 import type { TexCache } from "./tex";
 
 export interface ReportOptions {
@@ -94,6 +95,8 @@ export interface PrintedReport {
   readonly pageCount: number;
   /** Each page's blank fraction below its last line (null without pdftoppm). */
   readonly blank: readonly number[] | null;
+  /** The settled layout: the contents' page numbers and the floats. */
+  readonly layout: Layout;
 }
 
 /**
@@ -113,7 +116,7 @@ export async function printReport(browser: Browser, input: DocumentInput, layout
   const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings, guess);
   writeFileAtomic(layoutFile, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
   const pdf = await attachFile(printed.pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/2)");
-  return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank };
+  return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank, layout: printed.layout };
 }
 
 export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
@@ -157,13 +160,16 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   }
 
   const browser = await Browser.launch();
-  let printed: PrintedReport;
+  let printed: PrintedReport, source: string;
   try {
     printed = await printReport(browser, input, join(root, "build", `report-layout${quick ? "-quick" : ""}.json`));
+    // What the PDF was rendered from, so that a grader can render it again (npm run verify).
+    source = sourceJson(reportSource(sources, collected, meta, printed.layout, rendererIdentity(await browser.version())));
   } finally {
     await browser.close();
   }
-  const { pdf, html, pageCount, blank } = printed;
+  const { html, pageCount, blank } = printed;
+  const pdf = await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)");
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));

@@ -13,6 +13,8 @@ import { Browser } from "../../src/report/browser";
 import { parseResults } from "../../src/report/results";
 import { formatNumber } from "../../src/contract/format";
 import { ROOT, runScript } from "../helpers";
+import { embeddedFiles } from "../../src/grading/pdffile";
+import { SOURCE_NAME } from "../../src/report/source";
 import { PDFDocument } from "pdf-lib";
 
 const tmp = mkdtempSync(join(tmpdir(), "report-"));
@@ -87,10 +89,14 @@ test("a PDF whose table text was altered fails verify, naming the number", async
     await browser.close();
   }
   const path = join(tmp, "tampered.pdf");
-  writeFileSync(path, await attachFile(pdf, "results.json", results, "tampered"));
+  const source = await embeddedFiles(readFileSync(join(outA, "report.pdf")), "report.pdf");
+  writeFileSync(path, await attachFile(await attachFile(pdf, "results.json", results, "tampered"), SOURCE_NAME, new TextDecoder().decode(source.get(SOURCE_NAME)), "tampered"));
   const v = runScript("verify", [path]);
   assert.is(v.status, 1, v.stdout + v.stderr);
-  assert.match(v.stdout, new RegExp(`Table ${t.number}, row baseline \\(2c\\), validation accuracy: the PDF shows "${forged}", results.json says "${cell}"`));
+  const [num, was] = [forged, cell].map((x) => x.split(" ")[0]);
+  assert.match(v.stdout, new RegExp(`page \\d+: its text reads "${num}" where the report reads "${was}" \\(2c\\.valAccuracy`));
+  assert.match(v.stdout, new RegExp(`page \\d+: what it shows at x \\d+–\\d+ pt, y \\d+–\\d+ pt is not the report rendered from its attachments, which shows "${was}" there`));
+  assert.match(v.stdout, /tampered: \d+ findings/);
 });
 
 test("printing refuses the network: a document that fetches anything fails", async () => {
@@ -117,6 +123,8 @@ test("bad input: exit 2 and one line", async () => {
     ["diff", [bad, join(outA, "results.json")], /^error: .*bad\.json: malformed JSON/],
     ["verify", [join(outA, "results.json")], /not a readable PDF/],
     ["verify", [plain], /plain\.pdf: no embedded results\.json/],
+    ["verify", [bad], /bad\.json: not a readable PDF \(no %PDF- header\)/],
+    ["verify", [join(tmp, "nothing.pdf")], /nothing\.pdf: no such file/],
     ["diff", [plain, join(outA, "results.json")], /plain\.pdf: no embedded results\.json/],
   ] as const) {
     const r = runScript(script, [...args]);
