@@ -10,6 +10,7 @@ import {
 } from "./model";
 import { createSgd, sgdStep } from "./optim";
 import { createRng, shuffleInPlace } from "./rng";
+import { lowSlopeShares } from "./saturation";
 import { i32, mark, release, toHeap } from "./wasm";
 
 export interface PreparedData {
@@ -48,6 +49,8 @@ export interface Check {
   readonly trainAccuracy: number | null;
   /** Mean |∂C/∂W| of each weight matrix for the step's batch, input layer first. */
   readonly gradMeanAbs: number[];
+  /** Per hidden layer, the share of the batch's units whose slope is below a tenth of the largest (saturation.ts). */
+  readonly lowSlope: number[];
 }
 
 export interface Metrics {
@@ -178,7 +181,10 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
         const c0 = performance.now();
         const v = evaluate(model, evalWs, val);
         const trainAccuracy = cfg.checkTrainAccuracy ? evaluate(model, evalWs, tr).accuracy : null;
-        check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy, gradMeanAbs: meanAbs(ws.grads) };
+        check = {
+          step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy, gradMeanAbs: meanAbs(ws.grads),
+          lowSlope: lowSlopeShares(cfg.activation, ws.z, model.sizes, B),
+        };
         checks.push(check);
         valLosses.push(v.loss);
         checkMs += performance.now() - c0;

@@ -9,7 +9,7 @@
 // May import: base, mlp, contract, notebook.
 
 import type { PlotlyFigure } from "../contract/contract";
-import type { TrainResult } from "../mlp/train";
+import type { Check, TrainResult } from "../mlp/train";
 import { runColor, runName } from "./names";
 
 export type { PlotlyFigure } from "../contract/contract";
@@ -358,55 +358,79 @@ export interface GradientProfile {
   readonly epoch: number;
   /** Mean |∂C/∂W| per weight matrix, input layer first. */
   readonly values: readonly number[];
+  /** Per hidden layer, the share of units whose slope is below a tenth of the largest. */
+  readonly lowSlope: readonly number[];
 }
 
-/** The checks' gradient magnitudes averaged over a few epochs of a run: first, ¼, ½ and last epoch. */
-export function gradientProfiles(r: TrainResult): GradientProfile[] {
-  const checks = r.history.checks;
+const WHEN = ["first epoch", "a quarter in", "halfway", "last epoch"];
+
+/** The checks of an epoch (0-based) of a run. */
+function epochChecks(r: TrainResult, e: number) {
   const perEpoch = r.checkEvery > 0 ? Math.max(1, Math.round(r.stepsPerEpoch / r.checkEvery)) : 1;
-  const epochs = Math.max(1, Math.ceil(checks.length / perEpoch));
-  const points: [string, number][] = [["first epoch", 0], ["a quarter in", Math.floor((epochs - 1) / 4)], ["halfway", Math.floor((epochs - 1) / 2)], ["last epoch", epochs - 1]];
+  return r.history.checks.slice(e * perEpoch, (e + 1) * perEpoch);
+}
+
+/** Each of `values(check)`'s entries averaged over some checks. */
+export function averaged(checks: readonly Check[], values: (c: Check) => readonly number[]): number[] {
+  const n = values(checks[0]).length;
+  return Array.from({ length: n }, (_, l) => checks.reduce((s, c) => s + values(c)[l], 0) / checks.length);
+}
+
+/** The checks' gradient magnitudes and low-slope shares averaged over a few epochs of a run: first, ¼, ½ and last epoch. */
+export function gradientProfiles(r: TrainResult): GradientProfile[] {
+  const perEpoch = r.checkEvery > 0 ? Math.max(1, Math.round(r.stepsPerEpoch / r.checkEvery)) : 1;
+  const epochs = Math.max(1, Math.ceil(r.history.checks.length / perEpoch));
+  const at = [0, Math.floor((epochs - 1) / 4), Math.floor((epochs - 1) / 2), epochs - 1];
   const seen = new Set<number>();
-  return points.filter(([, e]) => !seen.has(e) && seen.add(e)).map(([label, e]) => {
-    const group = checks.slice(e * perEpoch, (e + 1) * perEpoch);
-    const layers = group[0].gradMeanAbs.length;
-    const values = Array.from({ length: layers }, (_, l) => group.reduce((s, c) => s + c.gradMeanAbs[l], 0) / group.length);
-    return { label, epoch: e + 1, values };
+  return WHEN.map((label, k) => [label, at[k]] as const).filter(([, e]) => !seen.has(e) && seen.add(e)).map(([label, e]) => {
+    const group = epochChecks(r, e);
+    return { label, epoch: e + 1, values: averaged(group, (c) => c.gradMeanAbs), lowSlope: averaged(group, (c) => c.lowSlope) };
   });
 }
 
 const SEQUENTIAL = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"];
-const WHEN = ["first epoch", "a quarter in", "halfway", "last epoch"];
 
-/** Mean |∂C/∂W| per weight matrix (x: 1 = the input layer's) for a few networks side by side, shared log y. */
+/**
+ * For a few networks side by side: the mean |∂C/∂W| per weight matrix (top; x: 1 = the input
+ * layer's; shared log y) and, per hidden layer, the share of units whose slope is below a tenth of
+ * the largest (bottom), at a few points of training.
+ */
 export function gradientFigure(runs: readonly { readonly id: string; readonly title: string; readonly profiles: readonly GradientProfile[] }[]): PlotlyFigure {
   const data: Record<string, unknown>[] = [];
-  const all = runs.flatMap((r) => r.profiles.flatMap((p) => p.values));
-  const axis = lossAxis(all);
+  const axis = lossAxis(runs.flatMap((r) => r.profiles.flatMap((p) => p.values)));
   const gap = 0.08, width = (1 - gap * (runs.length - 1)) / runs.length;
-  const layout = baseLayout(960, 340);
+  const top: [number, number] = [0.56, 1], bottom: [number, number] = [0, 0.4];
+  const layout = baseLayout(960, 540);
   const annotations: Record<string, unknown>[] = [];
   const shown = new Set<string>();
+  const n = runs.length;
   runs.forEach((r, k) => {
-    const x = k === 0 ? "x" : `x${k + 1}`, y = k === 0 ? "y" : `y${k + 1}`;
+    const [x, y, x2, y2] = [k + 1, k + 1, n + k + 1, n + k + 1].map((i, j) => `${j % 2 ? "y" : "x"}${i === 1 ? "" : i}`);
     const domain: [number, number] = [k * (width + gap), k * (width + gap) + width];
     for (const p of r.profiles) {
       // The same point of training has the same colour in every panel, light early to dark late.
-      const shade = Math.max(0, WHEN.indexOf(p.label));
+      const color = SEQUENTIAL[Math.max(0, WHEN.indexOf(p.label))];
+      const legend = { legendgroup: p.label, name: p.label };
       data.push({
-        type: "scatter", mode: "lines+markers", name: p.label, x: p.values.map((_, l) => l + 1), y: p.values,
-        line: { color: SEQUENTIAL[shade], width: 1.6 }, marker: { size: 4 },
-        legendgroup: p.label, showlegend: !shown.has(p.label) && shown.add(p.label) !== undefined, xaxis: x, yaxis: y,
+        type: "scatter", mode: "lines+markers", ...legend, x: p.values.map((_, l) => l + 1), y: p.values, line: { color, width: 1.6 },
+        marker: { size: 4 }, showlegend: !shown.has(p.label) && shown.add(p.label) !== undefined, xaxis: x, yaxis: y,
+      });
+      data.push({
+        type: "scatter", mode: "lines+markers", ...legend, x: p.lowSlope.map((_, l) => l + 1), y: p.lowSlope.map((v) => 100 * v),
+        line: { color, width: 1.6 }, marker: { size: 4 }, showlegend: false, xaxis: x2, yaxis: y2,
       });
     }
-    layout[k === 0 ? "xaxis" : `xaxis${k + 1}`] = {
-      domain, anchor: y, title: axisTitle("weight matrix (1 = input layer)"), dtick: 1, gridcolor: "#e5e5e5", tickfont: { size: 10 },
+    const ax = (name: string) => (name.length === 1 ? name + "axis" : name[0] + "axis" + name.slice(1));
+    layout[ax(x)] = { domain, anchor: y, title: axisTitle("weight matrix (1 = input layer)"), dtick: 1, gridcolor: "#e5e5e5", tickfont: { size: 10 } };
+    layout[ax(y)] = { ...logY(axis, k === 0 ? "mean |∂C/∂W|" : "", x, top), ...(k > 0 ? { matches: "y" } : {}) };
+    layout[ax(x2)] = { domain, anchor: y2, title: axisTitle("hidden layer"), dtick: 1, gridcolor: "#e5e5e5", tickfont: { size: 10 } };
+    layout[ax(y2)] = {
+      domain: bottom, anchor: x2, range: [0, 100], ticksuffix: " %", gridcolor: "#e5e5e5", tickfont: { size: 10 },
+      title: axisTitle(k === 0 ? "units with slope < ⅒ of the largest" : ""),
     };
-    layout[k === 0 ? "yaxis" : `yaxis${k + 1}`] = {
-      ...logY(axis, k === 0 ? "mean |∂C/∂W|" : "", x, [0, 1]), ...(k > 0 ? { matches: "y" } : {}),
-    };
-    annotations.push(panelTitle(`${r.title}: epochs ${r.profiles.map((p) => p.epoch).join(", ")}`, x, 1, domain));
+    annotations.push(panelTitle(`${r.title}: epochs ${r.profiles.map((p) => p.epoch).join(", ")}`, x, top[1], domain));
   });
   layout.annotations = annotations;
   return { data, layout };
 }
+

@@ -10,6 +10,7 @@ import type { Recorded } from "../contract/contract";
 import { type NumberFormat, formatNumber } from "../contract/format";
 import { type GradCheckSpec, runGradientCheck } from "../mlp/gradcheck";
 import { layerSizes, parameterCount, parameterCountWithUnitBias } from "../mlp/model";
+import { averaged } from "./figures";
 import { activationName, runName } from "./names";
 import { type Session, runConfig } from "./session";
 import type { Table } from "../contract/table";
@@ -125,6 +126,26 @@ export function runNumbers(task: string, r: TrainResult): Recorded[] {
     rec(task, "bestValLoss", best.loss, "loss"), rec(task, "bestValLossStep", best.step + 1, "int"),
     rec(task, "valLossRise", best.rise, "loss"),
     rec(task, "weights", parameterCount([MNIST_INPUTS, ...r.config.hidden, 10]), "int"),
+    ...lowSlopeNumbers(task, r),
+  ];
+}
+
+/**
+ * How many hidden units pass almost no gradient (slope below a tenth of the largest: saturated for
+ * the sigmoids, off for ReLU), averaged over the hidden layers: at the first check, over the first
+ * epoch's checks and over the last epoch's, and the first hidden layer's over the last epoch.
+ */
+export function lowSlopeNumbers(task: string, r: TrainResult): Recorded[] {
+  const checks = r.history.checks;
+  if (checks.length === 0 || checks[0].lowSlope.length === 0) return [];
+  const perEpoch = r.checkEvery > 0 ? Math.max(1, Math.round(r.stepsPerEpoch / r.checkEvery)) : 1;
+  const epochs = Math.ceil(checks.length / perEpoch);
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = averaged(checks.slice(0, perEpoch), (c) => c.lowSlope);
+  const last = averaged(checks.slice((epochs - 1) * perEpoch), (c) => c.lowSlope);
+  return [
+    rec(task, "lowSlopeFirstCheck", mean(checks[0].lowSlope), "percent"), rec(task, "lowSlopeFirstEpoch", mean(first), "percent"),
+    rec(task, "lowSlopeLastEpoch", mean(last), "percent"), rec(task, "lowSlopeLastEpochLayer1", last[0], "percent"),
   ];
 }
 

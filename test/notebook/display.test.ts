@@ -38,7 +38,7 @@ test("progress display: updates in place (first show, then updates), throttled, 
   const shown: [Bundle, boolean][] = [];
   const d = progressDisplay(["2c", "3c"], (b, u) => shown.push([b, u]));
   const p = (step: number, check: Progress["check"] = null): Progress => ({ step, epoch: 0, stepsPerEpoch: 625, maxSteps: 31250, trainLoss: 0.5, check });
-  d.onProgress(0, p(0, { step: 0, valLoss: 2.1, valAccuracy: 0.1, trainAccuracy: 0.1, gradMeanAbs: [] }));
+  d.onProgress(0, p(0, { step: 0, valLoss: 2.1, valAccuracy: 0.1, trainAccuracy: 0.1, gradMeanAbs: [], lowSlope: [] }));
   d.onProgress(0, p(1));
   d.onProgress(1, p(5));
   assert.is(shown.length, 1, "throttled");

@@ -13,7 +13,7 @@ function fakeResult(steps: number, finalAccuracy = 0.95, firstLoss = 2.4): Train
   const n = Math.floor(steps / 25);
   const checks = Array.from({ length: n }, (_, k) => ({
     step: 25 * k, valLoss: firstLoss / (1 + k), valAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1),
-    trainAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1), gradMeanAbs: [0.001 * (k + 1), 0.01, 0.1],
+    trainAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1), gradMeanAbs: [0.001 * (k + 1), 0.01, 0.1], lowSlope: [0.1 * (k % 3), 0.2],
   }));
   return {
     config: normalizeRun({}), final: { trainLoss: 0.1, trainAccuracy: finalAccuracy, valLoss: 0.2, valAccuracy: finalAccuracy },

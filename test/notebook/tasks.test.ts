@@ -47,7 +47,7 @@ test("4d's width: the root of w² + 795w = budget and the counts of its neighbou
 
 const run = (valLosses: number[], final = { trainLoss: 0.01, valLoss: valLosses[valLosses.length - 1], trainAccuracy: 1, valAccuracy: 0.95 }) => ({
   config: normalizeRun({}), final, steps: 125 * valLosses.length, epochs: 1, stepsPerEpoch: 625, checkEvery: 125, stoppedEarly: true,
-  history: { trainLoss: [], checks: valLosses.map((v, k) => ({ step: 125 * k, valLoss: v, valAccuracy: 0.9, trainAccuracy: 0.9, gradMeanAbs: [0.001, 0.1] })) },
+  history: { trainLoss: [], checks: valLosses.map((v, k) => ({ step: 125 * k, valLoss: v, valAccuracy: 0.9, trainAccuracy: 0.9, gradMeanAbs: [0.001, 0.1], lowSlope: [k % 2 ? 0.5 : 0.1] })) },
   timing: { trainSeconds: 2, checkSeconds: 1 },
 }) as unknown as TrainResult;
 
@@ -58,6 +58,8 @@ test("what the curves show: the best validation loss, the update it came after, 
   assert.ok(Math.abs(v.valLossRise - 0.04) < 1e-12);
   assert.ok(Math.abs(v.accuracyGap - 0.05) < 1e-12);
   assert.is(v.weights, 50880);
+  // Five checks (one epoch of 625 steps, a check every 125): low-slope shares 0.1, 0.5, 0.1, 0.5, 0.1.
+  assert.equal([v.lowSlopeFirstCheck, v.lowSlopeLastEpochLayer1], [0.1, 1.3 / 5]);
 });
 
 test("epoch times are per epoch and marked as measurements; gradient numbers compare the first and last layer", () => {
