@@ -4,7 +4,7 @@
 
 import type { RunConfig } from "./config";
 import { type PixelStats, type Split, loadDataset, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
-import { DivergenceError } from "../base/errors";
+import { checkLoss, checkMetrics } from "./divergence";
 import {
   type Evaluation, type Input, type Model, backward, createModel, createWorkspace, evaluate, forward, meanLoss,
 } from "./model";
@@ -139,7 +139,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       for (let r = 0; r < B; r++) lb[r] = tr.labels[order[s * B + r]];
       forward(model, ws, batch, B);
       const loss = meanLoss(model, ws, lb, 0, B);
-      if (!Number.isFinite(loss)) throw new DivergenceError(step, loss);
+      checkLoss(step, loss, step === 0 ? loss : trainLoss[0]);
       backward(model, ws, batch, lb, 0, B);
       sgdStep(opt, model.weights, ws.grads);
       trainLoss[step] = loss;
@@ -148,6 +148,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       if (checkEvery > 0 && step % checkEvery === 0) {
         const v = evaluate(model, evalWs, val);
         const t = evaluate(model, evalWs, tr);
+        checkMetrics(step + 1, { "validation loss": v.loss });
         check = { step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy: t.accuracy };
         checks.push(check);
         valLosses.push(v.loss);
@@ -162,6 +163,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   }
   const t: Evaluation = evaluate(model, evalWs, tr);
   const v: Evaluation = evaluate(model, evalWs, val);
+  checkMetrics(step, { "final training loss": t.loss, "final validation loss": v.loss });
   const result: TrainResult = {
     config: cfg,
     final: { trainLoss: t.loss, trainAccuracy: t.accuracy, valLoss: v.loss, valAccuracy: v.accuracy },
