@@ -1,7 +1,10 @@
 // Report pipeline, stage 4: one self-contained HTML document (inline CSS, plotly.js, figure specs,
 // SVG math, the results file) that shows interactive charts opened from disk and prints to the
-// A4 PDF: title block, table of contents, one section per task file.
+// A4 PDF: title block, table of contents, one section per task file. Its Content-Security-Policy
+// lets it run its own two scripts (plotly.js and the drawing code, by hash) and nothing else, and
+// fetch nothing: whatever a notebook output or the markdown slipped into it stays inert.
 
+import { createHash } from "node:crypto";
 import type { PlotlyFigure } from "../contract/contract";
 import type { Heading, RenderedReport } from "./markdown";
 import type { Collected } from "./results";
@@ -95,6 +98,16 @@ function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | 
   return `<nav class="toc"><h2>Contents</h2><ol>\n${items.join("\n")}\n</ol></nav>`;
 }
 
+/**
+ * The document's policy: scripts only by the hashes of `scripts` (the exact text of its inline
+ * scripts), inline styles, data: images and fonts, no requests, no forms, no base URL.
+ */
+export function contentSecurityPolicy(scripts: readonly string[]): string {
+  const hashes = scripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
+  return ["default-src 'none'", `script-src ${hashes.join(" ")}`, "style-src 'unsafe-inline'", "img-src data:",
+    "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+}
+
 export interface DocumentInput {
   readonly rendered: RenderedReport;
   readonly collected: Collected;
@@ -119,6 +132,7 @@ export function reportHtml(d: DocumentInput): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy([d.plotlyJs, DRAW])}">
 <title>${esc(r.title)}</title>
 <style>${CSS}</style>
 <style>${r.mathCss}</style>

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "./browser";
 import { InputError } from "../base/errors";
+import { onStop } from "../base/lifecycle";
 
 const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
   `<span class="pageNumber"></span> / <span class="totalPages"></span></div>`;
@@ -19,6 +20,7 @@ const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8
  */
 export async function printPdf(browser: Browser, html: string): Promise<Uint8Array> {
   const dir = mkdtempSync(join(tmpdir(), "a2-print-"));
+  const unregister = onStop(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "report.html");
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
@@ -50,6 +52,7 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     });
   } finally {
     await page.close();
+    unregister();
     rmSync(dir, { recursive: true, force: true });
   }
 }
