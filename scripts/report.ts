@@ -1,11 +1,11 @@
-// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …]: from the
+// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …] [--cell-timeout S]: from the
 // notebooks (executed unless cached) and report/*.md to report/out/report.pdf, report.html and
 // results.json (report/out-quick/ with --quick).
 
 import { resolve } from "node:path";
 import { InputError } from "../src/base/errors";
 import { buildReport } from "../src/report/pipeline";
-import { parseFlags, runMain } from "./lib/cli";
+import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
 /** `--set 2c.learningRate=0.05` → { "2c": { learningRate: 0.05 } } (values read as JSON, else text). */
 function runSettings(sets: readonly string[]): Record<string, Record<string, unknown>> {
@@ -32,6 +32,7 @@ await runMain(async () => {
       out: { type: "string" },
       "data-dir": { type: "string" },
       set: { type: "string", multiple: true },
+      "cell-timeout": { type: "string" },
     },
   });
   await buildReport({
@@ -40,5 +41,6 @@ await runMain(async () => {
     outDir: values.out ? resolve(values.out) : undefined,
     dataDir: values["data-dir"] ? resolve(values["data-dir"]) : undefined,
     runs: runSettings(values.set ?? []),
+    cellTimeout: numberFlag("cell-timeout", values["cell-timeout"]),
   });
 });

@@ -4,15 +4,19 @@
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
 // notebooks that train 2c). New executed copies are staged and moved into place together, only
 // when every notebook succeeded: the folder never holds a mixed set.
+// The executors run in process groups of their own (base/lifecycle.ts): a stopped build kills them
+// and, through them, their kernels, and removes the staging folder; a killed build closes the pipe
+// each executor watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
 //
 // May import: base, mlp, contract.
 
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../base/errors";
 import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
 import { writeFileAtomic } from "../base/io";
+import { onStop, processAlive, spawnOwned, throwIfStopping } from "../base/lifecycle";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
@@ -26,8 +30,9 @@ export function ensureKernelSpec(root = packageRoot()): string {
   const jupyterPath = join(root, "build", "jupyter");
   const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
   if (!existsSync(tslab)) throw new InputError(`${tslab} is missing: run npm ci`);
+  const guard = join(root, "scripts", "kernel_guard.cjs");
   const spec = {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, "--require", guard, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (tslab, TDT4265 A2)",
     language: "typescript",
   };
@@ -59,7 +64,14 @@ export function libraryFingerprint(root = packageRoot()): string {
 
 /** What of a notebook affects its outputs: its cells' types, tags and sources. */
 export function notebookCode(path: string): string {
-  const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } }[] };
+  type Cell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
+  let nb: { cells?: Cell[] };
+  try {
+    nb = JSON.parse(readFileSync(path, "utf8")) as { cells?: Cell[] };
+  } catch (e) {
+    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
   return JSON.stringify(nb.cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
 }
 
@@ -70,6 +82,8 @@ export interface ExecuteOptions {
   readonly force?: boolean;
   /** Notebooks executed at once. */
   readonly jobs?: number;
+  /** Seconds a cell may run before the notebook fails, naming it (default DEFAULT_CELL_TIMEOUT). */
+  readonly cellTimeout?: number;
   readonly dataDir?: string;
   readonly log?: (line: string) => void;
 }
@@ -133,6 +147,16 @@ function keyedParams(params: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(params).filter(([k]) => k !== "runs" && k !== "dataDir")));
 }
 
+/** Seconds a notebook cell may run by default: generous, a full run of the slowest cell takes minutes. */
+export const DEFAULT_CELL_TIMEOUT = 4 * 3600;
+
+/** The cell timeout in seconds (default DEFAULT_CELL_TIMEOUT), checked: a whole number ≥ 1. */
+export function cellTimeout(seconds: number | undefined): number {
+  const t = seconds ?? DEFAULT_CELL_TIMEOUT;
+  if (!Number.isInteger(t) || t < 1) throw new InputError(`cell timeout ${t}: expected a whole number of seconds ≥ 1`);
+  return t;
+}
+
 /** Execute the notebooks that are not cached; resolves with one status per notebook. */
 export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatus[]> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -140,6 +164,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   const params = o.params ?? {};
   const runs = (params.runs ?? {}) as RunSettings;
   for (const nb of o.notebooks) if (!existsSync(nb)) throw new InputError(`${nb}: no such notebook`);
+  const timeout = cellTimeout(o.cellTimeout);
   const python = findJupyterPython();
   if (!python) {
     throw new InputError("Jupyter's nbclient is missing: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client");
@@ -148,11 +173,22 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", o.dataDir), keyedParams(params), JSON.stringify(versions()));
   mkdirSync(o.outDir, { recursive: true });
   const staging = join(o.outDir, `.staging-${process.pid}`);
+  // Staging folders of builds that were killed (SIGKILL leaves them) go.
+  for (const f of readdirSync(o.outDir)) {
+    const pid = /^\.staging-(\d+)$/.exec(f)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(join(o.outDir, f), { recursive: true, force: true });
+  }
 
   const queue = o.notebooks.map((nb) => ({
     nb, out: join(o.outDir, basename(nb)), staged: join(staging, basename(nb)), key: sha256(common, notebookCode(nb)),
   }));
   const statuses: NotebookStatus[] = [];
+  // On a stop: once the executors have exited, the staging folder goes.
+  const running = new Set<Promise<unknown>>();
+  const unregister = onStop(async () => {
+    await Promise.all(running);
+    rmSync(staging, { recursive: true, force: true });
+  });
   const run = async (item: (typeof queue)[number]): Promise<NotebookStatus> => {
     const name = basename(item.nb);
     if (!o.force && isCurrent(readExecuted(item.out), item.key, runs)) {
@@ -163,13 +199,14 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     const t0 = performance.now();
     const meta: ExecutedMeta = { cacheKey: item.key, params };
     const args = [join(root, "scripts", "execute_notebook.py"), item.nb, item.staged, "--kernel", KERNEL_NAME,
-      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta)];
+      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta), "--timeout", String(timeout), "--parent-pipe"];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      const { child, exited } = spawnOwned(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      running.add(exited);
       let err = "";
-      child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
-      child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
-      child.on("close", (c) => resolve({ code: c, stderr: err }));
+      child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
+      child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+      child.on("close", (c) => { running.delete(exited); resolve({ code: c, stderr: err }); });
     });
     const seconds = (performance.now() - t0) / 1000;
     if (code !== 0) {
@@ -193,9 +230,11 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     await Promise.all(lanes);
     // The new copies replace the old ones together, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
+      throwIfStopping();
       queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
     }
   } finally {
+    unregister();
     rmSync(staging, { recursive: true, force: true });
   }
   return statuses;
