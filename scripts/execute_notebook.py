@@ -14,7 +14,7 @@ Stopping: on SIGTERM or SIGINT, or with --parent-pipe when stdin reaches its end
 process holds it open, so it ends when the parent dies, however it dies), the kernel's process group is killed, its connection file and OUT's temporary file
 removed, and the executor exits (the kernel is in a session of its own, so nothing else reaches it).
 """
-import argparse, json, os, re, signal, sys, threading, time
+import argparse, asyncio, json, os, re, signal, sys, threading, time
 
 try:
     import nbformat
@@ -44,11 +44,12 @@ def error_text(cell):
 
 
 class ProgressClient(NotebookClient):
-    """Echoes the notebook's training progress displays to stdout, throttled."""
+    """Echoes the notebook's training progress displays to stdout, throttled; stops through the guard."""
 
-    def __init__(self, *args, name="", **kwargs):
+    def __init__(self, *args, name="", guard=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._name = name
+        self._guard = guard
         self._last = 0.0
         self._done = set()
 
@@ -58,6 +59,15 @@ class ProgressClient(NotebookClient):
         if msg.get("msg_type") in ("display_data", "update_display_data") and display_id.startswith("a2progress-"):
             self._progress(content.get("data", {}).get("text/plain", ""))
         return super().process_message(msg, cell, cell_index)
+
+    async def async_start_new_kernel(self, **kwargs):
+        # nbclient has just put its own SIGINT/SIGTERM handlers on the event loop (a cleanup that
+        # lets the run go on failing); the guard's stop replaces them.
+        if self._guard:
+            loop = asyncio.get_event_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._guard.stop, sig.name)
+        return await super().async_start_new_kernel(**kwargs)
 
     def _progress(self, text):
         lines = [l for l in (text if isinstance(text, str) else "".join(text)).splitlines() if l.strip()]
@@ -107,10 +117,12 @@ class Guard:
             signal.signal(sig, lambda n, _f: self.stop(signal.Signals(n).name))
 
         def watch():
+            # The raw descriptor, not sys.stdin: a daemon thread blocked in a buffered read makes
+            # the interpreter abort at exit.
             try:
-                while sys.stdin.buffer.read(65536):
+                while os.read(0, 65536):
                     pass
-            except (OSError, ValueError):
+            except OSError:
                 pass
             self.stop("the parent process is gone")
 
@@ -155,15 +167,16 @@ def main():
     def on_error(cell, cell_index, **_):
         failed.setdefault("index", cell_index)
 
-    def on_complete(cell, cell_index, **_):
+    def on_executed(cell, cell_index, execute_reply=None, **_):
         lab = label(cell)
-        if lab:
+        ok = (execute_reply or {}).get("content", {}).get("status") == "ok"
+        if lab and ok:
             print(f"[cell] {name} {lab} ({time.time() - started:.0f} s)", flush=True)
 
     client = ProgressClient(
-        nb, name=name, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
+        nb, name=name, guard=guard, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
-        on_cell_start=on_start, on_cell_error=on_error, on_cell_complete=on_complete,
+        on_cell_start=on_start, on_cell_error=on_error, on_cell_executed=on_executed,
     )
     guard.client = client
 

@@ -16,7 +16,7 @@ import { basename, join } from "node:path";
 import { InputError } from "../base/errors";
 import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
 import { writeFileAtomic } from "../base/io";
-import { onStop, processAlive, spawnOwned, throwIfStopping } from "../base/lifecycle";
+import { onStop, processAlive, spawnOwned, stopping, throwIfStopping } from "../base/lifecycle";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
@@ -209,6 +209,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       child.on("close", (c) => { running.delete(exited); resolve({ code: c, stderr: err }); });
     });
     const seconds = (performance.now() - t0) / 1000;
+    if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
     if (code !== 0) {
       const line = stderr.split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7) ??
         `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
@@ -228,9 +229,9 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       }
     });
     await Promise.all(lanes);
+    throwIfStopping();
     // The new copies replace the old ones together, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
-      throwIfStopping();
       queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
     }
   } finally {
