@@ -11,15 +11,16 @@
 //     only their own inline scripts and styles and data: images.
 // Chromium runs sandboxed, except as root, where its sandbox cannot start: there it gets
 // --no-sandbox (the README says so). It talks to this process over a pipe, so it exits when this
-// process dies, however it dies; a stop (base/lifecycle.ts) closes it and removes its profile.
+// process dies, however it dies; a stop (base/lifecycle.ts) closes it and removes its profile and
+// its temporary folder.
 //
 // May import: base, contract.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Server, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import puppeteer, { type Browser as PBrowser, type Page } from "puppeteer-core";
 import { InputError } from "../base/errors";
 import { onStop } from "../base/lifecycle";
@@ -78,6 +79,20 @@ async function closedProxy(): Promise<Server> {
   return server;
 }
 
+/**
+ * Remove a profile and Chromium's temporary folder for it (its process-singleton socket, which
+ * Chromium removes itself only when it exits normally): the profile's SingletonSocket links there.
+ */
+function removeProfile(profile: string): void {
+  try {
+    const socketDir = dirname(readlinkSync(join(profile, "SingletonSocket")));
+    if (basename(socketDir).startsWith("org.chromium.Chromium.")) rmSync(socketDir, { recursive: true, force: true });
+  } catch {
+    // no socket: Chromium never started or cleaned up
+  }
+  rmSync(profile, { recursive: true, force: true });
+}
+
 /** A Chromium session; close() it when done. */
 export class Browser {
   private closed = false;
@@ -106,7 +121,7 @@ export class Browser {
         }
       }
       proxy.close();
-      rmSync(profile, { recursive: true, force: true });
+      removeProfile(profile);
     };
     const unregister = onStop(cleanup);
     try {
@@ -181,7 +196,7 @@ export class Browser {
     } finally {
       this.unregister();
       this.proxy.close();
-      rmSync(this.profile, { recursive: true, force: true });
+      removeProfile(this.profile);
     }
   }
 }
