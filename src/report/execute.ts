@@ -206,7 +206,19 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       let err = "";
       child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
       child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
-      child.on("close", (c) => { running.delete(exited); resolve({ code: c, stderr: err }); });
+      // Output is read to its end ("close"), but a kernel that outlived its executor holds the
+      // executor's stdout open: two seconds after the executor's exit is the end.
+      let done = false, timer: NodeJS.Timeout | undefined;
+      const finish = (c: number | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        running.delete(exited);
+        for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+        resolve({ code: c, stderr: err });
+      };
+      child.on("close", finish);
+      void exited.then((c) => { if (!done) timer = setTimeout(() => finish(c), 2000); });
     });
     const seconds = (performance.now() - t0) / 1000;
     if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };

@@ -80,7 +80,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     await assertAllGone(r, `after ${signal}`);
     assert.equal(read(), ["previous slow.ipynb\n"]);
     assert.equal(readdirSync(out), ["slow.ipynb"], "no staging folder");
-    assert.equal(readdirSync(join(r.scratch, "runtime")).filter((f) => f.startsWith("kernel-")), [], "no connection file");
+    assert.equal(readdirSync(join(r.scratch, "runtime")), [], "no connection file");
+    assert.equal(scratchLeft(r), [], "no temporary file");
     assert.match(r.log(), new RegExp(`stopped \\(${signal}\\)\\n$`));
   });
 }
@@ -102,6 +103,23 @@ test("SIGKILL of the notebooks command: the executor sees its pipe close and kil
   assert.is(await again.exited, 1);
   assert.match(again.log(), /bad\.ipynb: not a readable notebook/);
   assert.equal(readdirSync(out), ["slow.ipynb"], "the next run removed the dead run's staging folder");
+});
+
+test("a kernel whose executor is SIGKILLed exits by itself (scripts/kernel_guard.cjs)", async () => {
+  const out = join(tmp, "nb-guard");
+  const r = start(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "notebooks.ts"), "--out", out, slow], "nb-guard");
+  try {
+    assert.ok(await waitUntil(() => r.log().includes("[cell] slow.ipynb tbl-quick"), 120000), r.log());
+    const executor = left(r).find((p) => commandOf(p).includes("execute_notebook.py"));
+    assert.ok(executor && left(r).some((p) => commandOf(p).includes("tslab")), "executor and kernel run");
+    process.kill(executor!, "SIGKILL");
+    assert.ok(await waitUntil(() => !left(r).some((p) => commandOf(p).includes("tslab")), 5000), "the kernel exits");
+    assert.is(await Promise.race([r.exited, new Promise((res) => setTimeout(() => res("still running"), 20000))]), 1,
+      "the command reports the failed notebook");
+    assert.match(r.log(), /slow\.ipynb: the executor failed/);
+  } finally {
+    await assertAllGone(r, "after SIGKILL of the executor", 5000);
+  }
 });
 
 const OUTPUTS = ["report.pdf", "report.html", "results.json"];
