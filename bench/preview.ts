@@ -12,7 +12,7 @@ import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import { InputError } from "../src/base/errors";
 import { packageRoot } from "../src/base/paths";
-import { CHROMIUM_FLAGS, chromiumPath } from "../src/report/browser";
+import { localClientFlags, chromiumPath } from "../src/report/browser";
 import { executedSet } from "../src/preview/notebooks";
 
 export interface PreviewBench {
@@ -97,7 +97,7 @@ export async function benchPreview(o: { edits?: number; pauseMs?: number } = {})
   const reportDir = join(dir, "report");
   cpSync(join(root, "report"), reportDir, { recursive: true, filter: (s) => !/[/\\]out(-quick)?$/.test(s) });
   let preview: RunningPreview | null = null;
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: localClientFlags() });
   try {
     preview = await startPreview(["--report-dir", reportDir]);
     const page = await browser.newPage();

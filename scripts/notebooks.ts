@@ -1,4 +1,4 @@
-// npm run notebooks [-- --force] [--quick] [--out DIR] [--jobs N] [NOTEBOOK …]: execute the task
+// npm run notebooks [-- --force] [--quick] [--out DIR] [--jobs N] [--cell-timeout S] [NOTEBOOK …]: execute the task
 // notebooks on the project's tslab kernel into build/notebooks (build/notebooks-quick with
 // --quick), skipping the ones whose code, library, parameters and data are unchanged.
 
@@ -17,6 +17,7 @@ await runMain(async () => {
       out: { type: "string" },
       jobs: { type: "string" },
       "data-dir": { type: "string" },
+      "cell-timeout": { type: "string" },
     },
   });
   const root = packageRoot();
@@ -32,6 +33,7 @@ await runMain(async () => {
     params,
     force: values.force,
     jobs: numberFlag("jobs", values.jobs),
+    cellTimeout: numberFlag("cell-timeout", values["cell-timeout"]),
   });
   const failed = statuses.filter((s) => s.status === "failed");
   for (const f of failed) process.stderr.write(`error: ${f.error}\n`);

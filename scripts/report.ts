@@ -1,4 +1,4 @@
-// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …]: from the
+// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …] [--cell-timeout S]: from the
 // notebooks (executed unless cached) and report/*.md to report/out/report.pdf, report.html and
 // results.json (report/out-quick/ with --quick).
 
@@ -34,6 +34,7 @@ await runMain(async () => {
       set: { type: "string", multiple: true },
       seeds: { type: "string" },
       claims: { type: "string" },
+      "cell-timeout": { type: "string" },
     },
   });
   const claims = values.claims;
@@ -46,5 +47,6 @@ await runMain(async () => {
     runs: runSettings(values.set ?? []),
     seeds: numberFlag("seeds", values.seeds),
     claims,
+    cellTimeout: numberFlag("cell-timeout", values["cell-timeout"]),
   });
 });

@@ -4,7 +4,7 @@
 
 import { type RunSpec, normalizeRun } from "../src/mlp/config";
 import { InputError } from "../src/base/errors";
-import { writeJsonAtomic } from "../src/base/io";
+import { checkOutputFile, writeJsonAtomic } from "../src/base/io";
 import type { PixelStats } from "../src/mlp/data";
 import { defaultWorkers, runPool } from "../src/mlp/pool";
 import { prepareData, train, type TrainResult } from "../src/mlp/train";
@@ -59,6 +59,8 @@ await runMain(async () => {
   };
   const ids = values.run?.split(",") ?? [undefined];
   const configs = ids.map((id) => normalizeRun({ ...spec, preset: id }));
+  // Before any training: a result that cannot be written would be lost.
+  if (values.json) checkOutputFile(values.json, `--json ${values.json}`);
   const started = performance.now();
   const progress = runProgress(configs.map((c) => c.id));
   let results: TrainResult[];

@@ -5,6 +5,7 @@ import { ACTIVATIONS, type Activation } from "./activations";
 import { CLASSES, DATASETS, type DatasetName } from "./data";
 import { InputError } from "../base/errors";
 import { INITS, type Init, equalWidthForBudget, parameterCount } from "./model";
+import { checkRunBudget } from "./budget";
 
 export const NORMALIZATIONS = ["full-train", "train-subset"] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
@@ -128,7 +129,10 @@ function real(key: string, v: unknown, ok: (x: number) => boolean, expected: str
   throw new InputError(`${key} ${JSON.stringify(v)}: expected ${expected}`);
 }
 
-/** Validate a spec into a complete, frozen config. Unknown keys and bad values throw InputError. */
+/**
+ * Validate a spec into a complete, frozen config. Unknown keys, bad values and runs over the
+ * memory or step limits (budget.ts) throw InputError.
+ */
 export function normalizeRun(spec: RunSpec): RunConfig {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new InputError(`run spec ${JSON.stringify(spec)}: expected an object`);
@@ -173,6 +177,7 @@ export function normalizeRun(spec: RunSpec): RunConfig {
   if (cfg.batchSize > cfg.trainSize) {
     throw new InputError(`batch size ${cfg.batchSize}: expected at most the train size ${cfg.trainSize}`);
   }
+  checkRunBudget(cfg, spec.preset === undefined ? "the run" : `run ${spec.preset}`);
   return Object.freeze(cfg);
 }
 

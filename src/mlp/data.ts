@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../base/errors";
 import { sha256 } from "../base/fingerprint";
-import { readIdxImages, readIdxLabels, type IdxImages } from "./idx";
+import { MAX_IDX_BYTES, readIdxImages, readIdxLabels, type IdxImages } from "./idx";
 import { type SparseRows, sparseFromDense } from "./kernels";
 import { packageRoot } from "../base/paths";
 
@@ -115,6 +115,8 @@ const fileHashes = new Map<string, string>();
 export function datasetFiles(name: DatasetName, dir?: string): DatasetFile[] {
   return datasetPaths(name, dir).map((f) => {
     const st = statSync(f);
+    if (!st.isFile()) throw new InputError(`${f}: ${st.isDirectory() ? "a folder" : "not a regular file"}, expected an IDX file`);
+    if (st.size > MAX_IDX_BYTES + 16) throw new InputError(`${f}: ${st.size} bytes, more than the limit of ${MAX_IDX_BYTES} (1 GiB)`);
     const key = `${f}:${st.size}:${st.mtimeMs}`;
     let h = fileHashes.get(key);
     if (!h) {

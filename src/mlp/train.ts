@@ -4,7 +4,7 @@
 
 import type { RunConfig } from "./config";
 import { type PixelStats, type Split, loadDataset, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
-import { DivergenceError } from "../base/errors";
+import { checkLoss, checkMetrics } from "./divergence";
 import {
   type Evaluation, type Input, type Model, backward, createModel, createWorkspace, evaluate, forward, meanLoss,
 } from "./model";
@@ -171,7 +171,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       for (let r = 0; r < B; r++) lb[r] = tr.labels[order[s * B + r]];
       forward(model, ws, batch, B);
       const loss = meanLoss(model, ws, lb, 0, B);
-      if (!Number.isFinite(loss)) throw new DivergenceError(step, loss);
+      checkLoss(step, loss, step === 0 ? loss : trainLoss[0]);
       backward(model, ws, batch, lb, 0, B);
       sgdStep(opt, model.weights, ws.grads);
       trainLoss[step] = loss;
@@ -181,6 +181,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
         const c0 = performance.now();
         const v = evaluate(model, evalWs, val);
         const trainAccuracy = cfg.checkTrainAccuracy ? evaluate(model, evalWs, tr).accuracy : null;
+        checkMetrics(step + 1, { "validation loss": v.loss });
         check = {
           step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy, gradMeanAbs: meanAbs(ws.grads),
           lowSlope: lowSlopeShares(cfg.activation, ws.z, model.sizes, B),
@@ -200,6 +201,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   const totalMs = performance.now() - t0;
   const t: Evaluation = evaluate(model, evalWs, tr);
   const v: Evaluation = evaluate(model, evalWs, val);
+  checkMetrics(step, { "final training loss": t.loss, "final validation loss": v.loss });
   const result: TrainResult = {
     config: cfg,
     final: { trainLoss: t.loss, trainAccuracy: t.accuracy, valLoss: v.loss, valAccuracy: v.accuracy },

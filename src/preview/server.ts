@@ -372,7 +372,7 @@ export class PreviewServer {
       return;
     }
     if (this.pdf?.version !== s.version) {
-      this.browser ??= Browser.launch({ ownSignals: true });
+      this.browser ??= Browser.launch();
       const browser = await this.browser;
       const pagesFile = join(this.root, "build", `report-layout${this.set.mode === "quick" ? "-quick" : ""}.json`);
       const job = { version: s.version, bytes: printReport(browser, s.doc.input, pagesFile).then((p) => p.pdf) };

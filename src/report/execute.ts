@@ -4,16 +4,19 @@
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
 // notebooks that train 2c). New executed copies get a static image beside each figure (images.ts),
 // are staged and moved into place together, only when every notebook succeeded: the folder never
-// holds a mixed set.
+// holds a mixed set. The executors run in process groups of their own (base/lifecycle.ts): a stopped
+// build kills them and, through them, their kernels, and removes the staging folder; a killed build
+// closes the pipe each executor watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
 //
 // May import: base, mlp, contract.
 
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../base/errors";
 import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
 import { writeFileAtomic } from "../base/io";
+import { onStop, processAlive, spawnOwned, stopping, throwIfStopping } from "../base/lifecycle";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
@@ -28,8 +31,9 @@ export function ensureKernelSpec(root = packageRoot()): string {
   const jupyterPath = join(root, "build", "jupyter");
   const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
   if (!existsSync(tslab)) throw new InputError(`${tslab} is missing: run npm ci`);
+  const guard = join(root, "scripts", "kernel_guard.cjs");
   const spec = {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, "--require", guard, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (tslab, TDT4265 A2)",
     language: "typescript",
   };
@@ -61,7 +65,17 @@ export function libraryFingerprint(root = packageRoot()): string {
 
 type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
 
-const readCells = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { cells: CodeCell[] }).cells;
+/** A notebook's cells; a file that is not a notebook is named in one line. */
+function readCells(path: string): CodeCell[] {
+  let nb: { cells?: CodeCell[] };
+  try {
+    nb = JSON.parse(readFileSync(path, "utf8")) as { cells?: CodeCell[] };
+  } catch (e) {
+    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
+  return nb.cells;
+}
 const codeOf = (cells: CodeCell[]) =>
   JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
 
@@ -85,6 +99,8 @@ export interface ExecuteOptions {
   readonly force?: boolean;
   /** Notebooks executed at once. */
   readonly jobs?: number;
+  /** Seconds a cell may run before the notebook fails, naming it (default DEFAULT_CELL_TIMEOUT). */
+  readonly cellTimeout?: number;
   readonly dataDir?: string;
   readonly log?: (line: string) => void;
 }
@@ -148,6 +164,16 @@ function keyedParams(params: Record<string, unknown>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(params).filter(([k]) => k !== "runs" && k !== "dataDir")));
 }
 
+/** Seconds a notebook cell may run by default: generous, a full run of the slowest cell takes minutes. */
+export const DEFAULT_CELL_TIMEOUT = 4 * 3600;
+
+/** The cell timeout in seconds (default DEFAULT_CELL_TIMEOUT), checked: a whole number ≥ 1. */
+export function cellTimeout(seconds: number | undefined): number {
+  const t = seconds ?? DEFAULT_CELL_TIMEOUT;
+  if (!Number.isInteger(t) || t < 1) throw new InputError(`cell timeout ${t}: expected a whole number of seconds ≥ 1`);
+  return t;
+}
+
 /** Execute the notebooks that are not cached; resolves with one status per notebook. */
 export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatus[]> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -155,6 +181,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   const params = o.params ?? {};
   const runs = (params.runs ?? {}) as RunSettings;
   for (const nb of o.notebooks) if (!existsSync(nb)) throw new InputError(`${nb}: no such notebook`);
+  const timeout = cellTimeout(o.cellTimeout);
   const python = findJupyterPython();
   if (!python) {
     throw new InputError("Jupyter's nbclient is missing: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client");
@@ -163,11 +190,22 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", o.dataDir), keyedParams(params), JSON.stringify(versions()));
   mkdirSync(o.outDir, { recursive: true });
   const staging = join(o.outDir, `.staging-${process.pid}`);
+  // Staging folders of builds that were killed (SIGKILL leaves them) go.
+  for (const f of readdirSync(o.outDir)) {
+    const pid = /^\.staging-(\d+)$/.exec(f)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(join(o.outDir, f), { recursive: true, force: true });
+  }
 
   const queue = o.notebooks.map((nb) => ({
     nb, out: join(o.outDir, basename(nb)), staged: join(staging, basename(nb)), key: sha256(common, notebookCode(nb)),
   }));
   const statuses: NotebookStatus[] = [];
+  // On a stop: once the executors have exited, the staging folder goes.
+  const running = new Set<Promise<unknown>>();
+  const unregister = onStop(async () => {
+    await Promise.all(running);
+    rmSync(staging, { recursive: true, force: true });
+  });
   const run = async (item: (typeof queue)[number]): Promise<NotebookStatus> => {
     const name = basename(item.nb);
     if (!o.force && isCurrent(readExecuted(item.out), item.key, runs)) {
@@ -178,15 +216,29 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     const t0 = performance.now();
     const meta: ExecutedMeta = { cacheKey: item.key, params };
     const args = [join(root, "scripts", "execute_notebook.py"), item.nb, item.staged, "--kernel", KERNEL_NAME,
-      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta)];
+      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta), "--timeout", String(timeout), "--parent-pipe"];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      const { child, exited } = spawnOwned(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      running.add(exited);
       let err = "";
-      child.stdout.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
-      child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
-      child.on("close", (c) => resolve({ code: c, stderr: err }));
+      child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
+      child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+      // Output is read to its end ("close"), but a kernel that outlived its executor holds the
+      // executor's stdout open: two seconds after the executor's exit is the end.
+      let done = false, timer: NodeJS.Timeout | undefined;
+      const finish = (c: number | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        running.delete(exited);
+        for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+        resolve({ code: c, stderr: err });
+      };
+      child.on("close", finish);
+      void exited.then((c) => { if (!done) timer = setTimeout(() => finish(c), 2000); });
     });
     const seconds = (performance.now() - t0) / 1000;
+    if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
     if (code !== 0) {
       const line = stderr.split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7) ??
         `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
@@ -206,6 +258,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       }
     });
     await Promise.all(lanes);
+    throwIfStopping();
     // The new copies get their figures' static images, then replace the old ones together, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
       const ran = queue.filter((_, i) => statuses[i].status === "run");
@@ -214,6 +267,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
     }
   } finally {
+    unregister();
     rmSync(staging, { recursive: true, force: true });
   }
   return statuses;

@@ -2,8 +2,11 @@
 // SVG math, the results file) that shows interactive charts opened from disk and prints to the
 // A4 PDF: title block, table of contents, one section per task file. Built from parts (the live
 // preview sends them one by one) and the templates in templates/: the style sheet and the script
-// that draws the charts, read on every call.
+// that draws the charts, read on every call. Its Content-Security-Policy lets it run its own two
+// scripts (plotly.js and the drawing code, by hash) and nothing else, and fetch nothing: whatever a
+// notebook output or the markdown slipped into it stays inert.
 
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../base/paths";
@@ -61,6 +64,16 @@ function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | 
       `<span class="page">${page ?? ""}</span></li>`;
   });
   return `<nav class="toc" data-part="toc"><h2>Contents</h2><ol>\n${items.join("\n")}\n</ol></nav>`;
+}
+
+/**
+ * The document's policy: scripts only by the hashes of `scripts` (the exact text of its inline
+ * scripts), inline styles, data: images and fonts, no requests, no forms, no base URL.
+ */
+export function contentSecurityPolicy(scripts: readonly string[]): string {
+  const hashes = scripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
+  return ["default-src 'none'", `script-src ${hashes.join(" ")}`, "style-src 'unsafe-inline'", "img-src data:",
+    "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
 }
 
 export interface DocumentInput {
@@ -130,12 +143,12 @@ export function sectionHtml(i: number, html: string): string {
 }
 
 /** The page around the parts; `head` and `scripts` are HTML put as they are (trusted). */
-export function assembleHtml(p: DocumentParts, o: { head?: string; before?: string; scripts: string }): string {
+export function assembleHtml(p: DocumentParts, o: { head?: string; before?: string; scripts: string; csp?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${o.csp ? `<meta http-equiv="Content-Security-Policy" content="${esc(o.csp)}">\n` : ""}<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="author" content="${esc(p.authors.join(", "))}">
 <title>${esc(p.title)}</title>
 <style data-part="css">${p.css}</style>
@@ -156,9 +169,11 @@ ${o.scripts}
 
 /** The report as one self-contained HTML page (reportHtml → printPdf prints it). */
 export function reportHtml(d: DocumentInput): string {
+  const draw = template("draw.js");
   return assembleHtml(documentParts(d), {
+    csp: contentSecurityPolicy([d.plotlyJs, draw]),
     scripts: `<script type="application/json" id="results">${scriptJson(JSON.parse(d.resultsJson))}</script>
 <script>${d.plotlyJs}</script>
-<script>${template("draw.js")}</script>`,
+<script>${draw}</script>`,
   });
 }

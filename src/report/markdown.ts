@@ -7,7 +7,8 @@
 //   {{claim A > B}}       a claim about the results, checked against them and rendered as nothing
 //                         (claims.ts); a sentence that compares results must carry one.
 // The build fails, naming the file and line, on bad TeX, an unknown label or number, a false claim,
-// a comparison without a claim, a missing or duplicated task heading, and leftover placeholder text.
+// a comparison without a claim, a missing or duplicated task heading, leftover placeholder text, and
+// raw HTML or URLs outside the policy of rawhtml.ts (no <script>, event handlers or javascript: URLs).
 //
 // May import: base, contract, report.
 
@@ -18,6 +19,7 @@ import type { Collected } from "./results";
 import { tableHtml } from "../contract/table";
 import { ClaimSyntaxError, type Value, describeFailure, judge, parseClaim } from "./claims";
 import { type TexCache, type TexRenderer, texRenderer } from "./tex";
+import { rawHtmlProblem, urlProblem } from "./rawhtml";
 
 /** The tasks the report must answer, each under exactly one heading "Task 2c …". */
 export const REPORT_TASKS = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "4a", "4b", "4c", "4d", "4e", "4f"];
@@ -264,6 +266,10 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
   for (const { file, tokens } of lexed) {
     current = file;
     marked.walkTokens(tokens, (t: Token) => {
+      // Raw HTML and URLs: the policy of rawhtml.ts.
+      const unsafe = t.type === "html" ? rawHtmlProblem(t.raw)
+        : t.type === "link" || t.type === "image" ? urlProblem((t as Tokens.Link).href, t.raw, t.type === "image") : null;
+      if (unsafe) fail(unsafe.snippet, unsafe.message);
       if (t.type === "embed") {
         const { label, raw } = t as LabelToken;
         if (figureOrder.includes(label) || tableOrder.includes(label)) fail(raw, `${label} is embedded twice`);

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "./browser";
 import { InputError } from "../base/errors";
+import { onStop } from "../base/lifecycle";
 
 const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
   `<span class="pageNumber"></span> / <span class="totalPages"></span></div>`;
@@ -19,6 +20,7 @@ const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8
  */
 export async function printPdf(browser: Browser, html: string): Promise<Uint8Array> {
   const dir = mkdtempSync(join(tmpdir(), "a2-print-"));
+  const unregister = onStop(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "report.html");
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
@@ -27,6 +29,12 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
   try {
     await page.emulateMediaType("print");
     await page.setViewport({ width: 794, height: 1123 });
+    // What the document's Content-Security-Policy blocks never reaches the request filter: collected too.
+    await page.evaluateOnNewDocument(() => {
+      const w = globalThis as unknown as { __blocked: string[]; document: { addEventListener(t: string, f: (e: { blockedURI: string }) => void): void } };
+      w.__blocked = [];
+      w.document.addEventListener("securitypolicyviolation", (e) => w.__blocked.push(e.blockedURI));
+    });
     await page.goto(url, { waitUntil: "load", timeout: 120000 });
     await page.waitForFunction(
       'document.documentElement.hasAttribute("data-ready") || document.documentElement.hasAttribute("data-error")',
@@ -35,7 +43,9 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     const err = await page.evaluate('document.documentElement.getAttribute("data-error")');
     if (err) throw new Error(`a chart failed to draw: ${String(err)}`);
     // The document must be whole in itself: anything it fetches would be missing offline.
-    if (refused.length) throw new InputError(`the report asks for ${refused[0]}: it must not need the network or other files`);
+    const blocked = (await page.evaluate("globalThis.__blocked")) as string[];
+    const asked = [...refused, ...blocked.filter((u) => /^[a-z][\w+.-]*:/i.test(u) && !u.startsWith("data:"))];
+    if (asked.length) throw new InputError(`the report asks for ${asked[0]}: it must not need the network or other files`);
     return await page.pdf({
       format: "A4",
       printBackground: true,
@@ -50,6 +60,7 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     });
   } finally {
     await page.close();
+    unregister();
     rmSync(dir, { recursive: true, force: true });
   }
 }

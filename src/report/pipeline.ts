@@ -1,15 +1,17 @@
 // The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
 // their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (report.ts),
 // print the PDF (again when the contents' page numbers have changed) and attach results.json
-// (pdf.ts). Nothing is written until everything has rendered; each file is written atomically.
+// (pdf.ts). Nothing is written until everything has rendered; the three outputs are written as
+// one set (base/io.ts writeFolderAtomic: the output folder is a link swapped to a new folder), and
+// the PDF is made reproducible (reproducible.ts). The output folder is checked before any work.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Browser, plotlySource } from "./browser";
 import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
-import { executeNotebooks } from "./execute";
-import { writeFileAtomic, writeFilesAtomic } from "../base/io";
+import { cellTimeout, executeNotebooks } from "./execute";
+import { checkOutputFolder, writeFileAtomic, writeFolderAtomic } from "../base/io";
 import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
@@ -17,6 +19,7 @@ import { attachFile } from "./pdf";
 import { type DocumentInput, reportHtml } from "./html";
 import { HOLE, type Layout, printPaginated } from "./paginate";
 import { type ReportMeta, readMeta } from "./meta";
+import { reproduciblePdf } from "./reproducible";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
 import { type Collected, collect, resultsFile, resultsJson } from "./results";
@@ -40,6 +43,8 @@ export interface ReportOptions {
   readonly seeds?: number;
   /** A false claim fails the build ("strict") or is logged ("warn"); default: strict, but warn in quick mode. */
   readonly claims?: "strict" | "warn";
+  /** Seconds a notebook cell may run (execute.ts DEFAULT_CELL_TIMEOUT). */
+  readonly cellTimeout?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -49,6 +54,9 @@ export interface ReportOutput {
   readonly results: string;
   readonly pages: number;
 }
+
+/** The files of a built report, written together into its output folder. */
+export const OUTPUT_FILES = ["report.pdf", "report.html", "results.json"];
 
 /** The markdown files of the report, in name order. */
 export function reportSources(dir: string): SourceFile[] {
@@ -124,6 +132,8 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const root = packageRoot();
   const quick = o.quick ?? false;
   const outDir = o.outDir ?? join(root, "report", quick ? "out-quick" : "out");
+  checkOutputFolder(outDir, OUTPUT_FILES);
+  cellTimeout(o.cellTimeout);
   const nbDir = join(root, "notebooks");
   const notebooks = readdirSync(nbDir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(nbDir, f));
   const params: Record<string, unknown> = {};
@@ -140,7 +150,7 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const trained = await pretrain(session, root, log);
   log(`[runs] ${trained.trained} trained, ${trained.cached} from the run cache (${trained.seconds.toFixed(0)} s)`);
   const statuses = await executeNotebooks({
-    notebooks, params, force: o.force, dataDir: o.dataDir, log,
+    notebooks, params, force: o.force, dataDir: o.dataDir, log, cellTimeout: o.cellTimeout,
     outDir: o.notebooksOut ?? join(root, "build", quick ? "notebooks-quick" : "notebooks"),
   });
   const failed = statuses.filter((s) => s.status === "failed");
@@ -169,9 +179,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     await browser.close();
   }
   const { html, pageCount, blank } = printed;
-  const pdf = await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)");
+  const pdf = await reproduciblePdf(await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)"));
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
-  writeFilesAtomic([[out.results, results], [out.html, html], [out.pdf, pdf]]);
+  writeFolderAtomic(outDir, [["results.json", results], ["report.html", html], ["report.pdf", pdf]]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);

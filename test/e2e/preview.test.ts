@@ -12,7 +12,7 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { CHROMIUM_FLAGS, chromiumPath, plotlySource } from "../../src/report/browser";
+import { localClientFlags, chromiumPath, plotlySource } from "../../src/report/browser";
 import { executeNotebooks } from "../../src/report/execute";
 import { reportHtml } from "../../src/report/html";
 import { readPdf } from "../../src/report/pdf";
@@ -46,7 +46,7 @@ test.before(async () => {
   mkdirSync(shots);
   cpSync(join(ROOT, "report"), reportDir, { recursive: true, filter: (s) => !/[/\\]out(-quick)?$/.test(s) });
   preview = await startPreview(["--report-dir", reportDir, "--notebooks", nbDir, "--quick"]);
-  browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: localClientFlags() });
   page = await browser.newPage();
   await page.setRequestInterception(true);
   page.on("request", (r) => {

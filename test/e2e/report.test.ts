@@ -3,7 +3,7 @@
 // leaves the previous report alone. Run by `npm run test:e2e` (CI does).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync, lstatSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildReport } from "../../src/report/pipeline";
@@ -53,9 +53,12 @@ test("a quick report: the PDF shows every task, caption and number as the tables
   assert.is(runScript("verify", [r.pdf]).status, 0);
 });
 
-test("two builds of the same quick configuration give byte-identical results.json, and diff agrees", async () => {
+test("two builds of the same quick configuration give byte-identical results.json, HTML and PDF, and diff agrees", async () => {
   const r2 = await buildReport({ quick: true, outDir: outA2, notebooksOut: nbA, force: true, log });
   assert.is(readFileSync(r2.results, "utf8"), readFileSync(join(outA, "results.json"), "utf8"));
+  assert.ok(readFileSync(r2.html).equals(readFileSync(join(outA, "report.html"))), "the same HTML");
+  assert.ok(readFileSync(r2.pdf).equals(readFileSync(join(outA, "report.pdf"))), "the same PDF, byte for byte");
+  assert.ok(lstatSync(outA2).isSymbolicLink() && /^\.a2\.\d+-[0-9a-f]+$/.test(readlinkSync(outA2)), "the output folder is a link to the set");
   const d = runScript("diff", [join(outA, "report.pdf"), r2.results]);
   assert.is(d.status, 0, d.stdout + d.stderr);
   assert.match(d.stdout, /all \d+ values agree/);

@@ -133,7 +133,7 @@ test("empty parts of the attachment are failures, not passes", async () => {
 
 test("a source that reaches outside the document is refused by the printer: a finding, nothing fetched", async () => {
   const pdf = await withAttachments(resultsJson(mini.results), (src) => ({
-    ...src, sources: src.sources.map((f, i) => (i === 1 ? { ...f, text: f.text + '\n<img src="https://example.com/x.png">\n' } : f)),
+    ...src, sources: src.sources.map((f, i) => (i === 1 ? { ...f, text: f.text + '\n![x](https://example.com/x.png)\n' } : f)),
   }));
   const o = await verify(pdf);
   assert.is(o.status, "tampered");

@@ -123,8 +123,28 @@ test("divergence stops the run with an error naming the step", () => {
     assert.unreachable("should diverge");
   } catch (e) {
     assert.instance(e, DivergenceError);
-    assert.match((e as Error).message, /training diverged at step \d+: the batch loss is (NaN|Infinity)/);
+    assert.match((e as Error).message, /^training diverged at step \d+: the batch loss (is NaN|is Infinity|\S+ is more than 100 times)/);
   }
+});
+
+test("an exploding but finite loss (--lr 1e6) is divergence too, at the step it explodes, and no NaN is reported", () => {
+  const dir = writeDatasetDir(tinySet(320, 11), tinySet(100, 12));
+  const cfg = normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, learningRate: 1e6 });
+  const data = prepareData(cfg, dir);
+  const losses: number[] = [];
+  try {
+    train(cfg, data, { onProgress: (p) => losses.push(p.trainLoss) });
+    assert.unreachable("should diverge");
+  } catch (e) {
+    assert.instance(e, DivergenceError);
+    const step = losses.length + 1;
+    assert.ok(losses.every(Number.isFinite) && losses.every((l) => l <= 100 * Math.max(losses[0], Math.log(10))));
+    assert.match((e as Error).message, new RegExp(`^training diverged at step ${step}: the batch loss [\\d.e+]+ is more than 100 times the first step's \\(${losses[0].toFixed(4)}\\); try a smaller learning rate$`));
+    assert.is((e as DivergenceError).step, step);
+  }
+  const sane = normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, learningRate: 0.5 });
+  const r = train(sane, data).result;
+  assert.ok(Object.values(r.final).every(Number.isFinite), "a run that trains reports finite numbers");
 });
 
 test("progress reaches the callback at every step, with the checks", () => {

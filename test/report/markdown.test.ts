@@ -131,4 +131,25 @@ test("a sentence that compares results must carry a claim; other sentences need 
   renderReport(doc("The run 2c reaches {{2c.valAccuracy}}."), collected);
 });
 
+test("raw HTML: a few bare inline tags and comments pass; script, event handlers and javascript: URLs fail, naming file and line", () => {
+  const ok = renderReport(doc("H<sub>2</sub>O, x<sup>2</sup>, a<br>b, <kbd>Ctrl</kbd>-C <!-- a note -->, [site](https://example.org), [top](#task-2c-something)."), collected);
+  assert.ok(ok.sections.join("").includes("H<sub>2</sub>O"));
+  fails("Intro.\n\n<script>alert(1)</script>", /^report\/t\.md:3: raw HTML <script> is not allowed in the report \(only <br>, <sub>/);
+  fails("Intro.\n\nA <SCRIPT src=x></SCRIPT> tag.", /^report\/t\.md:3: raw HTML <SCRIPT> is not allowed/);
+  fails("Intro.\nAn <img src=x onerror=alert(1)> image.", /^report\/t\.md:2: an event-handler attribute \(onerror=\) is not allowed/);
+  fails("<div>\n<b onclick=\"x()\">bold</b>\n</div>", /^report\/t\.md:1: raw HTML <div> is not allowed in the report: only <br>/);
+  fails("A <b onmouseover=x()>b</b>.", /event-handler attribute \(onmouseover=\)/);
+  fails("A <span class=\"x\">y</span>.", /raw HTML <span class="x"> is not allowed/);
+  fails("x <!-- a --!> <script>y</script> -->", /a malformed HTML comment/);
+  fails("One.\n\nTwo [click](javascript:alert(1)).", /^report\/t\.md:3: a javascript: URL is not allowed in the report: links may use http:, https:, mailto: or relative URLs$/);
+  fails("A [b](java&#115;cript:alert(1)) link.", /a javascript: URL is not allowed/);
+  fails("A [b](JaVaScRiPt&colon;x) link.", /a javascript: URL is not allowed/);
+  fails("A [b](&#x6A;ava&#9;script:1) link.", /a javascript: URL is not allowed/);
+  fails("An <javascript:alert(2)> autolink.", /a javascript: URL is not allowed/);
+  fails("A [page](data:text/html,x) link.", /a data: URL is not allowed in the report: links may use http:, https:, mailto:/);
+  fails("A ![i](javascript:x) image.", /a javascript: URL is not allowed in the report: images may use http:, https:, mailto:, data:/);
+  assert.ok(renderReport(doc("A ![dot](data:image/png;base64,iVBORw0KGgo=) image."), collected).sections.join("").includes('src="data:image/png'));
+  fails("A [g][ref] link.\n\n[ref]: javascript:alert(3)", /^report\/t\.md:1: a javascript: URL is not allowed/);
+});
+
 test.run();

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { idxBytes, runScript, tinySet, writeDatasetDir } from "../helpers";
 
@@ -101,6 +101,61 @@ test("report: bad run settings and flags are named before anything runs", () => 
   assertOneLineError(["--set", "9z.epochs=2"], /^error: runs: unknown run id "9z"/, "report");
   assertOneLineError(["--set", "2c.lr=0.1"], /^error: unknown run setting "lr"/, "report");
   assertOneLineError(["--quik"], /^error: Unknown option '--quik'/, "report");
+});
+
+test("absurd widths and epochs are refused by their cost, before anything is allocated", () => {
+  assertOneLineError(["--hidden", "1e9"], /^error: hidden 1000000000, batch size 32, train size 20000: the run needs about \d+ GiB of memory, more than the limit of 4\.0 GiB for one run$/);
+  assertOneLineError(["--hidden", "1e6"], /needs about 34 GiB of memory/);
+  assertOneLineError(["--epochs", "1e9"], /^error: epochs 1000000000: the run would take up to 625 000 000 000 steps \(625 an epoch\), more than the limit of 10 000 000$/);
+  assertOneLineError(["--run", "3a,3c", "--epochs", "1e9"], /^error: epochs 1000000000: run 3a would take/);
+});
+
+test("outputs are checked before training: --json to a folder or an unwritable place", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const t0 = Date.now();
+  assertOneLineError(["--data-dir", good(), ...small, "--json", dir], new RegExp(`^error: --json ${dir}: a folder, expected a file to write$`));
+  assertOneLineError(["--data-dir", good(), ...small, "--json", "/proc/a2/r.json"], /^error: --json \/proc\/a2\/r\.json: cannot write there \(/);
+  const file = join(dir, "file");
+  writeFileSync(file, "x");
+  assertOneLineError(["--data-dir", good(), ...small, "--json", join(file, "r.json")], /cannot write there \(a part of the path is a file, not a folder\)$/);
+  const r = runScript("train", ["--data-dir", good(), ...small, "--json", dir]);
+  assert.is(r.stdout, "", "nothing trained");
+  assert.ok(Date.now() - t0 < 60000);
+});
+
+test("a data file that is a folder is named", () => {
+  const folder = good();
+  const labels = join(folder, "train-labels-idx1-ubyte");
+  rmSync(labels);
+  mkdirSync(labels);
+  assertOneLineError(["--data-dir", folder, ...small], new RegExp(`^error: ${labels}: a folder, expected an IDX file$`));
+});
+
+test("divergence (--lr 1e6): non-zero exit and one error line with the step, no result", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "cli-")), "r.json");
+  const r = runScript("train", ["--data-dir", good(), "--train-size", "192", "--val-size", "50", "--epochs", "20", "--lr", "1e6", "--json", out]);
+  assert.is(r.status, 1);
+  const errors = r.stderr.split("\n").filter((l) => l.startsWith("error"));
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(errors[0], /^error: training diverged at step \d+: the batch loss \S+ is more than 100 times the first step's \([\d.]+\); try a smaller learning rate$/);
+  assert.not.match(r.stderr, /\n\s+at /);
+  assert.not.match(r.stdout, /NaN/);
+});
+
+test("report, notebooks, figure: bad outputs, notebooks and labels get one line before any work", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const file = join(dir, "a-file");
+  writeFileSync(file, "x");
+  assertOneLineError(["--out", file], new RegExp(`^error: ${file}: a file, expected a folder for report\\.pdf, report\\.html, results\\.json$`), "report");
+  assertOneLineError(["--cell-timeout", "0"], /^error: cell timeout 0: expected a whole number of seconds ≥ 1$/, "report");
+  const bad = join(dir, "bad.ipynb");
+  writeFileSync(bad, "{ not json");
+  assertOneLineError(["--out", join(dir, "nb"), bad], new RegExp(`^error: ${bad}: not a readable notebook \\(.*\\)$`), "notebooks");
+  const nb = join(dir, "fig.ipynb");
+  writeFileSync(nb, JSON.stringify({ cells: [{ cell_type: "code", source: "//| label: fig-a\n1", outputs: [] }] }));
+  assertOneLineError([nb, "(", join(dir, "x.png")], new RegExp(`^error: ${nb}: no cell labelled \\($`), "figure");
+  assertOneLineError([nb, "fig-a", dir], new RegExp(`^error: ${dir}: a folder, expected a file to write$`), "figure");
+  assertOneLineError([bad, "fig-a", join(dir, "x.png")], /not a readable notebook/, "figure");
 });
 
 test.run();
