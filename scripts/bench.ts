@@ -1,27 +1,29 @@
-// npm run bench [-- --only epoch,validation,evaluation,workload,memory,seeds] [--profile] [--repeat N]
-// [--json out.json]: training speed beside the NumPy starter code (bench/numpy_mlp.py, OpenBLAS on
-// one thread) when a python3 with NumPy is found, each measured in the same invocation and shown
-// as a ratio beside its target. Float64, batch 32: seconds per epoch of 60 000 images, per
-// validation check (20 000 + 10 000 images), per evaluation pass (60 000 + 10 000), for the whole
-// report workload (the eleven runs) on 1 worker and on all cores, the seed study (24 runs, all
-// cores; ours only), and the peak memory of one run. --profile adds, per network, where the time
-// of a run's first epoch goes (src/profile.ts).
+// npm run bench [-- --only epoch,validation,evaluation,workload,memory,seeds,preview] [--profile]
+// [--repeat N] [--json out.json]: training speed beside the NumPy starter code (bench/numpy_mlp.py,
+// OpenBLAS on one thread) when a python3 with NumPy is found, each measured in the same invocation
+// and shown as a ratio beside its target. Float64, batch 32: seconds per epoch of 60 000 images,
+// per validation check (20 000 + 10 000 images), per evaluation pass (60 000 + 10 000), for the
+// whole report workload (the eleven runs) on 1 worker and on all cores, the seed study (all cores;
+// ours only), the peak memory of one run, and the live preview's save-to-repaint
+// (bench/preview.ts). --profile adds, per network, where the time of a run's first epoch goes
+// (src/mlp/profile.ts).
 
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { type RunConfig, type RunSpec, normalizeRun, PRESETS } from "../src/config";
-import { InputError } from "../src/errors";
-import { writeJsonAtomic } from "../src/io";
-import { createModel, evaluate } from "../src/model";
-import { packageRoot } from "../src/paths";
-import { runPool } from "../src/pool";
-import { PHASES, createProfile } from "../src/profile";
-import { createRng } from "../src/rng";
-import { evaluationWorkspace, prepareData, train } from "../src/train";
-import { loadDataset } from "../src/data";
+import { type RunConfig, type RunSpec, normalizeRun, PRESETS } from "../src/mlp/config";
+import { InputError } from "../src/base/errors";
+import { writeJsonAtomic } from "../src/base/io";
+import { createModel, evaluate } from "../src/mlp/model";
+import { packageRoot } from "../src/base/paths";
+import { runPool } from "../src/mlp/pool";
+import { PHASES, createProfile } from "../src/mlp/profile";
+import { createRng } from "../src/mlp/rng";
+import { evaluationWorkspace, prepareData, train } from "../src/mlp/train";
+import { loadDataset } from "../src/mlp/data";
 import { parseFlags, runMain } from "./lib/cli";
+import { benchPreview, median } from "../bench/preview";
 
 interface Line {
   readonly name: string;
@@ -47,7 +49,7 @@ const EPOCH_NETS: readonly { label: string; spec: RunSpec; target?: number }[] =
 const SEED_RUNS = ["3c", "4a", "4b", "4d", "4e", "4f"];
 const SEEDS = [2, 3, 4, 5];
 
-const PARTS = ["epoch", "validation", "evaluation", "workload", "memory", "seeds"];
+const PARTS = ["epoch", "validation", "evaluation", "workload", "memory", "seeds", "preview"];
 
 interface PoolReport {
   readonly seconds: number;
@@ -222,9 +224,17 @@ await runMain(async () => {
     seeds = child<PoolReport>("--seeds-child");
     console.log(`${`seed study (${SEED_RUNS.length * SEEDS.length} runs), ${seeds.workers} workers`.padEnd(46)} ${fmt(seeds.seconds).padStart(9)} ${"–".padStart(9)}`);
   }
+  let preview: Awaited<ReturnType<typeof benchPreview>> | null = null;
+  if (parts.includes("preview")) {
+    preview = await benchPreview();
+    const n = preview.samples.length;
+    show({ name: `preview save-to-repaint, median of ${n}`, ours: preview.median, numpy: null });
+    show({ name: `preview save-to-repaint, worst of ${n}`, ours: preview.worst, numpy: null });
+    console.log(`(edits of ${preview.file}, its largest section; update in the page after a median ${fmt(median(preview.server))})`);
+  }
   let profiles: Record<string, Record<string, number>> | null = null;
   if (values.profile) profiles = profileTable();
-  if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload, memory, seeds, profiles });
+  if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload, memory, seeds, preview, profiles });
 });
 
 /**

@@ -5,9 +5,13 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listFiles, orphanedOutputs, upToDate } from "../src/base/files";
+import { helpIfAsked } from "./lib/cli";
+
+helpIfAsked({ force: { type: "boolean" } });
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const force = process.argv.includes("--force");
@@ -27,13 +31,13 @@ if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stam
 }
 
 // tsc itself takes seconds even with nothing to do: skip it when its build info is newer than
-// every input.
+// every input (src/ at any depth). A module moved or deleted in src/ leaves its old compiled copy,
+// which nothing would load but caches would hash: removed first.
 const info = join(root, "dist", ".tsbuildinfo");
-const inputs = [...readdirSync(join(root, "src")).map((f) => join(root, "src", f)),
-  ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((f) => join(root, f))];
-const upToDate = !force && existsSync(info) && existsSync(join(root, "dist", "index.js")) &&
-  inputs.every((f) => statSync(f).mtimeMs <= statSync(info).mtimeMs);
-if (upToDate) {
+const orphans = orphanedOutputs(join(root, "src"), join(root, "dist"));
+for (const f of orphans) rmSync(f);
+const inputs = [...listFiles(join(root, "src")), ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((f) => join(root, f))];
+if (!force && orphans.length === 0 && existsSync(join(root, "dist", "index.js")) && upToDate(info, inputs)) {
   console.log("[cached] dist/");
 } else {
   const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json",

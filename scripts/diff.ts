@@ -1,21 +1,23 @@
-// npm run diff -- A B [--tolerance T]: compare the numbers of two builds (each a results.json, a
-// report PDF with its embedded results, or a folder of executed notebooks). Prints the numbers that
-// differ and those on one side only; exit 0 when all agree, 1 when not, 2 on unreadable input.
+// npm run diff -- A B [--tolerance T|FILE]: compare the numbers of two builds (each a results.json,
+// a report PDF with its embedded results, or a folder of executed notebooks). Prints the numbers
+// that differ and those on one side only; exit 0 when all agree, 1 when not, 2 on unreadable input.
 
-import { compareNumbers, differenceTable, loadNumbers } from "../src/grading";
-import { InputError } from "../src/errors";
-import { numberFlag, parseFlags, runMain } from "./lib/cli";
+import { compareNumbers, differenceTable } from "../src/grading/diff";
+import { loadNumbers } from "../src/grading/numbers";
+import { InputError } from "../src/base/errors";
+import { printable } from "../src/base/text";
+import { toleranceFlag } from "../src/grading/tolerance";
+import { parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {
   const { values, positionals } = parseFlags({ allowPositionals: true, options: { tolerance: { type: "string" } } });
-  if (positionals.length !== 2) throw new InputError("usage: npm run diff -- A B [--tolerance 1e-4] (results.json, report.pdf or a notebooks folder)");
-  const tolerance = numberFlag("tolerance", values.tolerance) ?? 0;
-  if (tolerance < 0) throw new InputError(`--tolerance ${values.tolerance}: expected a number ≥ 0`);
+  if (positionals.length !== 2) throw new InputError("usage: npm run diff -- A B [--tolerance 1e-4 | --tolerance rules.json] (results.json, report.pdf or a notebooks folder)");
+  const tolerance = toleranceFlag(values.tolerance);
   const [a, b] = [await loadNumbers(positionals[0]), await loadNumbers(positionals[1])];
   const diffs = compareNumbers(a, b, tolerance);
-  console.log(`A: ${positionals[0]} (${a.size} values)\nB: ${positionals[1]} (${b.size} values)`);
+  console.log(`A: ${printable(positionals[0])} (${a.size} values)\nB: ${printable(positionals[1])} (${b.size} values)`);
   if (diffs.length === 0) {
-    console.log(`all ${a.size} values agree${tolerance ? ` within ${tolerance}` : ""}`);
+    console.log(`all ${a.size} values agree${values.tolerance ? ` within ${printable(values.tolerance)}` : ""}`);
     return 0;
   }
   const differ = diffs.filter((d) => d.a !== null && d.b !== null).length;

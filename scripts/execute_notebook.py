@@ -1,15 +1,21 @@
 """Execute one notebook on the project's tslab kernel with nbclient; write the executed copy.
 
-usage: execute_notebook.py SRC OUT --kernel NAME [--params JSON] [--meta JSON]
+usage: execute_notebook.py SRC OUT --kernel NAME [--params JSON] [--meta JSON] [--timeout SECONDS] [--parent-pipe]
 
 Parameters are injected papermill-style in a cell after the one tagged "parameters"
 (`Object.assign(params, {...})`). A failing cell stops the run: its notebook, number, label and the
 error text it printed go to stderr, the exit code is 1 and OUT is left as it was. OUT is written
 to a temporary file and renamed. Progress on stdout: one line per labelled cell, and for the
 training cells' progress displays (display id a2progress-…) a line per run every 30 s while it
-trains and one when it is done.
+trains and one when it is done. The executed copy is nbformat 4.5 with an id for every cell: the
+source's own, else its label, else cell-N (the injected cell: injected-parameters). A cell that runs
+longer than --timeout seconds fails the run, named like a failing one.
+
+Stopping: on SIGTERM or SIGINT, or with --parent-pipe when stdin reaches its end (the parent
+process holds it open, so it ends when the parent dies, however it dies), the kernel's process group is killed, its connection file and OUT's temporary file
+removed, and the executor exits (the kernel is in a session of its own, so nothing else reaches it).
 """
-import argparse, json, os, re, sys, time
+import argparse, asyncio, json, os, re, signal, sys, threading, time
 
 try:
     import nbformat
@@ -20,11 +26,25 @@ except ImportError as e:  # pragma: no cover
     sys.exit(2)
 
 LABEL = re.compile(r"^//\|\s*label:\s*(\S+)", re.M)
+CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 
 
 def label(cell):
     m = LABEL.search("".join(cell.source) if isinstance(cell.source, list) else cell.source)
     return m.group(1) if m else None
+
+
+def give_ids(nb, source_ids):
+    """nbformat 4.5 cell ids, stable from one execution to the next: the source's own (source_ids,
+    None where it had none: nbformat.read fills those with random ones), else the label, else cell-N."""
+    nb.nbformat, nb.nbformat_minor = 4, max(nb.get("nbformat_minor", 0), 5)
+    own = [i if isinstance(i, str) and CELL_ID.match(i) else None for i in source_ids]
+    used = set()
+    for i, cell in enumerate(nb.cells):
+        wanted = [own[i], label(cell) if cell.cell_type == "code" else None, f"cell-{i}"]
+        free = [c for c in wanted if c and CELL_ID.match(c) and c not in used and (c == own[i] or c not in own)]
+        cell["id"] = free[0] if free else next(f"cell-{i}-{k}" for k in range(1, len(nb.cells) + 2) if f"cell-{i}-{k}" not in used)
+        used.add(cell["id"])
 
 
 def error_text(cell):
@@ -39,11 +59,12 @@ def error_text(cell):
 
 
 class ProgressClient(NotebookClient):
-    """Echoes the notebook's training progress displays to stdout, throttled."""
+    """Echoes the notebook's training progress displays to stdout, throttled; stops through the guard."""
 
-    def __init__(self, *args, name="", **kwargs):
+    def __init__(self, *args, name="", guard=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._name = name
+        self._guard = guard
         self._last = 0.0
         self._done = set()
 
@@ -53,6 +74,15 @@ class ProgressClient(NotebookClient):
         if msg.get("msg_type") in ("display_data", "update_display_data") and display_id.startswith("a2progress-"):
             self._progress(content.get("data", {}).get("text/plain", ""))
         return super().process_message(msg, cell, cell_index)
+
+    async def async_start_new_kernel(self, **kwargs):
+        # nbclient has just put its own SIGINT/SIGTERM handlers on the event loop (a cleanup that
+        # lets the run go on failing); the guard's stop replaces them.
+        if self._guard:
+            loop = asyncio.get_event_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._guard.stop, sig.name)
+        return await super().async_start_new_kernel(**kwargs)
 
     def _progress(self, text):
         lines = [l for l in (text if isinstance(text, str) else "".join(text)).splitlines() if l.strip()]
@@ -64,10 +94,55 @@ class ProgressClient(NotebookClient):
                 if run not in self._done:
                     self._done.add(run)
                     print(f"[train] {self._name} {line}", flush=True)
-            elif due and "waiting" not in line:
+            elif due and "waiting" not in line and "from the run cache" not in line:
                 print(f"[train] {self._name} {line}", flush=True)
         if due:
             self._last = now
+
+
+class Guard:
+    """Kills the kernel and removes temporaries when the executor is stopped or orphaned."""
+
+    def __init__(self):
+        self.client = None
+        self.tmp = None
+        self._lock = threading.Lock()
+
+    def stop(self, why):
+        with self._lock:
+            km = getattr(self.client, "km", None) if self.client else None
+            prov = getattr(km, "provisioner", None) if km else None
+            proc = getattr(prov, "process", None) if prov else None
+            if proc is not None and proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)  # the kernel leads its own session
+                except OSError:
+                    pass
+            for f in (getattr(km, "connection_file", None) if km else None, self.tmp):
+                if f:
+                    try:
+                        os.remove(f)
+                    except OSError:
+                        pass
+            print(f"error: stopped ({why})", file=sys.stderr, flush=True)
+            os._exit(128 + (signal.SIGTERM if why == "SIGTERM" else signal.SIGINT if why == "SIGINT" else 1))
+
+    def install(self, parent_pipe):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, lambda n, _f: self.stop(signal.Signals(n).name))
+
+        def watch():
+            # The raw descriptor, not sys.stdin: a daemon thread blocked in a buffered read makes
+            # the interpreter abort at exit.
+            try:
+                while os.read(0, 65536):
+                    pass
+            except OSError:
+                pass
+            self.stop("the parent process is gone")
+
+        if parent_pipe:
+            threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -78,9 +153,18 @@ def main():
     p.add_argument("--params", default="{}")
     p.add_argument("--meta", default="{}")
     p.add_argument("--timeout", type=int, default=4 * 3600)
+    p.add_argument("--parent-pipe", action="store_true")
     a = p.parse_args()
+    guard = Guard()
+    guard.install(a.parent_pipe)
     name = os.path.basename(a.src)
-    nb = nbformat.read(a.src, as_version=4)
+    try:
+        nb = nbformat.read(a.src, as_version=4)
+        with open(a.src, encoding="utf-8") as f:
+            source_ids = [c.get("id") for c in json.load(f).get("cells", [])]
+    except Exception as e:  # not JSON, not a notebook
+        print(f"error: {a.src}: not a readable notebook ({' '.join(str(e).split())[:200]})", file=sys.stderr)
+        return 2
     params = json.loads(a.params)
     if params:
         at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
@@ -89,39 +173,56 @@ def main():
             return 2
         cell = nbformat.v4.new_code_cell(f"void Object.assign(params, {json.dumps(params)});")
         cell.metadata["tags"] = ["injected-parameters"]
+        cell["id"] = "injected-parameters"
         nb.cells.insert(at + 1, cell)
+        source_ids.insert(at + 1, "injected-parameters")
+    give_ids(nb, source_ids)
 
     failed = {}
     started = time.time()
 
+    def on_start(cell, cell_index, **_):
+        failed["current"] = cell_index
+
     def on_error(cell, cell_index, **_):
         failed.setdefault("index", cell_index)
 
-    def on_complete(cell, cell_index, **_):
+    def on_executed(cell, cell_index, execute_reply=None, **_):
         lab = label(cell)
-        if lab:
+        ok = (execute_reply or {}).get("content", {}).get("status") == "ok"
+        if lab and ok:
             print(f"[cell] {name} {lab} ({time.time() - started:.0f} s)", flush=True)
 
     client = ProgressClient(
-        nb, name=name, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
+        nb, name=name, guard=guard, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
-        on_cell_error=on_error, on_cell_complete=on_complete,
+        on_cell_start=on_start, on_cell_error=on_error, on_cell_executed=on_executed,
     )
+    guard.client = client
+
+    def where(i):
+        cell = nb.cells[i]
+        code_no = sum(1 for c in nb.cells[: i + 1] if c.cell_type == "code")
+        return f"cell {code_no}" + (f" ({label(cell)})" if label(cell) else "")
+
     try:
         client.execute()
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+    except CellTimeoutError as e:
+        i = failed.get("current")
+        cell = f"{where(i)} " if i is not None else "a cell "
+        print(f"error: {name}: {cell}timed out after {a.timeout} s (the cell timeout; --cell-timeout SECONDS sets it)", file=sys.stderr)
+        return 1
+    except (CellExecutionError, DeadKernelError) as e:
         i = failed.get("index")
         if i is None:
             print(f"error: {name}: {type(e).__name__}: {str(e).strip()[:500]}", file=sys.stderr)
             return 1
-        cell = nb.cells[i]
-        code_no = sum(1 for c in nb.cells[: i + 1] if c.cell_type == "code")
-        where = f"cell {code_no}" + (f" ({label(cell)})" if label(cell) else "")
-        text = " ".join(error_text(cell).split())
-        print(f"error: {name}: {where} failed: {text}", file=sys.stderr)
+        text = " ".join(error_text(nb.cells[i]).split())
+        print(f"error: {name}: {where(i)} failed: {text}", file=sys.stderr)
         return 1
     nb.metadata["a2report"] = json.loads(a.meta)
     tmp = f"{a.out}.{os.getpid()}.tmp"
+    guard.tmp = tmp
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(tmp, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)

@@ -2,27 +2,32 @@
 // executed notebook to PNG (rendered offline in headless Chromium).
 
 import { readFileSync } from "node:fs";
-import { Browser } from "../src/browser";
-import { MIME } from "../src/display";
-import { InputError } from "../src/errors";
-import type { PlotlyFigure } from "../src/figures";
-import { writeFileAtomic } from "../src/io";
+import { Browser } from "../src/report/browser";
+import { MIME, cellOption } from "../src/contract/contract";
+import { InputError } from "../src/base/errors";
+import type { PlotlyFigure } from "../src/notebook/figures";
+import { checkOutputFile, writeFileAtomic } from "../src/base/io";
 import { parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {
   const { positionals } = parseFlags({ allowPositionals: true, options: {} });
   if (positionals.length !== 3) throw new InputError("usage: npm run figure -- NOTEBOOK LABEL OUT.png");
   const [path, label, out] = positionals;
-  let nb: { cells: { source: string | string[]; outputs?: { data?: Record<string, unknown> }[] }[] };
+  checkOutputFile(out);
+  let nb: { cells?: { source: string | string[]; outputs?: { data?: Record<string, unknown> }[] }[] };
   try {
     nb = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
     throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
   }
-  const cell = nb.cells.find((c) => new RegExp(`^//\\|\\s*label:\\s*${label}\\s*$`, "m").test([c.source].flat().join("")));
+  if (!Array.isArray(nb?.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
+  const cell = nb.cells.find((c) => cellOption([c.source].flat().join(""), "label") === label);
   if (!cell) throw new InputError(`${path}: no cell labelled ${label}`);
   const fig = cell.outputs?.find((o) => o.data?.[MIME.plotly])?.data?.[MIME.plotly] as PlotlyFigure | undefined;
   if (!fig) throw new InputError(`${path}: cell ${label} has no Plotly figure (was the notebook executed?)`);
+  if (!Array.isArray(fig.data) || fig.layout === null || typeof fig.layout !== "object") {
+    throw new InputError(`${path}: cell ${label}'s figure is not a Plotly figure (expected data: [...] and layout: {...})`);
+  }
   const browser = await Browser.launch();
   try {
     writeFileAtomic(out, await browser.figurePng(fig));

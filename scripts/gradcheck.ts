@@ -2,8 +2,8 @@
 // gradient check of tasks 2b/4c; prints the largest difference per layer, exits 1 above the
 // tolerance (1e-6, the course's ε² for ε = 1e-3).
 
-import { runGradientCheck, type GradCheckSpec } from "../src/gradcheck";
-import { InputError } from "../src/errors";
+import { runGradientCheck, type GradCheckSpec } from "../src/mlp/gradcheck";
+import { InputError } from "../src/base/errors";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
 
 await runMain(() => {

@@ -3,11 +3,12 @@
 // figures draw with the project's own plotly.js, offline.
 
 import { spawn, spawnSync } from "node:child_process";
-import { ensureKernelSpec } from "../src/execute";
-import { InputError } from "../src/errors";
-import { packageRoot } from "../src/paths";
-import { runMain } from "./lib/cli";
+import { ensureKernelSpec } from "../src/report/execute";
+import { InputError } from "../src/base/errors";
+import { packageRoot } from "../src/base/paths";
+import { helpIfAsked, runMain } from "./lib/cli";
 
+helpIfAsked();
 await runMain(async () => {
   const args = process.argv.slice(2);
   const lab = args[0] === "--lab";

@@ -1,11 +1,11 @@
-// npm run notebooks [-- --force] [--quick] [--out DIR] [--jobs N] [NOTEBOOK …]: execute the task
+// npm run notebooks [-- --force] [--quick] [--out DIR] [--jobs N] [--cell-timeout S] [NOTEBOOK …]: execute the task
 // notebooks on the project's tslab kernel into build/notebooks (build/notebooks-quick with
 // --quick), skipping the ones whose code, library, parameters and data are unchanged.
 
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { executeNotebooks } from "../src/execute";
-import { packageRoot } from "../src/paths";
+import { executeNotebooks } from "../src/report/execute";
+import { packageRoot } from "../src/base/paths";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
 await runMain(async () => {
@@ -17,6 +17,7 @@ await runMain(async () => {
       out: { type: "string" },
       jobs: { type: "string" },
       "data-dir": { type: "string" },
+      "cell-timeout": { type: "string" },
     },
   });
   const root = packageRoot();
@@ -32,6 +33,7 @@ await runMain(async () => {
     params,
     force: values.force,
     jobs: numberFlag("jobs", values.jobs),
+    cellTimeout: numberFlag("cell-timeout", values["cell-timeout"]),
   });
   const failed = statuses.filter((s) => s.status === "failed");
   for (const f of failed) process.stderr.write(`error: ${f.error}\n`);

@@ -1,11 +1,11 @@
-// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …]: from the
+// npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.KEY=VALUE …] [--cell-timeout S]: from the
 // notebooks (executed unless cached) and report/*.md to report/out/report.pdf, report.html and
 // results.json (report/out-quick/ with --quick).
 
 import { resolve } from "node:path";
-import { InputError } from "../src/errors";
-import { buildReport } from "../src/pipeline";
-import { parseFlags, runMain } from "./lib/cli";
+import { InputError } from "../src/base/errors";
+import { buildReport } from "../src/report/pipeline";
+import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
 /** `--set 2c.learningRate=0.05` → { "2c": { learningRate: 0.05 } } (values read as JSON, else text). */
 function runSettings(sets: readonly string[]): Record<string, Record<string, unknown>> {
@@ -32,13 +32,21 @@ await runMain(async () => {
       out: { type: "string" },
       "data-dir": { type: "string" },
       set: { type: "string", multiple: true },
+      seeds: { type: "string" },
+      claims: { type: "string" },
+      "cell-timeout": { type: "string" },
     },
   });
+  const claims = values.claims;
+  if (claims !== undefined && claims !== "strict" && claims !== "warn") throw new InputError(`--claims ${JSON.stringify(claims)}: expected strict or warn`);
   await buildReport({
     quick: values.quick,
     force: values.force,
     outDir: values.out ? resolve(values.out) : undefined,
     dataDir: values["data-dir"] ? resolve(values["data-dir"]) : undefined,
     runs: runSettings(values.set ?? []),
+    seeds: numberFlag("seeds", values.seeds),
+    claims,
+    cellTimeout: numberFlag("cell-timeout", values["cell-timeout"]),
   });
 });

@@ -2,10 +2,10 @@
 // (in parallel on all cores) and prints ours beside the targets; exits 0 only when every printed
 // digit matches.
 
-import { normalizeRun } from "../src/config";
-import { formatLoss } from "../src/format";
-import { defaultWorkers, runPool } from "../src/pool";
-import { EXACT_TARGETS } from "../src/reference";
+import { normalizeRun } from "../src/mlp/config";
+import { formatLoss } from "../src/contract/format";
+import { defaultWorkers, runPool } from "../src/mlp/pool";
+import { EXACT_TARGETS } from "../src/mlp/reference";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 import { runProgress } from "./lib/progress";
 

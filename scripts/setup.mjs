@@ -1,7 +1,8 @@
-// Set-up before `npm run report` and `npm test`, in plain Node (it runs before any dependency is
-// installed): `npm ci` when a dependency is missing (its prepare step builds the kernels and writes
-// the kernelspec), then Debian's Chromium, Jupyter (nbclient) and fonts when missing, through apt-get
-// when this user may run it; otherwise one line with the exact command to run, and exit 1.
+// Set-up before `npm run report`, `npm test`, `npm run preview` and `npm run jupyter`, in plain Node
+// (it runs before any dependency is installed): `npm ci` when a dependency is missing (its prepare
+// step builds the kernels and writes the kernelspec), then Debian's Chromium, Jupyter (nbclient and
+// the classic notebook), fonts and poppler when missing, through apt-get when this user may run it;
+// otherwise one line with the exact command to run, and exit 1.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const DEBS = ["chromium", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "fonts-dejavu-core"];
+const DEBS = ["chromium", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-notebook", "fonts-dejavu-core", "poppler-utils"];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const missingDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => !existsSync(join(root, "node_modules", d, "package.json")));
@@ -26,7 +27,10 @@ const ok = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0
 const missing = [];
 if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) missing.push("chromium");
 if (!ok("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"])) missing.push("jupyter-nbconvert", "python3-nbclient", "jupyter-client");
+if (!ok("/usr/bin/python3", ["-c", "import notebook.notebookapp"]) || !existsSync("/usr/bin/jupyter-notebook")) missing.push("jupyter-notebook");
 if (!existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")) missing.push("fonts-dejavu-core");
+// verify and grade compare pages with poppler's pdftoppm and pdftotext.
+if (!ok("sh", ["-c", "command -v pdftoppm && command -v pdftotext && command -v pdfinfo"])) missing.push("poppler-utils");
 if (missing.length > 0) {
   const command = `apt-get install -y --no-install-recommends ${DEBS.join(" ")}`;
   const root_ = process.getuid?.() === 0;

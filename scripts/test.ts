@@ -4,6 +4,9 @@
 
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { helpIfAsked } from "./lib/cli";
+
+helpIfAsked({ dir: { type: "string" } });
 
 const uvu = fileURLToPath(new URL("../node_modules/uvu/bin.js", import.meta.url));
 const argv = process.argv.slice(2);

@@ -2,13 +2,13 @@
 // (several in parallel on a worker pool) and print their final metrics, with progress bars on a
 // terminal and a line per epoch otherwise.
 
-import { type RunSpec, normalizeRun } from "../src/config";
-import { InputError } from "../src/errors";
-import { writeJsonAtomic } from "../src/io";
-import type { PixelStats } from "../src/data";
-import { defaultWorkers, runPool } from "../src/pool";
-import { prepareData, train, type TrainResult } from "../src/train";
-import { formatMetrics } from "../src/format";
+import { type RunSpec, normalizeRun } from "../src/mlp/config";
+import { InputError } from "../src/base/errors";
+import { checkOutputFile, writeJsonAtomic } from "../src/base/io";
+import type { PixelStats } from "../src/mlp/data";
+import { defaultWorkers, runPool } from "../src/mlp/pool";
+import { prepareData, train, type TrainResult } from "../src/mlp/train";
+import { formatMetrics } from "../src/contract/format";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
 import { runProgress } from "./lib/progress";
 
@@ -38,13 +38,8 @@ await runMain(async () => {
       normalization: { type: "string" },
       json: { type: "string" },
       workers: { type: "string" },
-      help: { type: "boolean" },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE.split("\n")[0]}`);
   const spec: RunSpec = {
     preset: values.run,
@@ -64,6 +59,8 @@ await runMain(async () => {
   };
   const ids = values.run?.split(",") ?? [undefined];
   const configs = ids.map((id) => normalizeRun({ ...spec, preset: id }));
+  // Before any training: a result that cannot be written would be lost.
+  if (values.json) checkOutputFile(values.json, `--json ${values.json}`);
   const started = performance.now();
   const progress = runProgress(configs.map((c) => c.id));
   let results: TrainResult[];

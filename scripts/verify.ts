@@ -1,31 +1,49 @@
-// npm run verify -- report.pdf: check that every table cell the PDF's text shows is what its
-// embedded results.json says (a hand-edited PDF is caught). Exit 0 when all match, 1 when not,
-// 2 on unreadable input.
+// npm run verify -- report.pdf [--rerun] [--json out.json] [--reference R] [--tolerance T|FILE]:
+// what a reader sees is what was computed. The report is rendered again from the results and
+// source the PDF carries and compared with its pages as images and as text; its results are
+// checked against themselves; with --rerun its runs are re-executed. Exit 0 when all agree, 1
+// when not (each difference named), 2 when the PDF cannot be read.
 
-import { readFileSync, existsSync } from "node:fs";
-import { InputError } from "../src/errors";
-import { attachedResults, verifyTables } from "../src/grading";
-import { readPdf } from "../src/pdf";
-import { parseFlags, runMain } from "./lib/cli";
+import { resolve } from "node:path";
+import { InputError } from "../src/base/errors";
+import { writeJsonAtomic } from "../src/base/io";
+import { defaultRunCache } from "../src/mlp/runcache";
+import { loadNumbers } from "../src/grading/numbers";
+import { type Outcome, exitCode, outcomeLines } from "../src/grading/outcome";
+import { Renderer } from "../src/grading/render";
+import { toleranceFlag } from "../src/grading/tolerance";
+import { verifyPdf } from "../src/grading/verify";
+import { numberFlag, parseFlags, runMain } from "./lib/cli";
+import { HELP } from "./lib/help";
+
 
 await runMain(async () => {
-  const { positionals } = parseFlags({ allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new InputError("usage: npm run verify -- report.pdf");
-  const path = positionals[0];
-  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
-  const pdf = await readPdf(readFileSync(path), path);
-  const results = attachedResults(path, pdf);
-  const { pages } = pdf;
-  const bad = verifyTables(pages, results);
-  const tables = results.tables.filter((t) => t.number !== null);
-  const cells = tables.reduce((n, t) => n + t.rows.reduce((m, r) => m + r.length, 0), 0);
-  if (bad.length === 0) {
-    console.log(`${path}: ${tables.length} tables, ${cells} cells, all as in the embedded results.json`);
-    return 0;
+  const { values, positionals } = parseFlags({
+    allowPositionals: true,
+    options: {
+      rerun: { type: "boolean" }, "no-cache": { type: "boolean" }, workers: { type: "string" }, "data-dir": { type: "string" },
+      reference: { type: "string" }, tolerance: { type: "string" }, json: { type: "string" }, name: { type: "string" },
+      
+    },
+  });
+  if (positionals.length !== 1) throw new InputError(`usage: ${HELP.verify.usage}`);
+  const workers = numberFlag("workers", values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  const tolerance = toleranceFlag(values.tolerance);
+  const reference = values.reference ? await loadNumbers(values.reference) : null;
+  const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
+  const renderer = Renderer.open();
+  let o: Outcome;
+  try {
+    o = await verifyPdf(positionals[0], {
+      renderer, reference, tolerance, name: values.name,
+      rerun: values.rerun ? { cache: values["no-cache"] ? null : defaultRunCache(dataDir), workers, dataDir } : null,
+    });
+  } finally {
+    await renderer.close();
   }
-  for (const m of bad) {
-    console.log(`Table ${m.table}, ${m.row ? `row ${m.row}, ` : ""}${m.column}: the PDF shows "${m.found}", results.json says "${m.expected}"`);
-  }
-  console.log(`${path}: ${bad.length} of ${cells} cells do not match the embedded results.json`);
-  return 1;
+  if (values.json) writeJsonAtomic(values.json, o);
+  if (o.status === "unreadable") throw new InputError(o.error ?? `${o.file}: unreadable`);
+  for (const l of outcomeLines(o)) console.log(l);
+  return exitCode(o.status);
 }, 2);

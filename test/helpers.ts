@@ -1,6 +1,6 @@
 // Shared test helpers: fixtures from test/fixtures, relative comparisons, running scripts.
 
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
@@ -97,4 +97,29 @@ export function writeDatasetDir(train: TinySet, test: TinySet, opts: { gzip?: bo
   put("t10k-images-idx3-ubyte", idxBytes(0x803, [test.labels.length, 4, 4], test.images));
   put("t10k-labels-idx1-ubyte", idxBytes(0x801, [test.labels.length], test.labels));
   return dir;
+}
+
+/** Pids of the processes whose environment holds `KEY=value` (a tag a test gives a command it starts). */
+export function processesWithEnv(key: string, value: string): number[] {
+  const entry = `${key}=${value}`;
+  const pids: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, "latin1").split("\0").includes(entry)) pids.push(Number(d));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** Wait until `cond()` holds, polling every 100 ms; false when `ms` passed first. */
+export async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (cond()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

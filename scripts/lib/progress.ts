@@ -2,7 +2,7 @@
 // run and epoch, so CI logs show a line per stage.
 
 import cliProgress from "cli-progress";
-import type { Progress } from "../../src/train";
+import type { Progress } from "../../src/mlp/train";
 
 export interface RunProgress {
   update(index: number, p: Progress): void;

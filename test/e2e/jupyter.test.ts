@@ -9,8 +9,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { CHROMIUM_FLAGS, chromiumPath } from "../../src/browser";
-import { ensureKernelSpec } from "../../src/execute";
+import { chromiumFlags, chromiumPath } from "../../src/report/browser";
+import { ensureKernelSpec } from "../../src/report/execute";
 import { ROOT } from "../helpers";
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -31,7 +31,9 @@ test("task2.ipynb runs top to bottom in Jupyter Notebook and its figure draws of
   });
   let serverLog = "";
   server.stderr!.on("data", (d: Buffer) => { serverLog += d.toString(); });
-  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  // The report's flags but the closed proxy and resolver: this page must reach the local server.
+  const flags = chromiumFlags(0).filter((f) => !/^--(proxy-|host-resolver-)/.test(f));
+  const browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: flags });
   const refused: string[] = [];
   try {
     const page = await browser.newPage();

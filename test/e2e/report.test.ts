@@ -3,16 +3,18 @@
 // leaves the previous report alone. Run by `npm run test:e2e` (CI does).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync, lstatSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildReport } from "../../src/pipeline";
-import { REPORT_TASKS } from "../../src/markdown";
-import { readPdf, printPdf, attachFile } from "../../src/pdf";
-import { Browser } from "../../src/browser";
-import { parseResults } from "../../src/results";
-import { formatNumber } from "../../src/format";
+import { buildReport } from "../../src/report/pipeline";
+import { REPORT_TASKS } from "../../src/report/markdown";
+import { readPdf, printPdf, attachFile } from "../../src/report/pdf";
+import { Browser } from "../../src/report/browser";
+import { parseResults } from "../../src/report/results";
+import { formatNumber } from "../../src/contract/format";
 import { ROOT, runScript } from "../helpers";
+import { embeddedFiles } from "../../src/grading/pdffile";
+import { SOURCE_NAME } from "../../src/report/source";
 import { PDFDocument } from "pdf-lib";
 
 const tmp = mkdtempSync(join(tmpdir(), "report-"));
@@ -33,12 +35,16 @@ test("a quick report: the PDF shows every task, caption and number as the tables
   assert.is(new TextDecoder().decode(attachments.get("results.json")!), readFileSync(r.results, "utf8"), "the PDF carries results.json");
   for (const t of results.tables.filter((x) => x.number !== null)) assert.ok(text.includes(`Table ${t.number}: ${t.caption}`), t.label);
   for (const n of [1, 2, 3, 4, 5, 6]) assert.match(text, new RegExp(`Figure ${n}: `));
-  for (const [task, names] of Object.entries(results.tasks)) {
-    for (const [name, v] of Object.entries(names)) {
-      if (["loss", "percent"].includes(results.formats[task][name])) {
-        assert.ok(text.includes(formatNumber(v, results.formats[task][name])), `${task}.${name} as ${formatNumber(v, results.formats[task][name])}`);
-      }
-    }
+  // Every number the prose quotes, as the HTML shows it, is in the PDF's text, and is the recorded one.
+  const html0 = readFileSync(r.html, "utf8");
+  const quoted = [...html0.matchAll(/<span class="num" data-key="([\w.-]+)">([^<]+)<\/span>/g)];
+  assert.ok(quoted.length > 100, `${quoted.length} numbers quoted`);
+  for (const [, key, shown] of quoted) {
+    assert.ok(text.includes(shown.replace(/\s+/g, " ")), `${key} as ${shown}`);
+    if (key.startsWith("runs.")) continue;
+    const [task, name] = [key.slice(0, key.lastIndexOf(".")), key.slice(key.lastIndexOf(".") + 1)];
+    const value = results.tasks[task]?.[name] ?? results.measured[task]?.[name];
+    assert.is(shown, formatNumber(value, results.formats[task][name]), key);
   }
   assert.is(results.meta.mode, "quick");
   assert.is(Object.keys(results.runs).length, 11);
@@ -47,9 +53,12 @@ test("a quick report: the PDF shows every task, caption and number as the tables
   assert.is(runScript("verify", [r.pdf]).status, 0);
 });
 
-test("two builds of the same quick configuration give byte-identical results.json, and diff agrees", async () => {
+test("two builds of the same quick configuration give byte-identical results.json, HTML and PDF, and diff agrees", async () => {
   const r2 = await buildReport({ quick: true, outDir: outA2, notebooksOut: nbA, force: true, log });
   assert.is(readFileSync(r2.results, "utf8"), readFileSync(join(outA, "results.json"), "utf8"));
+  assert.ok(readFileSync(r2.html).equals(readFileSync(join(outA, "report.html"))), "the same HTML");
+  assert.ok(readFileSync(r2.pdf).equals(readFileSync(join(outA, "report.pdf"))), "the same PDF, byte for byte");
+  assert.ok(lstatSync(outA2).isSymbolicLink() && /^\.a2\.\d+-[0-9a-f]+$/.test(readlinkSync(outA2)), "the output folder is a link to the set");
   const d = runScript("diff", [join(outA, "report.pdf"), r2.results]);
   assert.is(d.status, 0, d.stdout + d.stderr);
   assert.match(d.stdout, /all \d+ values agree/);
@@ -83,10 +92,14 @@ test("a PDF whose table text was altered fails verify, naming the number", async
     await browser.close();
   }
   const path = join(tmp, "tampered.pdf");
-  writeFileSync(path, await attachFile(pdf, "results.json", results, "tampered"));
+  const source = await embeddedFiles(readFileSync(join(outA, "report.pdf")), "report.pdf");
+  writeFileSync(path, await attachFile(await attachFile(pdf, "results.json", results, "tampered"), SOURCE_NAME, new TextDecoder().decode(source.get(SOURCE_NAME)), "tampered"));
   const v = runScript("verify", [path]);
   assert.is(v.status, 1, v.stdout + v.stderr);
-  assert.match(v.stdout, new RegExp(`Table ${t.number}, row 2c, validation accuracy: the PDF shows "${forged}", results.json says "${cell}"`));
+  const [num, was] = [forged, cell].map((x) => x.split(" ")[0]);
+  assert.match(v.stdout, new RegExp(`page \\d+: its text reads "${num}" where the report reads "${was}" \\(2c\\.valAccuracy`));
+  assert.match(v.stdout, new RegExp(`page \\d+: what it shows at x \\d+–\\d+ pt, y \\d+–\\d+ pt is not the report rendered from its attachments, which shows "${was}" there`));
+  assert.match(v.stdout, /tampered: \d+ findings/);
 });
 
 test("printing refuses the network: a document that fetches anything fails", async () => {
@@ -113,6 +126,8 @@ test("bad input: exit 2 and one line", async () => {
     ["diff", [bad, join(outA, "results.json")], /^error: .*bad\.json: malformed JSON/],
     ["verify", [join(outA, "results.json")], /not a readable PDF/],
     ["verify", [plain], /plain\.pdf: no embedded results\.json/],
+    ["verify", [bad], /bad\.json: not a readable PDF \(no %PDF- header\)/],
+    ["verify", [join(tmp, "nothing.pdf")], /nothing\.pdf: no such file/],
     ["diff", [plain, join(outA, "results.json")], /plain\.pdf: no embedded results\.json/],
   ] as const) {
     const r = runScript(script, [...args]);
@@ -134,6 +149,24 @@ test("a build that fails (bad TeX) names the place and leaves the previous repor
     assert.match((e as Error).message, new RegExp(`${f}:\\d+: bad TeX in \\$\\\\frac\\{1\\}\\{\\$: Missing close brace`));
   }
   assert.ok(before[0].equals(readFileSync(join(outA, "report.pdf"))) && before[1].equals(readFileSync(join(outA, "results.json"))));
+});
+
+test("a claim holds until a --set flips it; then the build fails naming the file, the line and both numbers", async () => {
+  const dir = join(tmp, "claims");
+  mkdirSync(dir);
+  cpSync(join(ROOT, "report", "meta.yaml"), join(dir, "meta.yaml"));
+  writeFileSync(join(dir, "00-intro.md"), "A report of claims.\n");
+  const tasks = REPORT_TASKS.map((t) => `## Task ${t}: part\n\nText.\n`).join("\n");
+  writeFileSync(join(dir, "01-body.md"), `# Tasks\n\n${tasks}\nThe baseline reaches {{2c.valAccuracy}}, above 30 %{{claim 2c.valAccuracy > 0.3}}.\n`);
+  const line = readFileSync(join(dir, "01-body.md"), "utf8").split("\n").findIndex((l) => l.includes("{{claim")) + 1;
+  const ok = await buildReport({ quick: true, outDir: join(tmp, "claims-a"), notebooksOut: nbA, reportDir: dir, claims: "strict", log });
+  assert.ok(readFileSync(ok.results, "utf8").length > 0);
+  try {
+    await buildReport({ quick: true, outDir: join(tmp, "claims-b"), notebooksOut: nbB, reportDir: dir, claims: "strict", runs: { "2c": { learningRate: 1e-6 } }, log });
+    assert.unreachable("the flipped claim must fail the build");
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`^\\S*01-body\\.md:${line}: claim "2c\\.valAccuracy > 0\\.3" is false: left side 0\\.\\d+, right side 0\\.3 \\(2c\\.valAccuracy = \\d+\\.\\d{3} %\\)$`));
+  }
 });
 
 test.run();

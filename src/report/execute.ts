@@ -1,0 +1,274 @@
+// Report pipeline, stage 1: execute the task notebooks headless on the project's tslab kernel
+// (Jupyter's nbclient, Debian's packages) into a build folder, skipping notebooks whose cache key
+// is unchanged: their code, the compiled library they load, the parameters, the data's identity,
+// and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
+// notebooks that train 2c). New executed copies get a static image beside each figure (images.ts),
+// are staged and moved into place together, only when every notebook succeeded: the folder never
+// holds a mixed set. The executors run in process groups of their own (base/lifecycle.ts): a stopped
+// build kills them and, through them, their kernels, and removes the staging folder; a killed build
+// closes the pipe each executor watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
+//
+// May import: base, mlp, contract.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputError } from "../base/errors";
+import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
+import { writeFileAtomic } from "../base/io";
+import { onStop, processAlive, spawnOwned, stopping, throwIfStopping } from "../base/lifecycle";
+import { versions } from "../base/meta";
+import { packageRoot } from "../base/paths";
+import { MIME, type RunRecord } from "../contract/contract";
+import { datasetIdentity } from "../mlp/data";
+import { workerEntry } from "../mlp/pool";
+import { addStaticImages } from "./images";
+
+export const KERNEL_NAME = "tdt4265-tslab";
+
+/** Write the project-local kernelspec; returns the folder to put on JUPYTER_PATH. */
+export function ensureKernelSpec(root = packageRoot()): string {
+  const jupyterPath = join(root, "build", "jupyter");
+  const tslab = join(root, "node_modules", "tslab", "bin", "tslab");
+  if (!existsSync(tslab)) throw new InputError(`${tslab} is missing: run npm ci`);
+  const guard = join(root, "scripts", "kernel_guard.cjs");
+  const spec = {
+    argv: [process.execPath, "--require", guard, tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (tslab, TDT4265 A2)",
+    language: "typescript",
+  };
+  const file = join(jupyterPath, "kernels", KERNEL_NAME, "kernel.json");
+  const text = JSON.stringify(spec, null, 2) + "\n";
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileAtomic(file, text);
+  return jupyterPath;
+}
+
+/** A python3 that has nbclient, or null. */
+export function findJupyterPython(): string | null {
+  for (const py of ["/usr/bin/python3", "python3"]) {
+    if (spawnSync(py, ["-c", "import nbclient, nbformat, jupyter_client"], { stdio: "ignore" }).status === 0) return py;
+  }
+  return null;
+}
+
+/**
+ * Hash of the compiled library as the notebooks load it: dist/index.js and the worker entry, every
+ * module they require in any folder of dist/ (report stages the notebooks never load do not count),
+ * and the kernels.
+ */
+export function libraryFingerprint(root = packageRoot()): string {
+  const dist = join(root, "dist");
+  if (!existsSync(join(dist, "index.js"))) throw new InputError(`${dist} is missing: run npm run build`);
+  const files = moduleClosure([join(dist, "index.js"), workerEntry(dist)]);
+  return sha256(filesFingerprint(dist, files), readFileSync(join(root, "wasm", "kernels.wasm")));
+}
+
+type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
+
+/** A notebook's cells; a file that is not a notebook is named in one line. */
+function readCells(path: string): CodeCell[] {
+  let nb: { cells?: CodeCell[] };
+  try {
+    nb = JSON.parse(readFileSync(path, "utf8")) as { cells?: CodeCell[] };
+  } catch (e) {
+    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
+  return nb.cells;
+}
+const codeOf = (cells: CodeCell[]) =>
+  JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+
+/** What of a notebook affects its outputs: its cells' types, tags and sources. */
+export function notebookCode(path: string): string {
+  return codeOf(readCells(path));
+}
+
+/**
+ * notebookCode() of the notebook an executed copy was executed from (its cells but the parameters
+ * the executor injected); differs from the source's when the source's code changed since.
+ */
+export function executedCode(path: string): string {
+  return codeOf(readCells(path).filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
+}
+
+export interface ExecuteOptions {
+  readonly notebooks: readonly string[];
+  readonly outDir: string;
+  readonly params?: Record<string, unknown>;
+  readonly force?: boolean;
+  /** Notebooks executed at once. */
+  readonly jobs?: number;
+  /** Seconds a cell may run before the notebook fails, naming it (default DEFAULT_CELL_TIMEOUT). */
+  readonly cellTimeout?: number;
+  readonly dataDir?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface NotebookStatus {
+  readonly notebook: string;
+  readonly status: "cached" | "run" | "failed";
+  readonly seconds: number;
+  readonly output: string;
+  readonly error?: string;
+}
+
+/** What the executor stores in an executed notebook's metadata (key "a2report"). */
+export interface ExecutedMeta {
+  /** Hash of everything but the run settings: code, library, data, other parameters, versions. */
+  readonly cacheKey: string;
+  /** The parameters the notebook was executed with. */
+  readonly params: Record<string, unknown>;
+}
+
+interface ExecutedNotebook {
+  readonly cells?: { outputs?: { data?: Record<string, unknown> }[] }[];
+  readonly metadata?: { a2report?: ExecutedMeta };
+}
+
+function readExecuted(path: string): ExecutedNotebook | null {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as ExecutedNotebook;
+  } catch {
+    return null;
+  }
+}
+
+/** The ids of the runs an executed notebook used (its runs outputs). */
+export function usedRuns(nb: Pick<ExecutedNotebook, "cells">): string[] {
+  const ids = new Set<string>();
+  for (const cell of nb.cells ?? []) {
+    for (const o of cell.outputs ?? []) {
+      const runs = o.data?.[MIME.runs];
+      if (Array.isArray(runs)) for (const r of runs as RunRecord[]) ids.add(r.id);
+    }
+  }
+  return [...ids].sort();
+}
+
+type RunSettings = Readonly<Record<string, unknown>>;
+
+/**
+ * Whether an executed copy is current: the same key, and every run it used has the same settings
+ * now as then (settings of runs it did not use do not matter).
+ */
+export function isCurrent(nb: ExecutedNotebook | null, key: string, runs: RunSettings): boolean {
+  const meta = nb?.metadata?.a2report;
+  if (!nb || !meta || meta.cacheKey !== key) return false;
+  const before = (meta.params.runs ?? {}) as RunSettings;
+  return usedRuns(nb).every((id) => JSON.stringify(before[id] ?? null) === JSON.stringify(runs[id] ?? null));
+}
+
+/** The parameters that key every notebook: all but `runs` (per notebook) and `dataDir` (its contents count). */
+function keyedParams(params: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(params).filter(([k]) => k !== "runs" && k !== "dataDir")));
+}
+
+/** Seconds a notebook cell may run by default: generous, a full run of the slowest cell takes minutes. */
+export const DEFAULT_CELL_TIMEOUT = 4 * 3600;
+
+/** The cell timeout in seconds (default DEFAULT_CELL_TIMEOUT), checked: a whole number ≥ 1. */
+export function cellTimeout(seconds: number | undefined): number {
+  const t = seconds ?? DEFAULT_CELL_TIMEOUT;
+  if (!Number.isInteger(t) || t < 1) throw new InputError(`cell timeout ${t}: expected a whole number of seconds ≥ 1`);
+  return t;
+}
+
+/** Execute the notebooks that are not cached; resolves with one status per notebook. */
+export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatus[]> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const root = packageRoot();
+  const params = o.params ?? {};
+  const runs = (params.runs ?? {}) as RunSettings;
+  for (const nb of o.notebooks) if (!existsSync(nb)) throw new InputError(`${nb}: no such notebook`);
+  const timeout = cellTimeout(o.cellTimeout);
+  const python = findJupyterPython();
+  if (!python) {
+    throw new InputError("Jupyter's nbclient is missing: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client");
+  }
+  const jupyterPath = ensureKernelSpec(root);
+  const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", o.dataDir), keyedParams(params), JSON.stringify(versions()));
+  mkdirSync(o.outDir, { recursive: true });
+  const staging = join(o.outDir, `.staging-${process.pid}`);
+  // Staging folders of builds that were killed (SIGKILL leaves them) go.
+  for (const f of readdirSync(o.outDir)) {
+    const pid = /^\.staging-(\d+)$/.exec(f)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(join(o.outDir, f), { recursive: true, force: true });
+  }
+
+  const queue = o.notebooks.map((nb) => ({
+    nb, out: join(o.outDir, basename(nb)), staged: join(staging, basename(nb)), key: sha256(common, notebookCode(nb)),
+  }));
+  const statuses: NotebookStatus[] = [];
+  // On a stop: once the executors have exited, the staging folder goes.
+  const running = new Set<Promise<unknown>>();
+  const unregister = onStop(async () => {
+    await Promise.all(running);
+    rmSync(staging, { recursive: true, force: true });
+  });
+  const run = async (item: (typeof queue)[number]): Promise<NotebookStatus> => {
+    const name = basename(item.nb);
+    if (!o.force && isCurrent(readExecuted(item.out), item.key, runs)) {
+      log(`[cached] ${name}`);
+      return { notebook: item.nb, status: "cached", seconds: 0, output: item.out };
+    }
+    log(`[run] ${name}`);
+    const t0 = performance.now();
+    const meta: ExecutedMeta = { cacheKey: item.key, params };
+    const args = [join(root, "scripts", "execute_notebook.py"), item.nb, item.staged, "--kernel", KERNEL_NAME,
+      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta), "--timeout", String(timeout), "--parent-pipe"];
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const { child, exited } = spawnOwned(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      running.add(exited);
+      let err = "";
+      child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
+      child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+      // Output is read to its end ("close"), but a kernel that outlived its executor holds the
+      // executor's stdout open: two seconds after the executor's exit is the end.
+      let done = false, timer: NodeJS.Timeout | undefined;
+      const finish = (c: number | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        running.delete(exited);
+        for (const s of [child.stdin, child.stdout, child.stderr]) s?.destroy();
+        resolve({ code: c, stderr: err });
+      };
+      child.on("close", finish);
+      void exited.then((c) => { if (!done) timer = setTimeout(() => finish(c), 2000); });
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
+    if (code !== 0) {
+      const line = stderr.split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7) ??
+        `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
+      log(`[failed] ${name} after ${seconds.toFixed(0)} s`);
+      return { notebook: item.nb, status: "failed", seconds, output: item.out, error: line };
+    }
+    log(`[done] ${name} ${seconds.toFixed(0)} s`);
+    return { notebook: item.nb, status: "run", seconds, output: item.out };
+  };
+  try {
+    const jobs = Math.max(1, o.jobs ?? queue.length);
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+      while (next < queue.length) {
+        const i = next++;
+        statuses[i] = await run(queue[i]);
+      }
+    });
+    await Promise.all(lanes);
+    throwIfStopping();
+    // The new copies get their figures' static images, then replace the old ones together, only when none failed.
+    if (statuses.every((s) => s.status !== "failed")) {
+      const ran = queue.filter((_, i) => statuses[i].status === "run");
+      const counts = await addStaticImages(ran.map((item) => item.staged));
+      ran.forEach((item, i) => log(`[images] ${basename(item.nb)} ${counts[i]} figure${counts[i] === 1 ? "" : "s"}`));
+      queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
+    }
+  } finally {
+    unregister();
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return statuses;
+}

@@ -1,0 +1,196 @@
+// The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
+// their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (report.ts),
+// print the PDF (again when the contents' page numbers have changed) and attach results.json
+// (pdf.ts). Nothing is written until everything has rendered; the three outputs are written as
+// one set (base/io.ts writeFolderAtomic: the output folder is a link swapped to a new folder), and
+// the PDF is made reproducible (reproducible.ts). The output folder is checked before any work.
+
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Browser, plotlySource } from "./browser";
+import { type DatasetName, datasetFiles } from "../mlp/data";
+import { InputError } from "../base/errors";
+import { cellTimeout, executeNotebooks } from "./execute";
+import { checkOutputFolder, writeFileAtomic, writeFolderAtomic } from "../base/io";
+import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
+import { versions } from "../base/meta";
+import { packageRoot } from "../base/paths";
+import { attachFile } from "./pdf";
+import { type DocumentInput, reportHtml } from "./html";
+import { HOLE, type Layout, printPaginated } from "./paginate";
+import { type ReportMeta, readMeta } from "./meta";
+import { reproduciblePdf } from "./reproducible";
+import { normalizeParams } from "../notebook/session";
+import { pretrain } from "./pretrain";
+import { type Collected, collect, resultsFile, resultsJson } from "./results";
+import { SOURCE_NAME, rendererIdentity, reportSource, sourceJson } from "./source";
+import type { TexCache } from "./tex";
+
+export interface ReportOptions {
+  /** Quick mode: small runs (tests, drafts). */
+  readonly quick?: boolean;
+  /** Re-execute every notebook. */
+  readonly force?: boolean;
+  readonly outDir?: string;
+  /** The markdown folder (default report/). */
+  readonly reportDir?: string;
+  /** Where executed notebooks are cached (default build/notebooks or build/notebooks-quick). */
+  readonly notebooksOut?: string;
+  readonly dataDir?: string;
+  /** Settings of single runs by id (the notebooks' `runs` parameter). */
+  readonly runs?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Seeds per run of the seed study (default 5; 2 in quick mode). */
+  readonly seeds?: number;
+  /** A false claim fails the build ("strict") or is logged ("warn"); default: strict, but warn in quick mode. */
+  readonly claims?: "strict" | "warn";
+  /** Seconds a notebook cell may run (execute.ts DEFAULT_CELL_TIMEOUT). */
+  readonly cellTimeout?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface ReportOutput {
+  readonly pdf: string;
+  readonly html: string;
+  readonly results: string;
+  readonly pages: number;
+}
+
+/** The files of a built report, written together into its output folder. */
+export const OUTPUT_FILES = ["report.pdf", "report.html", "results.json"];
+
+/** The markdown files of the report, in name order. */
+export function reportSources(dir: string): SourceFile[] {
+  if (!existsSync(dir)) throw new InputError(`${dir}: no such report folder`);
+  const root = packageRoot();
+  const names = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  if (names.length === 0) throw new InputError(`${dir}: no markdown files`);
+  return names.map((f) => {
+    const path = join(dir, f);
+    const rel = relative(root, path);
+    return { name: rel.startsWith("..") ? path : rel, text: readFileSync(path, "utf8") };
+  });
+}
+
+/** What a document is made of: the rendered markdown, results.json's text and the HTML's inputs. */
+export interface ReportDocument {
+  readonly rendered: ReturnType<typeof renderReport>;
+  readonly results: string;
+  readonly input: DocumentInput;
+}
+
+export interface DocumentOptions extends Pick<RenderOptions, "claims"> {
+  readonly dataDir?: string;
+  /** A formula cache kept between renders (the preview's). */
+  readonly tex?: TexCache;
+}
+
+/** Render the report's sources against the notebooks' results, with its cover (report/meta.yaml). */
+export function reportDocument(sources: readonly SourceFile[], collected: Collected, meta: ReportMeta, o: DocumentOptions = {}): ReportDocument {
+  const rendered = renderReport(sources, collected, { claims: o.claims, texCache: o.tex });
+  const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
+  const results = resultsJson(resultsFile({
+    collected, versions: versions(), tableOrder: rendered.tableOrder, captions: rendered.captions,
+    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
+  }));
+  return { rendered, results, input: { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta } };
+}
+
+export interface PrintedReport {
+  /** With results.json attached. */
+  readonly pdf: Uint8Array;
+  /** The HTML printed (with the contents' page numbers and floats). */
+  readonly html: string;
+  readonly pageCount: number;
+  /** Each page's blank fraction below its last line (null without pdftoppm). */
+  readonly blank: readonly number[] | null;
+  /** The settled layout: the contents' page numbers and the floats. */
+  readonly layout: Layout;
+}
+
+/**
+ * Print the document until its layout settles (paginate.ts): the contents' page numbers and the
+ * floats, starting from the last print's (kept in `layoutFile`), usually right at once. results.json
+ * is attached to the PDF.
+ */
+export async function printReport(browser: Browser, input: DocumentInput, layoutFile: string): Promise<PrintedReport> {
+  let guess: Layout | null = null;
+  try {
+    const j = JSON.parse(readFileSync(layoutFile, "utf8")) as { pages: Record<string, number>; floats: Record<string, number> };
+    guess = { pages: new Map(Object.entries(j.pages)), floats: j.floats };
+  } catch {
+    guess = null;
+  }
+  const headings = input.rendered.headings.filter((h) => h.depth <= 2);
+  const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings, guess);
+  writeFileAtomic(layoutFile, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
+  const pdf = await attachFile(printed.pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/2)");
+  return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank, layout: printed.layout };
+}
+
+export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const root = packageRoot();
+  const quick = o.quick ?? false;
+  const outDir = o.outDir ?? join(root, "report", quick ? "out-quick" : "out");
+  checkOutputFolder(outDir, OUTPUT_FILES);
+  cellTimeout(o.cellTimeout);
+  const nbDir = join(root, "notebooks");
+  const notebooks = readdirSync(nbDir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(nbDir, f));
+  const params: Record<string, unknown> = {};
+  if (quick) params.quick = true;
+  if (o.dataDir) params.dataDir = o.dataDir;
+  if (o.runs && Object.keys(o.runs).length) params.runs = o.runs;
+  if (o.seeds !== undefined) params.seeds = o.seeds;
+  const session = normalizeParams(params);
+  const reportDir = o.reportDir ?? join(root, "report");
+  const sources = reportSources(reportDir);
+  const meta = readMeta(join(reportDir, "meta.yaml"));
+
+  const start = performance.now();
+  const trained = await pretrain(session, root, log);
+  log(`[runs] ${trained.trained} trained, ${trained.cached} from the run cache (${trained.seconds.toFixed(0)} s)`);
+  const statuses = await executeNotebooks({
+    notebooks, params, force: o.force, dataDir: o.dataDir, log, cellTimeout: o.cellTimeout,
+    outDir: o.notebooksOut ?? join(root, "build", quick ? "notebooks-quick" : "notebooks"),
+  });
+  const failed = statuses.filter((s) => s.status === "failed");
+  if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
+
+  const t0 = performance.now();
+  const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
+  const collected = collect(statuses.map((s) => s.output));
+  const { rendered, results, input } = reportDocument(sources, collected, meta, {
+    dataDir: o.dataDir, claims: o.claims ?? (quick ? "warn" : "strict"),
+  });
+  const held = rendered.claims.filter((c) => c.holds).length;
+  log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
+    `${held} of ${rendered.claims.length} claims hold`);
+  if (held < rendered.claims.length) {
+    log(`[claims] ${rendered.claims.length - held} do not hold on these runs and are not enforced (a draft); --claims strict lists them`);
+  }
+
+  const browser = await Browser.launch();
+  let printed: PrintedReport, source: string;
+  try {
+    printed = await printReport(browser, input, join(root, "build", `report-layout${quick ? "-quick" : ""}.json`));
+    // What the PDF was rendered from, so that a grader can render it again (npm run verify).
+    source = sourceJson(reportSource(sources, collected, meta, printed.layout, rendererIdentity(await browser.version())));
+  } finally {
+    await browser.close();
+  }
+  const { html, pageCount, blank } = printed;
+  const pdf = await reproduciblePdf(await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)"));
+  const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
+  writeFolderAtomic(outDir, [["results.json", results], ["report.html", html], ["report.pdf", pdf]]);
+  const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
+  log(`[results] ${rel(out.results)}`);
+  log(`[html] ${rel(out.html)}`);
+  blank?.forEach((b, i) => {
+    if (i < blank.length - 1 && b > HOLE) log(`[layout] page ${i + 1} is ${Math.round(100 * b)} % blank below its last line`);
+  });
+  const end = performance.now();
+  log(`[pdf] ${rel(out.pdf)} ${pageCount} pages (${((end - t0) / 1000).toFixed(1)} s)`);
+  log(`[time] ${((end - start) / 1000).toFixed(0)} s: runs ${trained.seconds.toFixed(0)} s, notebooks ${notebookSeconds.toFixed(0)} s, ` +
+    `render ${((end - t0) / 1000).toFixed(0)} s`);
+  return { ...out, pages: pageCount };
+}

@@ -1,0 +1,52 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { PRESETS } from "../../src/mlp/config";
+import type { TrainResult } from "../../src/mlp/train";
+import { meanStd, seedNumbers, seedStudy, seedTable, studyConfigs } from "../../src/notebook/seeds";
+import { SEED_STUDY_RUNS, normalizeParams, reportRuns, runConfig, seedConfig } from "../../src/notebook/session";
+
+test("mean and sample standard deviation (n − 1)", () => {
+  const { mean, std } = meanStd([2, 4, 4, 4, 5, 5, 7, 9]);
+  assert.is(mean, 5);
+  assert.ok(Math.abs(std - Math.sqrt(32 / 7)) < 1e-12);
+  assert.equal(meanStd([3]), { mean: 3, std: 0 });
+});
+
+test("seed 1 is the report's own run; other seeds change only the seed and skip the training-accuracy pass", () => {
+  const s = normalizeParams({});
+  assert.equal(seedConfig(s, "4e", 1), runConfig(s, "4e"));
+  const other = seedConfig(s, "4e", 3);
+  const { seed, checkTrainAccuracy, ...rest } = other;
+  const { seed: s1, checkTrainAccuracy: c1, ...own } = runConfig(s, "4e");
+  assert.equal([seed, checkTrainAccuracy, s1, c1], [3, false, 1, true]);
+  assert.equal(rest, own);
+  const set = normalizeParams({ runs: { "4e": { learningRate: 0.01 } } });
+  assert.is(seedConfig(set, "4e", 2).learningRate, 0.01, "a run's settings apply to its seed study too");
+});
+
+test("the report's runs: every preset once, then the study's other seeds; 5 seeds by default, 2 in quick mode", () => {
+  const full = reportRuns(normalizeParams({}));
+  assert.is(full.length, Object.keys(PRESETS).length + SEED_STUDY_RUNS.length * 4);
+  assert.is(new Set(full.map((c) => JSON.stringify(c))).size, full.length, "no run twice");
+  assert.is(reportRuns(normalizeParams({ quick: true })).length, Object.keys(PRESETS).length + SEED_STUDY_RUNS.length);
+  assert.is(reportRuns(normalizeParams({ seeds: 1 })).length, Object.keys(PRESETS).length);
+  assert.throws(() => normalizeParams({ seeds: 0 }), /seeds 0: expected an integer from 1 to 100/);
+});
+
+test("the study's record: values per seed in order, mean and std per metric, numbers and table rows", () => {
+  const s = normalizeParams({ quick: true, seeds: 3 });
+  const groups = studyConfigs(s, ["3c", "4e"]);
+  const fake = (acc: number, steps: number) => ({ final: { valAccuracy: acc, valLoss: 0.2, trainAccuracy: 1, trainLoss: 0.01 }, steps }) as unknown as TrainResult;
+  const study = seedStudy(s, ["3c", "4e"], [[fake(0.95, 100), fake(0.96, 120), fake(0.97, 140)], [fake(0.9, 10), fake(0.9, 20), fake(0.9, 30)]]);
+  assert.equal(groups.map((g) => g.configs.map((c) => c.seed)), [[1, 2, 3], [1, 2, 3]]);
+  const r = study.runs[0];
+  assert.equal([r.id, r.seeds, r.values.valAccuracy, r.values.steps], ["3c", [1, 2, 3], [0.95, 0.96, 0.97], [100, 120, 140]]);
+  assert.ok(Math.abs(r.mean.valAccuracy - 0.96) < 1e-12 && Math.abs(r.std.steps - 20) < 1e-12);
+  assert.is(study.runs[1].std.valAccuracy, 0);
+  assert.equal([r.config.seed, r.config.checkTrainAccuracy, r.config.id], [1, false, "3c"]);
+  const n = Object.fromEntries(seedNumbers(study).map((x) => [`${x.task}.${x.name}`, x.value]));
+  assert.equal([n["3c.seedCount"], n["3c.stepsMean"], n["4e.stepsStd"]], [3, 120, 10]);
+  assert.equal(seedTable(study).rows[0], ["+ momentum (3c)", "3", "96.000 % ± 1.000 %", "0.2000 ± 0.0000", "120 ± 20"]);
+});
+
+test.run();
