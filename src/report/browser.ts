@@ -52,9 +52,10 @@ export function chromiumFlags(proxyPort: number): string[] {
   ];
 }
 
-/** Flags for a browser that tests and the bench drive against a server on 127.0.0.1 (the preview): no proxy. */
+/** Flags for a browser that tests and the bench drive against a server on 127.0.0.1 (the preview): no proxy, and
+ *  host names resolve (the resolver rule maps even 127.0.0.1 to NOTFOUND). */
 export function localClientFlags(): string[] {
-  return chromiumFlags(0).filter((f) => !f.startsWith("--proxy-"));
+  return chromiumFlags(0).filter((f) => !f.startsWith("--proxy-") && !f.startsWith("--host-resolver-rules"));
 }
 
 export function chromiumPath(): string {
