@@ -138,7 +138,7 @@ test("at 390 px the page and the report's HTML need no horizontal scrolling", as
     await p.close();
   }
   await page.setViewport({ width: 1000, height: 900 });
-  console.log(`screenshots in ${shots}`);
+  console.log(`screenshots in ${shots}${process.env.A2_KEEP_TMP === "1" ? "" : " (removed at the end; A2_KEEP_TMP=1 keeps them)"}`);
 });
 
 test("a stale notebook is marked with its command; re-executed from the page, its progress shows and the mark goes", async () => {
