@@ -1,14 +1,20 @@
 // Shared test helpers: fixtures from test/fixtures, relative comparisons, running scripts.
 
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import * as assert from "uvu/assert";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Copy report/'s sources (markdown, meta.yaml) to `dest`, without its outputs (out, out-quick and their staging folders). */
+export function copyReportSources(dest: string): void {
+  const report = join(ROOT, "report");
+  cpSync(report, dest, { recursive: true, filter: (s) => !/^(out(-quick)?|\.out(-quick)?\..*)$/.test(relative(report, s).split(sep)[0]) });
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function fixture(name: string): any {

@@ -31,8 +31,16 @@ export class StoppedError extends Error {
   override name = "StoppedError";
 }
 
-/** Register a cleanup to run if the command is stopped; returns the function that unregisters it. */
+/**
+ * Register a cleanup to run if the command is stopped; returns the function that unregisters it.
+ * Once the command is stopping, the cleanup runs at once (work still winding down must not leave
+ * what it creates after the stop, e.g. a temporary folder, behind).
+ */
 export function onStop(fn: Cleanup): () => void {
+  if (reason) {
+    void Promise.resolve().then(fn).catch(() => undefined);
+    return () => undefined;
+  }
   cleanups.add(fn);
   if (cleanups.size === 1) listener?.(true);
   return () => {

@@ -32,6 +32,9 @@ export interface Rerun {
   readonly runs: number;
 }
 
+/** A config's settings as JSON whatever their order (a notebook's JSON output has its keys sorted). */
+const settingsJson = (c: object) => JSON.stringify(Object.entries(c).sort(([a], [b]) => (a < b ? -1 : 1)));
+
 /** A run may cost at most this many times the full report's costliest run. */
 const COST_FACTOR = 4;
 
@@ -56,8 +59,8 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
   for (const [id, c] of runs) {
     let valid = false;
     try {
-      const { id: _id, ...spec } = c;
-      valid = JSON.stringify({ ...normalizeRun(spec), id }) === JSON.stringify(c);
+      const { id: own, ...spec } = c;
+      valid = settingsJson({ ...normalizeRun(spec), id: own }) === settingsJson(c);
     } catch {
       valid = false;
     }

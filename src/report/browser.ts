@@ -52,9 +52,10 @@ export function chromiumFlags(proxyPort: number): string[] {
   ];
 }
 
-/** Flags for a browser that tests and the bench drive against a server on 127.0.0.1 (the preview): no proxy. */
+/** Flags for a browser that tests and the bench drive against a server on 127.0.0.1 (the preview): no proxy, and
+ *  host names resolve (the resolver rule maps even 127.0.0.1 to NOTFOUND). */
 export function localClientFlags(): string[] {
-  return chromiumFlags(0).filter((f) => !f.startsWith("--proxy-"));
+  return chromiumFlags(0).filter((f) => !f.startsWith("--proxy-") && !f.startsWith("--host-resolver-rules"));
 }
 
 export function chromiumPath(): string {
@@ -114,27 +115,35 @@ export class Browser {
     const proxy = await closedProxy();
     const profile = mkdtempSync(join(tmpdir(), "a2-chromium-"));
     let browser: PBrowser | null = null;
-    // On a stop: closed as usual (Chromium removes its own temporary files), killed when that takes over 2 s.
+    let launching: Promise<PBrowser> | null = null;
+    const wait = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms).unref());
+    // On a stop: a launch under way is awaited (up to 5 s), then closed as usual (Chromium removes
+    // its own temporary files) or, when that takes over 2 s, its process group killed and awaited,
+    // so that nothing writes into the profile once it is removed.
     const cleanup = async () => {
-      if (browser) await Promise.race([browser.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
-      const pid = browser?.process()?.pid;
-      if (pid) {
+      if (!browser && launching) browser = await Promise.race([launching.catch(() => null), wait(5000)]);
+      if (browser) await Promise.race([browser.close().catch(() => undefined), wait(2000)]);
+      const proc = browser?.process();
+      if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once("exit", r));
         try {
-          process.kill(-pid, "SIGKILL");
+          process.kill(-proc.pid, "SIGKILL");
         } catch {
           // gone already
         }
+        await Promise.race([exited, wait(2000)]);
       }
       proxy.close();
       removeProfile(profile);
     };
     const unregister = onStop(cleanup);
     try {
-      browser = await puppeteer.launch({
+      launching = puppeteer.launch({
         executablePath, headless: true, pipe: true, userDataDir: profile,
         args: chromiumFlags((proxy.address() as { port: number }).port),
         handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
       });
+      browser = await launching;
     } catch (e) {
       unregister();
       await cleanup();

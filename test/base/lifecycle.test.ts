@@ -40,6 +40,7 @@ await runMain(async () => {
   onStop(() => appendFileSync(dir + "/order.txt", "registered second\\n"));
   console.log("ready");
   await exited;
+  onStop(() => appendFileSync(dir + "/order.txt", "registered after the stop\\n"));
   writeFileAtomic(dir + "/out.txt", "written after the stop");
 });`, tag);
   try {
@@ -52,7 +53,7 @@ await runMain(async () => {
     assert.ok(await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 3000), "the sleeps died with their group");
     assert.is(readFileSync(join(tmp, "out.txt"), "utf8"), "previous", "nothing is committed after a stop");
     assert.equal(readdirSync(tmp).filter((f) => f.endsWith(".tmp")), [], "no temporary file left");
-    assert.is(readFileSync(join(tmp, "order.txt"), "utf8"), "registered second\nregistered first\n", "newest cleanup first");
+    assert.is(readFileSync(join(tmp, "order.txt"), "utf8"), "registered second\nregistered first\nregistered after the stop\n", "newest cleanup first; one registered after the stop runs at once");
   } finally {
     for (const pid of processesWithEnv("A2_TEST_TAG", tag)) process.kill(pid, "SIGKILL");
   }

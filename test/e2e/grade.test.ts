@@ -86,7 +86,7 @@ test("verify --rerun: the consistent forgery passes verify but not re-execution,
   assert.is(plain.status, 0, plain.stdout + plain.stderr);
   const re = runScript("verify", [pdf, "--rerun", "--no-cache", "--json", join(tmp, "forgery.json")]);
   assert.is(re.status, 1, re.stdout + re.stderr);
-  assert.match(re.stdout, new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(c.results.tasks["2c"].valAccuracy)}`));
+  assert.match(re.stdout, new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(c.results.tasks["2c"].valAccuracy)}`), re.stdout);
   const o = JSON.parse(readFileSync(join(tmp, "forgery.json"), "utf8"));
   assert.is(o.status, "tampered");
   assert.ok(o.rerun);

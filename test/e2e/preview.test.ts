@@ -20,7 +20,7 @@ import { readMeta } from "../../src/report/meta";
 import { reportDocument, reportSources } from "../../src/report/pipeline";
 import { collect } from "../../src/report/results";
 import { type RunningPreview, startPreview } from "../../bench/preview";
-import { ROOT } from "../helpers";
+import { copyReportSources, ROOT } from "../helpers";
 
 const tmp = mkdtempSync(join(tmpdir(), "preview-e2e-"));
 const reportDir = join(tmp, "report"), nbDir = join(tmp, "nb");
@@ -44,7 +44,7 @@ test.before(async () => {
   }
   cpSync(quick, nbDir, { recursive: true });
   mkdirSync(shots);
-  cpSync(join(ROOT, "report"), reportDir, { recursive: true, filter: (s) => !/[/\\]out(-quick)?$/.test(s) });
+  copyReportSources(reportDir);
   preview = await startPreview(["--report-dir", reportDir, "--notebooks", nbDir, "--quick"]);
   browser = await puppeteer.launch({ executablePath: chromiumPath(), headless: true, args: localClientFlags() });
   page = await browser.newPage();
@@ -138,7 +138,7 @@ test("at 390 px the page and the report's HTML need no horizontal scrolling", as
     await p.close();
   }
   await page.setViewport({ width: 1000, height: 900 });
-  console.log(`screenshots in ${shots}`);
+  console.log(`screenshots in ${shots}${process.env.A2_KEEP_TMP === "1" ? "" : " (removed at the end; A2_KEEP_TMP=1 keeps them)"}`);
 });
 
 test("a stale notebook is marked with its command; re-executed from the page, its progress shows and the mark goes", async () => {
@@ -197,7 +197,7 @@ test("Ctrl-C stops the preview and the notebook execution it started", async () 
   assert.ok(alive(), "the execution runs");
   preview.child.kill("SIGINT");
   const code = await preview.stop();
-  assert.is(code, 0, preview.output().slice(-1500));
+  assert.is(code, 130, preview.output().slice(-1500)); // 128 + SIGINT, as every command stopped by a signal
   for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
   assert.not.ok(alive(), `process group ${group} is still alive`);
 });

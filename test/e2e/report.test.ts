@@ -12,7 +12,7 @@ import { readPdf, printPdf, attachFile } from "../../src/report/pdf";
 import { Browser } from "../../src/report/browser";
 import { parseResults } from "../../src/report/results";
 import { formatNumber } from "../../src/contract/format";
-import { ROOT, runScript } from "../helpers";
+import { copyReportSources, ROOT, runScript } from "../helpers";
 import { embeddedFiles } from "../../src/grading/pdffile";
 import { SOURCE_NAME } from "../../src/report/source";
 import { PDFDocument } from "pdf-lib";
@@ -138,7 +138,7 @@ test("bad input: exit 2 and one line", async () => {
 
 test("a build that fails (bad TeX) names the place and leaves the previous report as it was", async () => {
   const dir = join(tmp, "md");
-  cpSync(join(ROOT, "report"), dir, { recursive: true, filter: (s) => !s.includes(`${join("report", "out")}`) });
+  copyReportSources(dir);
   const f = readdirSync(dir).find((n) => n.includes("task2"))!;
   writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8") + "\n\nBroken $\\frac{1}{$ math.\n");
   const before = [readFileSync(join(outA, "report.pdf")), readFileSync(join(outA, "results.json"))];

@@ -1,6 +1,6 @@
 // A small real report for the grading tests, built in seconds: the quick runs trained for real on
 // a tiny dataset (4×4 images), recorded as the notebooks record them, two tables, a figure and
-// a few pages of markdown with templated numbers; printed by Chromium and given its two
+// a few pages of markdown with templated numbers, a seed study of 3c with two seeds; printed by Chromium and given its two
 // attachments exactly as npm run report does. Tamper helpers edit such a PDF as a forger would.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -13,6 +13,8 @@ import { datasetFiles } from "../../src/mlp/data";
 import { runPool } from "../../src/mlp/pool";
 import type { TrainResult } from "../../src/mlp/train";
 import { trainingCurves } from "../../src/notebook/figures";
+import { seedNumbers, seedStudy, studyConfigs } from "../../src/notebook/seeds";
+import { normalizeParams } from "../../src/notebook/session";
 import { metricsTable } from "../../src/notebook/tables";
 import { attachFile } from "../../src/report/pdf";
 import { RESULTS_FORMAT, type ResultsFile, resultsJson } from "../../src/report/results";
@@ -87,7 +89,14 @@ export async function miniReport(): Promise<Mini> {
   const configs = expectedRuns({ quick: true });
   const results = await runPool(configs, { dataDir, workers: 2 });
   const trained = Object.fromEntries(configs.map((c, i) => [c.id, results[i]]));
-  const recorded: Recorded[] = configs.flatMap((c) => runRecords(c.id, trained[c.id]));
+  // A seed study of 3c with two seeds, its config's keys sorted as a notebook's JSON output has them.
+  const session = normalizeParams({ quick: true, seeds: 2, dataDir });
+  const [study] = studyConfigs(session, ["3c"]);
+  const studied = await runPool(study.configs, { dataDir, workers: 2 });
+  const record = seedStudy(session, ["3c"], [studied]);
+  const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const seeds = { runs: record.runs.map((r) => ({ ...r, config: sorted(r.config) as typeof r.config })) };
+  const recorded: Recorded[] = [...configs.flatMap((c) => runRecords(c.id, trained[c.id])), ...seedNumbers(seeds)];
   const tasks: Record<string, Record<string, number>> = {}, formats: Record<string, Record<string, string>> = {};
   for (const r of recorded) {
     (tasks[r.task] ??= {})[r.name] = r.value;
@@ -109,7 +118,7 @@ export async function miniReport(): Promise<Mini> {
       { label: "tbl-metrics", number: 1, caption: "Final metrics of two runs.", ...metrics },
       { label: "tbl-reference", number: 2, caption: "Final metrics of two more runs.", ...reference },
     ],
-    seedStudy: null,
+    seedStudy: seeds,
   };
   const source: ReportSource = {
     format: SOURCE_FORMAT,

@@ -169,7 +169,7 @@ test("a consistent forgery (text and attachment edited alike) passes verify; onl
   r.tasks["2c"].valAccuracy = forged;
   for (const t of r.tables) {
     t.values.forEach((vs: unknown[], i: number) => vs.forEach((v, j) => {
-      if (v === real && t.rows[i][0] === "2c") {
+      if (v === real && t.values[i][0] === "2c") {
         t.values[i][j] = forged;
         t.rows[i][j] = pct(forged);
       }
@@ -180,7 +180,7 @@ test("a consistent forgery (text and attachment edited alike) passes verify; onl
   assert.is(o.status, "ok", messages(o));
   const re = await verify(pdf, true);
   assert.is(re.status, "tampered");
-  assert.equal(re.findings.map((f) => f.key), ["2c.valAccuracy"]);
+  assert.equal(re.findings.map((f) => f.key), ["2c.valAccuracy"], messages(re));
   assert.match(re.findings[0].message, `2c.valAccuracy: the PDF reports ${pct(forged)}, re-executing run 2c gives ${pct(real)}`);
   assert.ok(re.rerun && re.checked > o.checked);
 });
