@@ -16,7 +16,6 @@ export function copyReportSources(dest: string): void {
   cpSync(report, dest, { recursive: true, filter: (s) => !/^(out(-quick)?|\.out(-quick)?\..*)$/.test(relative(report, s).split(sep)[0]) });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function fixture(name: string): any {
   return JSON.parse(readFileSync(join(ROOT, "test", "fixtures", name), "utf8"));
 }

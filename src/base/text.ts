@@ -8,17 +8,17 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-function escape(c: string): string {
+function escapeChar(c: string): string {
   const n = c.charCodeAt(0);
   return n <= 0xff ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
 
 /** One line, every control character escaped: for names and values read from a file. */
 export function printable(s: string): string {
-  return s.replace(UNSAFE, escape);
+  return s.replace(UNSAFE, escapeChar);
 }
 
 /** As printable(), but line breaks are kept: for messages of several lines. */
 export function printableLines(s: string): string {
-  return s.replace(UNSAFE_BUT_NEWLINE, escape);
+  return s.replace(UNSAFE_BUT_NEWLINE, escapeChar);
 }

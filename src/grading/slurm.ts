@@ -64,6 +64,7 @@ export function jobScript(o: Pick<SlurmOptions, "dir" | "files" | "verifyArgs" |
     `#SBATCH --output=${work}/logs/%A_%a.out`,
     "",
     `files=(${names.map(shellQuote).join(" ")})`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array lookup, written into the script as is
     "name=${files[$SLURM_ARRAY_TASK_ID]}",
     `out=${shellQuote(`${work}/results`)}/$SLURM_ARRAY_TASK_ID.json`,
     `cd ${shellQuote(root)}`,

@@ -45,7 +45,7 @@ const quote = (s: string, n = 60) => JSON.stringify(s.length > n ? s.slice(0, n)
 function keysShown(phrase: string, r: ResultsFile): string[] {
   const out: [string, number][] = [];
   // Punctuation around words ("(46.000", "%),") is not part of a number.
-  const padded = ` ${phrase.split(/\s+/).map((w) => w.replace(/^[(\[]+|[)\],;:.!?]+$/g, "")).join(" ")} `;
+  const padded = ` ${phrase.split(/\s+/).map((w) => w.replace(/^[([]+|[)\],;:.!?]+$/g, "")).join(" ")} `;
   for (const [task, names] of Object.entries(r.tasks)) {
     for (const [name, v] of Object.entries(names)) {
       const f = r.formats?.[task]?.[name];
@@ -99,7 +99,7 @@ function toleranceFindings(r: ResultsFile, reference: Numbers | null, t: Toleran
   const out: Finding[] = [];
   for (const [key, v] of ours) {
     if (typeof v !== "number") {
-      if (reference && reference.has(key) && reference.get(key) !== v) {
+      if (reference?.has(key) && reference.get(key) !== v) {
         out.push({ kind: "tolerance", key, message: `${key} is ${v}, the reference ${String(reference.get(key))}` });
       }
       continue;

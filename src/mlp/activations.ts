@@ -87,6 +87,7 @@ export function activate(kind: Activation, z: Float64Array, a: Float64Array, n: 
     case "relu": {
       const w = kernelsFor(z, a);
       if (w) return w.relu(z.byteOffset, a.byteOffset, n);
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(z, 0) keeps NaN and -0; the kernel gives 0 for both
       for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : 0;
       return;
     }

@@ -63,9 +63,11 @@ export function slug(s: string): string {
 }
 
 /** "report/task2.md:14" for the first line holding `snippet`. */
-function place(file: SourceFile, snippet: string, last = false): string {
+/** "file:line" of a snippet's first line: its nth occurrence in the file (from 0), or its last. */
+function place(file: SourceFile, snippet: string, nth: number | "last" = 0): string {
   const line = snippet.split("\n")[0];
-  const at = last ? file.text.lastIndexOf(line) : file.text.indexOf(line);
+  let at = nth === "last" ? file.text.lastIndexOf(line) : file.text.indexOf(line);
+  for (let k = 0; nth !== "last" && k < nth && at >= 0; k++) at = file.text.indexOf(line, at + 1);
   return at < 0 ? file.name : `${file.name}:${file.text.slice(0, at).split("\n").length}`;
 }
 
@@ -121,13 +123,14 @@ const RESULT = /\{\{\s*(?!claim\b|embed\b|runs\.)[\w-]+\.[\w-]+\s*\}\}|\b(?:2c|3
 
 /** Sentences of a paragraph's source (math and directives kept whole). */
 export function sentences(text: string): string[] {
-  return text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z@{$(\[])/).map((x) => x.trim()).filter(Boolean);
+  return text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z@{$([])/).map((x) => x.trim()).filter(Boolean);
 }
 
 /** Render the report's markdown files against the notebooks' results. */
 export function renderReport(files: readonly SourceFile[], c: Collected, opts: RenderOptions = {}): RenderedReport & { claims: CheckedClaim[] } {
   const claims: CheckedClaim[] = [];
   const falseClaims: string[] = [];
+  const claimsSeen = new Map<string, number>();
   const unclaimed: string[] = [];
   const tex: TexRenderer = texRenderer(opts.texCache);
   const figureOrder: string[] = [], tableOrder: string[] = [];
@@ -179,14 +182,18 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
     return r ? { value: r.value, format: r.format } : null;
   };
   const checkClaim = (tk: MathToken): string => {
-    let verdict;
+    let verdict: ReturnType<typeof judge>;
     try {
       verdict = judge(parseClaim(tk.text), lookup);
     } catch (e) {
       if (e instanceof ClaimSyntaxError) return fail(tk.raw, `bad claim {{claim ${tk.text}}}: ${e.message}`);
       throw e;
     }
-    const at = place(current, tk.raw);
+    // The same claim may be written twice in a file: the k-th token is its k-th occurrence.
+    const key = `${current.name}\0${tk.raw}`;
+    const nth = claimsSeen.get(key) ?? 0;
+    claimsSeen.set(key, nth + 1);
+    const at = place(current, tk.raw, nth);
     const failure = verdict.holds ? null : `${at}: ${describeFailure(tk.text, verdict)}`;
     claims.push({ at, text: tk.text, holds: verdict.holds, failure });
     if (failure) falseClaims.push(failure);
@@ -280,7 +287,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
         const m = /^Task\s+(\d[a-z])\b/.exec((t as Tokens.Heading).text);
         if (m) {
           const at = place(file, t.raw.trim());
-          if (tasks.has(m[1])) throw new InputError(`${place(file, t.raw.trim(), true)}: a second heading for Task ${m[1]} (the first is at ${tasks.get(m[1])})`);
+          if (tasks.has(m[1])) throw new InputError(`${place(file, t.raw.trim(), "last")}: a second heading for Task ${m[1]} (the first is at ${tasks.get(m[1])})`);
           tasks.set(m[1], at);
         }
       } else if (t.type === "paragraph") {
@@ -296,7 +303,7 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
         }
       } else if (t.type === "text" && !("tokens" in t && t.tokens)) {
         const hit = PLACEHOLDER.exec(t.raw);
-        if (hit && hit[0].startsWith("\\")) fail(t.raw.trim(), `${hit[0]}…} outside math: write it as $${hit[0]}…}$`);
+        if (hit?.[0].startsWith("\\")) fail(t.raw.trim(), `${hit[0]}…} outside math: write it as $${hit[0]}…}$`);
         if (hit && /[{}]/.test(hit[0])) fail(t.raw.trim(), `malformed directive near "${t.raw.trim().slice(0, 40)}": expected {{TASK.NAME}} or {{embed LABEL}}`);
         if (hit) fail(t.raw.trim(), `placeholder text "${hit[0]}" left in the report`);
       }
@@ -315,6 +322,9 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
     return marked.parser(tokens);
   });
   const title = headings.find((h) => h.depth === 1)?.text ?? "Report";
-  if (falseClaims.length && (opts.claims ?? "strict") === "strict") throw new InputError(falseClaims.join("\n"));
+  if (falseClaims.length && (opts.claims ?? "strict") === "strict") {
+    const n = falseClaims.length;
+    throw new InputError([...falseClaims, `${n} claim${n === 1 ? " is" : "s are"} false on these runs: change the text, or build a draft with --claims warn`].join("\n"));
+  }
   return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims, captions };
 }

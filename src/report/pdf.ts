@@ -137,7 +137,7 @@ export interface PdfContents {
 /** Each page's text (items joined by line, in reading order) and the embedded files. */
 export async function readPdf(bytes: Uint8Array, what: string): Promise<PdfContents> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  let doc;
+  let doc: Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
   try {
     doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, useSystemFonts: false }).promise;
   } catch (e) {

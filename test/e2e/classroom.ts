@@ -22,7 +22,6 @@ export interface Classroom {
   student(k: number, results?: ResultsFile, edit?: (html: string) => string): Promise<Uint8Array>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const copy = (r: ResultsFile): any => JSON.parse(JSON.stringify(r));
 
 /** Build the quick report into `dir` (notebooks from their cache) and read back what its PDF carries. */

@@ -113,7 +113,7 @@ test("at 390 px the page and the report's HTML need no horizontal scrolling", as
   const widths = () => page.evaluate(`({ doc: document.documentElement.scrollWidth,
     charts: Math.max(...Array.from(document.querySelectorAll("div.plotly")).map((d) => d.getBoundingClientRect().right)),
     blocks: Array.from(document.querySelectorAll("section > *, header > *, nav > *")).filter((e) => e.getBoundingClientRect().right > 391).map((e) => e.tagName + "." + e.className) })`) as Promise<{ doc: number; charts: number; blocks: string[] }>;
-  let w = await widths();
+  const w = await widths();
   assert.ok(w.doc <= 390 && w.charts <= 390, JSON.stringify(w));
   assert.equal(w.blocks, []);
   await page.screenshot({ path: join(shots, "preview-390.png") });

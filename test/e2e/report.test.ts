@@ -165,7 +165,7 @@ test("a claim holds until a --set flips it; then the build fails naming the file
     await buildReport({ quick: true, outDir: join(tmp, "claims-b"), notebooksOut: nbB, reportDir: dir, claims: "strict", runs: { "2c": { learningRate: 1e-6 } }, log });
     assert.unreachable("the flipped claim must fail the build");
   } catch (e) {
-    assert.match((e as Error).message, new RegExp(`^\\S*01-body\\.md:${line}: claim "2c\\.valAccuracy > 0\\.3" is false: left side 0\\.\\d+, right side 0\\.3 \\(2c\\.valAccuracy = \\d+\\.\\d{3} %\\)$`));
+    assert.match((e as Error).message, new RegExp(`^\\S*01-body\\.md:${line}: claim "2c\\.valAccuracy > 0\\.3" is false: left side 0\\.\\d+, right side 0\\.3 \\(2c\\.valAccuracy = \\d+\\.\\d{3} %\\)\n1 claim is false on these runs: change the text, or build a draft with --claims warn$`));
   }
 });
 

@@ -69,7 +69,7 @@ test("a PDF's attached results are read back; a PDF without them and a file that
 
 
 /** Quick-mode results with made-up but possible numbers: 2 epochs of 62 steps, accuracies counts over 2 000 / 1 000 images. */
-function quickResults(): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function quickResults(): any {
   const runs = expectedRuns({ quick: true });
   const tasks: Record<string, Record<string, number>> = {}, formats: Record<string, Record<string, string>> = {};
   runs.forEach((c, i) => {

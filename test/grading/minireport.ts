@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PDFArray, PDFDocument, PDFName, PDFRawStream, StandardFonts, decodePDFRawStream, rgb } from "pdf-lib";
+import { PDFArray, PDFDocument, PDFName, type PDFRawStream, StandardFonts, decodePDFRawStream, rgb } from "pdf-lib";
 import type { Recorded } from "../../src/contract/contract";
 import { datasetFiles } from "../../src/mlp/data";
 import { runPool } from "../../src/mlp/pool";

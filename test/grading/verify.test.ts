@@ -21,7 +21,6 @@ let renderer: Renderer;
 let mini: Mini;
 let clean: Uint8Array;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const copy = (r: ResultsFile): any => JSON.parse(JSON.stringify(r));
 const verify = async (pdf: Uint8Array, rerun = false): Promise<Outcome> =>
   await verifyPdf(tmpFile("submitted.pdf", pdf), { renderer, rerun: rerun ? { cache: null, dataDir: mini.dataDir, workers: 2 } : null });

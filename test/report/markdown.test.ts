@@ -104,7 +104,9 @@ test("claims render as nothing and are listed; a false one fails naming the file
   assert.not.ok(r.sections.join("").includes("claim"));
   assert.equal(r.claims.map((c) => [c.at, c.holds]), [["report/t.md:1", true], ["report/t.md:1", true]]);
   fails("Line one.\n\nThe baseline is better than 95 %{{claim 2c.valAccuracy > 0.95}}.",
-    /^report\/t\.md:3: claim "2c\.valAccuracy > 0\.95" is false: left side 0\.9152, right side 0\.95 \(2c\.valAccuracy = 91\.520 %\)$/);
+    /^report\/t\.md:3: claim "2c\.valAccuracy > 0\.95" is false: left side 0\.9152, right side 0\.95 \(2c\.valAccuracy = 91\.520 %\)\n1 claim is false on these runs: change the text, or build a draft with --claims warn$/);
+  fails("Above 95 %{{claim 2c.steps > 1}}.\n\nStill above{{claim 2c.valAccuracy > 0.95}}.\n\nAnd again above{{claim 2c.valAccuracy > 0.95}}.",
+    /^report\/t\.md:3: claim .*\nreport\/t\.md:5: claim "2c\.valAccuracy > 0\.95" is false.*\n2 claims are false/);
   fails("A claim about {{claim 2c.nope > 1}} nothing.", /^report\/t\.md:1: bad claim \{\{claim 2c\.nope > 1\}\}: unknown number "2c\.nope"/);
   fails("A claim {{claim 2c.steps >}} cut short.", /bad claim .*: the claim ends too early/);
 });
