@@ -103,7 +103,14 @@ export async function benchPreview(o: { edits?: number; pauseMs?: number } = {})
     const page = await browser.newPage();
     await page.setViewport({ width: 1000, height: 900 });
     await page.goto(preview.url, { waitUntil: "load" });
-    await page.waitForFunction("document.documentElement.hasAttribute('data-ready') && window.__a2preview", { timeout: 60000 });
+    await page.waitForFunction(
+      "(document.documentElement.hasAttribute('data-ready') && window.__a2preview) || document.documentElement.hasAttribute('data-preview-error')",
+      { timeout: 60000 },
+    );
+    const error = (await page.evaluate(
+      "document.documentElement.hasAttribute('data-preview-error') ? document.getElementById('a2-overlay-message').textContent.split('\\n')[0] : null",
+    )) as string | null;
+    if (error) throw new InputError(`the preview shows an error, not the report: ${error}`);
     // The largest section, and the markdown file it comes from (sections follow the title file, in name order).
     const sizes = await page.evaluate(`Array.from(document.querySelectorAll("section[data-part]")).map((s) => s.innerHTML.length)`) as number[];
     const largest = sizes.indexOf(Math.max(...sizes));

@@ -285,7 +285,7 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     data.push(line(c, c.checkSteps, pct(c.trainError), "solid", "x3", "y3", quiet));
     data.push(line(c, c.checkSteps, pct(c.valError), "dash", "x4", "y4", quiet));
   }
-  const layout = baseLayout(960, 580, opts.title);
+  const layout = baseLayout(960, 485, opts.title);
   Object.assign(layout, {
     xaxis: stepX("y", left, false), yaxis: logY(trainLoss, "loss", "x", top),
     xaxis2: { ...stepX("y2", right, false), matches: "x" }, yaxis2: logY(valLoss, "", "x2", top),
@@ -337,7 +337,7 @@ export function seedFigure(accuracy: readonly SeedPoint[], steps: readonly SeedP
   };
   panel(accuracy, "x", "y", 100);
   panel(steps, "x2", "y2", 1);
-  const layout = baseLayout(960, 300, title);
+  const layout = baseLayout(960, 240, title);
   Object.assign(layout, {
     xaxis: { domain: [0, 0.46], anchor: "y", type: "category", tickfont: { size: 11 } },
     yaxis: { anchor: "x", title: axisTitle("validation accuracy (%)"), gridcolor: "#e5e5e5", tickformat: ".1f", tickfont: { size: 10 } },
@@ -400,7 +400,7 @@ export function gradientFigure(runs: readonly { readonly id: string; readonly ti
   const axis = lossAxis(runs.flatMap((r) => r.profiles.flatMap((p) => p.values)));
   const gap = 0.08, width = (1 - gap * (runs.length - 1)) / runs.length;
   const top: [number, number] = [0.56, 1], bottom: [number, number] = [0, 0.4];
-  const layout = baseLayout(960, 540);
+  const layout = baseLayout(960, 490);
   const annotations: Record<string, unknown>[] = [];
   const shown = new Set<string>();
   const n = runs.length;
@@ -426,7 +426,7 @@ export function gradientFigure(runs: readonly { readonly id: string; readonly ti
     layout[ax(x2)] = { domain, anchor: y2, title: axisTitle("hidden layer"), dtick: 1, gridcolor: "#e5e5e5", tickfont: { size: 10 } };
     layout[ax(y2)] = {
       domain: bottom, anchor: x2, range: [0, 100], ticksuffix: " %", gridcolor: "#e5e5e5", tickfont: { size: 10 },
-      title: axisTitle(k === 0 ? "units with slope < ⅒ of the largest" : ""),
+      title: axisTitle(k === 0 ? "low-slope units" : ""),
     };
     annotations.push(panelTitle(`${r.title}: epochs ${r.profiles.map((p) => p.epoch).join(", ")}`, x, top[1], domain));
   });

@@ -62,13 +62,16 @@ export function seedNumbers(study: SeedStudyRecord): Recorded[] {
 
 const pm = (mean: string, std: string) => `${mean} ± ${std}`;
 
-/** One row per run: validation accuracy and loss and the steps before stopping, as mean ± std over the seeds. */
-export function seedTable(study: SeedStudyRecord): Table {
+/**
+ * One row per run: validation accuracy and loss and the steps before stopping, as mean ± std over
+ * the seeds. `names` overrides a run's name (e.g. 3c as "64 units (3c)" among the topologies).
+ */
+export function seedTable(study: SeedStudyRecord, names: Readonly<Record<string, string>> = {}): Table {
   const columns = ["run", "seeds", "validation accuracy", "validation loss", "steps"];
   const rows: string[][] = [], values: (number | string | null)[][] = [];
   for (const r of study.runs) {
     rows.push([
-      runName(r.id), String(r.seeds.length),
+      names[r.id] ?? runName(r.id), String(r.seeds.length),
       pm(formatPercent(r.mean.valAccuracy), formatPercent(r.std.valAccuracy)),
       pm(formatNumber(r.mean.valLoss, "loss"), formatNumber(r.std.valLoss, "loss")),
       pm(formatNumber(r.mean.steps, "int"), formatNumber(r.std.steps, "int")),

@@ -374,8 +374,7 @@ export class PreviewServer {
     if (this.pdf?.version !== s.version) {
       this.browser ??= Browser.launch();
       const browser = await this.browser;
-      const pagesFile = join(this.root, "build", `report-layout${this.set.mode === "quick" ? "-quick" : ""}.json`);
-      const job = { version: s.version, bytes: printReport(browser, s.doc.input, pagesFile).then((p) => p.pdf) };
+      const job = { version: s.version, bytes: printReport(browser, s.doc.input).then((p) => p.pdf) };
       this.pdf = job;
       // A failed print is not kept: the next request prints again.
       job.bytes.catch(() => {

@@ -87,12 +87,12 @@ const same = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) =>
   a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 
 /**
- * Print `html(layout)` until the contents' page numbers are the printed ones and no float moves:
- * starting from the last build's layout (usually right at once), at most MAX_PRINTS prints.
+ * Print `html(layout)` until the contents' page numbers are the printed ones and no float moves,
+ * from no floats and no page numbers (a layout that depends only on the document), at most
+ * MAX_PRINTS prints.
  */
-export async function printPaginated(browser: Browser, html: (layout: Layout) => string, headings: readonly Heading[],
-  first: Layout | null): Promise<Printed> {
-  let layout: Layout = first ?? { pages: new Map(), floats: {} };
+export async function printPaginated(browser: Browser, html: (layout: Layout) => string, headings: readonly Heading[]): Promise<Printed> {
+  let layout: Layout = { pages: new Map(), floats: {} };
   for (let prints = 1; ; prints++) {
     const text = html(layout);
     const pdf = await printPdf(browser, text);

@@ -11,7 +11,7 @@ import { Browser, plotlySource } from "./browser";
 import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
 import { cellTimeout, executeNotebooks } from "./execute";
-import { checkOutputFolder, writeFileAtomic, writeFolderAtomic } from "../base/io";
+import { checkOutputFolder, writeFolderAtomic } from "../base/io";
 import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
@@ -109,20 +109,12 @@ export interface PrintedReport {
 
 /**
  * Print the document until its layout settles (paginate.ts): the contents' page numbers and the
- * floats, starting from the last print's (kept in `layoutFile`), usually right at once. results.json
- * is attached to the PDF.
+ * floats, always from no floats and no page numbers, so that the same document gives the same
+ * layout whatever was built before. results.json is attached to the PDF.
  */
-export async function printReport(browser: Browser, input: DocumentInput, layoutFile: string): Promise<PrintedReport> {
-  let guess: Layout | null = null;
-  try {
-    const j = JSON.parse(readFileSync(layoutFile, "utf8")) as { pages: Record<string, number>; floats: Record<string, number> };
-    guess = { pages: new Map(Object.entries(j.pages)), floats: j.floats };
-  } catch {
-    guess = null;
-  }
+export async function printReport(browser: Browser, input: DocumentInput): Promise<PrintedReport> {
   const headings = input.rendered.headings.filter((h) => h.depth <= 2);
-  const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings, guess);
-  writeFileAtomic(layoutFile, JSON.stringify({ pages: Object.fromEntries(printed.layout.pages), floats: printed.layout.floats }) + "\n");
+  const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings);
   const pdf = await attachFile(printed.pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/2)");
   return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank, layout: printed.layout };
 }
@@ -172,7 +164,7 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const browser = await Browser.launch();
   let printed: PrintedReport, source: string;
   try {
-    printed = await printReport(browser, input, join(root, "build", `report-layout${quick ? "-quick" : ""}.json`));
+    printed = await printReport(browser, input);
     // What the PDF was rendered from, so that a grader can render it again (npm run verify).
     source = sourceJson(reportSource(sources, collected, meta, printed.layout, rendererIdentity(await browser.version())));
   } finally {

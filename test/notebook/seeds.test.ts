@@ -47,6 +47,8 @@ test("the study's record: values per seed in order, mean and std per metric, num
   const n = Object.fromEntries(seedNumbers(study).map((x) => [`${x.task}.${x.name}`, x.value]));
   assert.equal([n["3c.seedCount"], n["3c.stepsMean"], n["4e.stepsStd"]], [3, 120, 10]);
   assert.equal(seedTable(study).rows[0], ["+ momentum (3c)", "3", "96.000 % ± 1.000 %", "0.2000 ± 0.0000", "120 ± 20"]);
+  const renamed = seedTable(study, { "3c": "64 units (3c)" }).rows.map((r) => r[0]);
+  assert.equal(renamed, ["64 units (3c)", ...seedTable(study).rows.slice(1).map((r) => r[0])], "only the named run is renamed");
 });
 
 test.run();
