@@ -331,15 +331,13 @@ export function sparseMatmul(
   }
 }
 
-/** out = X_selᵀ·d = base ⊗ (1ᵀd) + S_selᵀ·d.  d: (count, n) -> out: (k, n) */
-export function sparseMatmulAtB(
-  base: usize, start: usize, col: usize, val: usize, k: i32,
-  idx: usize, from: i32, count: i32, d: usize, n: i32, colsum: usize, out: usize,
-): void {
+/** colsum = 1ᵀd, each column summed over the rows in order.  d: (count, n) -> colsum: (n) */
+@inline function columnSums(d: usize, count: i32, n: i32, colsum: usize): void {
   const n2 = n & ~1;
-  memory.fill(colsum, 0, <usize>n * 8);
+  const rowBytes = <usize>n * 8;
+  memory.fill(colsum, 0, rowBytes);
   for (let r = 0; r < count; r++) {
-    const dr = d + <usize>(r * n) * 8;
+    const dr = d + <usize>r * rowBytes;
     let j = 0;
     for (; j < n2; j += 2) {
       const q = colsum + <usize>j * 8;
@@ -350,6 +348,15 @@ export function sparseMatmulAtB(
       store<f64>(q, load<f64>(q) + load<f64>(dr + <usize>j * 8));
     }
   }
+}
+
+/** out = X_selᵀ·d = base ⊗ (1ᵀd) + S_selᵀ·d.  d: (count, n) -> out: (k, n) */
+export function sparseMatmulAtB(
+  base: usize, start: usize, col: usize, val: usize, k: i32,
+  idx: usize, from: i32, count: i32, d: usize, n: i32, colsum: usize, out: usize,
+): void {
+  const n2 = n & ~1;
+  columnSums(d, count, n, colsum);
   for (let p = 0; p < k; p++) {
     const sv = load<f64>(base + <usize>p * 8);
     const s = f64x2.splat(sv);
@@ -596,19 +603,7 @@ export function sparseGradientStep(
 ): void {
   const n2 = n & ~1;
   const rowBytes = <usize>n * 8;
-  memory.fill(colsum, 0, rowBytes);
-  for (let r = 0; r < count; r++) {
-    const dr = d + <usize>r * rowBytes;
-    let j = 0;
-    for (; j < n2; j += 2) {
-      const q = colsum + <usize>j * 8;
-      v128.store(q, f64x2.add(v128.load(q), v128.load(dr + <usize>j * 8)));
-    }
-    if (j < n) {
-      const q = colsum + <usize>j * 8;
-      store<f64>(q, load<f64>(q) + load<f64>(dr + <usize>j * 8));
-    }
-  }
+  columnSums(d, count, n, colsum);
   const l = f64x2.splat(lr), c = f64x2.splat(gamma);
   let j = 0;
   for (; j + 16 <= n; j += 16) {

@@ -1,4 +1,4 @@
-// npm run bench [-- --only epoch,validation,evaluation,workload,memory,seeds,preview] [--profile]
+// npm run bench [-- --only epoch,validation,evaluation,workload,memory,seeds,preview (default: all but preview)] [--profile]
 // [--repeat N] [--json out.json]: training speed beside the NumPy starter code (bench/numpy_mlp.py,
 // OpenBLAS on one thread) when a python3 with NumPy is found, each measured in the same invocation
 // and shown as a ratio beside its target. Float64, batch 32: seconds per epoch of 60 000 images,
@@ -148,7 +148,7 @@ await runMain(async () => {
   const { values } = parseFlags({
     options: { only: { type: "string" }, json: { type: "string" }, repeat: { type: "string" }, profile: { type: "boolean" } },
   });
-  const parts = (values.only ?? PARTS.join(",")).split(",");
+  const parts = (values.only ?? PARTS.filter((p) => p !== "preview").join(",")).split(",");
   for (const p of parts) {
     if (!PARTS.includes(p)) throw new InputError(`--only ${p}: expected ${PARTS.join(", ")}`);
   }

@@ -64,14 +64,15 @@ export const HELP: Readonly<Record<string, Help>> = {
     example: "npm run reproduce -- --workers 2",
   },
   bench: {
-    usage: "npm run bench [-- --only ITEMS] [--json out.json] [--repeat N]",
-    summary: "Time training (an epoch, a validation check, the report's workload) beside the NumPy starter code, and the live preview's save-to-repaint.",
+    usage: "npm run bench [-- --only ITEMS] [--profile] [--repeat N] [--json out.json]",
+    summary: "Time training beside the NumPy starter code (epochs of one and ten hidden layers, a validation check, an evaluation pass, the report's workload, the seed study, one run's peak memory), each with its ratio and target, and the live preview's save-to-repaint.",
     flags: {
-      only: "comma-separated items: epoch, validation, workload, preview (default: all but preview)",
+      only: "comma-separated items: epoch, validation, evaluation, workload, memory, seeds, preview (default: all but preview)",
+      profile: "also print where the time of a run's first epoch goes, per network (forward, backward, activations, loss, update, evaluation)",
       json: "write every figure to this file",
-      repeat: "repetitions of the epoch and validation timings (the best counts; default 3)",
+      repeat: "repetitions of the epoch, validation and evaluation timings (the best counts; default 3)",
     },
-    example: "npm run bench -- --only preview",
+    example: "npm run bench -- --only epoch --profile",
   },
   notebooks: {
     usage: "npm run notebooks [-- --quick] [--force] [--out DIR] [--jobs N] [--data-dir DIR] [NOTEBOOK…]",

@@ -267,7 +267,7 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     });
     addInset(data, layout, { n: 3, box: within(left, full, [0.45, 0.98], [0.52, 0.97]), traces: [{ c, x: c.checkSteps, y: c.valLoss, dash: "dash" }] }, from, last);
     addInset(data, layout, {
-      n: 4, box: within(right, full, [0.45, 0.98], [0.08, 0.5]), suffix: " %",
+      n: 4, box: within(right, full, [0.45, 0.98], [0.17, 0.56]), suffix: " %",
       traces: [{ c, x: c.checkSteps, y: pct(c.trainError), dash: "solid" }, { c, x: c.checkSteps, y: pct(c.valError), dash: "dash" }],
     }, from, last);
     return { data, layout };
@@ -299,8 +299,8 @@ export function trainingCurves(series: readonly Series[], opts: CurveOptions = {
     ],
   });
   addInset(data, layout, { n: 5, box: within(right, top, [0.42, 0.98], [0.45, 0.95]), traces: curves.map((c) => ({ c, x: c.checkSteps, y: c.valLoss, dash: "dash" as const })) }, from, last);
-  addInset(data, layout, { n: 6, box: within(left, bottom, [0.42, 0.98], [0.08, 0.55]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.trainError), dash: "solid" as const })) }, from, last);
-  addInset(data, layout, { n: 7, box: within(right, bottom, [0.42, 0.98], [0.08, 0.55]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.valError), dash: "dash" as const })) }, from, last);
+  addInset(data, layout, { n: 6, box: within(left, bottom, [0.42, 0.98], [0.2, 0.62]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.trainError), dash: "solid" as const })) }, from, last);
+  addInset(data, layout, { n: 7, box: within(right, bottom, [0.42, 0.98], [0.2, 0.62]), suffix: " %", traces: curves.map((c) => ({ c, x: c.checkSteps, y: pct(c.valError), dash: "dash" as const })) }, from, last);
   return { data, layout };
 }
 
