@@ -51,7 +51,8 @@ export interface RunningPreview {
 export function startPreview(args: readonly string[]): Promise<RunningPreview> {
   const root = packageRoot();
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "preview.ts"), "--port", "0", ...args], {
-    cwd: root, stdio: ["ignore", "pipe", "pipe"],
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
@@ -61,7 +62,9 @@ export function startPreview(args: readonly string[]): Promise<RunningPreview> {
       const m = /\[preview\] (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (m) {
         resolve({
-          child, url: m[1], output: () => out,
+          child,
+          url: m[1],
+          output: () => out,
           stop: () => {
             if (!child.killed && child.exitCode === null) child.kill("SIGTERM");
             return exited;
@@ -112,15 +115,20 @@ export async function benchPreview(o: { edits?: number; pauseMs?: number } = {})
     )) as string | null;
     if (error) throw new InputError(`the preview shows an error, not the report: ${error}`);
     // The largest section, and the markdown file it comes from (sections follow the title file, in name order).
-    const sizes = await page.evaluate(`Array.from(document.querySelectorAll("section[data-part]")).map((s) => s.innerHTML.length)`) as number[];
+    const sizes = (await page.evaluate(
+      `Array.from(document.querySelectorAll("section[data-part]")).map((s) => s.innerHTML.length)`,
+    )) as number[];
     const largest = sizes.indexOf(Math.max(...sizes));
-    const file = readdirSync(reportDir).filter((f) => f.endsWith(".md")).sort()[largest + 1];
+    const file = readdirSync(reportDir)
+      .filter((f) => f.endsWith(".md"))
+      .sort()[largest + 1];
     const path = join(reportDir, file);
     const text = readFileSync(path, "utf8");
     const lines = text.split("\n");
     const at = proseLine(lines);
     await page.evaluate(`window.scrollTo(0, document.querySelector('section[data-part="section-${largest}"]').offsetTop)`);
-    const samples: number[] = [], server: number[] = [];
+    const samples: number[] = [],
+      server: number[] = [];
     for (let k = 0; k < edits; k++) {
       const version = (await page.evaluate("window.__a2preview.version")) as number;
       const marker = `edit-${k}-${Date.now().toString(36)}`;
@@ -128,8 +136,10 @@ export async function benchPreview(o: { edits?: number; pauseMs?: number } = {})
       const t0 = Date.now();
       writeFileSync(path, edited);
       // __a2preview moves on after the frame that shows the update.
-      await page.waitForFunction(`window.__a2preview.version > ${version} && document.body.textContent.includes(${JSON.stringify(marker)})`,
-        { polling: "raf", timeout: 10000 });
+      await page.waitForFunction(
+        `window.__a2preview.version > ${version} && document.body.textContent.includes(${JSON.stringify(marker)})`,
+        { polling: "raf", timeout: 10000 },
+      );
       const p = (await page.evaluate("window.__a2preview")) as Painted;
       samples.push((p.paintedAt - t0) / 1000);
       server.push((p.receivedAt - t0) / 1000);

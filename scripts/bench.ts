@@ -92,7 +92,9 @@ async function timedPool(configs: RunConfig[], workers: number, label: (i: numbe
       const now = performance.now();
       runSeconds[i] = (now - last) / 1000;
       last = now;
-      console.error(`[done] ${label(i)} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps${workers === 1 ? `, ${runSeconds[i].toFixed(1)} s` : ""}`);
+      console.error(
+        `[done] ${label(i)} (${workers} worker${workers > 1 ? "s" : ""}): ${r.steps} steps${workers === 1 ? `, ${runSeconds[i].toFixed(1)} s` : ""}`,
+      );
     },
   });
   return { seconds: (performance.now() - t) / 1000, results, runSeconds };
@@ -106,7 +108,9 @@ async function workloadChild(): Promise<void> {
   const one = await timedPool(configs, 1, (i) => ids[i]);
   const all = await timedPool(configs, cores, (i) => ids[i]);
   const report: WorkloadReport = {
-    oneWorker: one.seconds, allWorkers: all.seconds, cores,
+    oneWorker: one.seconds,
+    allWorkers: all.seconds,
+    cores,
     // Every number but the wall-clock timing.
     identical: JSON.stringify(one.results.map(deterministic)) === JSON.stringify(all.results.map(deterministic)),
     peakMB: peakMB(),
@@ -129,13 +133,17 @@ function runChild(): void {
   const cfg = normalizeRun({ preset: "3c" });
   const t = performance.now();
   train(cfg, prepareData(cfg));
-  process.stdout.write(JSON.stringify({ seconds: (performance.now() - t) / 1000, workers: 1, peakMB: peakMB() } satisfies PoolReport) + "\n");
+  process.stdout.write(
+    JSON.stringify({ seconds: (performance.now() - t) / 1000, workers: 1, peakMB: peakMB() } satisfies PoolReport) + "\n",
+  );
 }
 
 /** This script again in a process of its own, so that its peak memory is the child's alone. */
 function child<T>(flag: string): T {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(packageRoot(), "scripts", "bench.ts"), flag], {
-    encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 26,
   });
   if (r.status !== 0) throw new Error(`the ${flag} process failed (exit ${r.status})`);
   return JSON.parse(r.stdout) as T;
@@ -162,7 +170,9 @@ await runMain(async () => {
     lines.push(l);
     const ratio = l.numpy ? l.ours / l.numpy : null;
     const verdict = l.target === undefined || ratio === null ? "" : `≤ ${l.target.toFixed(2)} ${ratio <= l.target ? "met" : "MISSED"}`;
-    console.log(`${l.name.padEnd(46)} ${fmt(l.ours).padStart(9)} ${(l.numpy === null ? "–" : fmt(l.numpy)).padStart(9)} ${(ratio === null ? "–" : ratio.toFixed(2)).padStart(6)}  ${verdict}`.trimEnd());
+    console.log(
+      `${l.name.padEnd(46)} ${fmt(l.ours).padStart(9)} ${(l.numpy === null ? "–" : fmt(l.numpy)).padStart(9)} ${(ratio === null ? "–" : ratio.toFixed(2)).padStart(6)}  ${verdict}`.trimEnd(),
+    );
   };
   console.log(`${"float64, batch 32".padEnd(46)} ${"ours".padStart(9)} ${"numpy".padStart(9)} ${"ratio".padStart(6)}  target`);
 
@@ -173,13 +183,38 @@ await runMain(async () => {
       const times: number[] = [];
       for (let r = 0; r < repeat; r++) {
         // From the end of the first step to the end of the last, scaled to the whole epoch.
-        let first = 0, last = 0, steps = 0;
-        train(cfg, data, { onProgress: (p) => { if (p.step === 0) first = performance.now(); last = performance.now(); steps = p.stepsPerEpoch; } });
+        let first = 0,
+          last = 0,
+          steps = 0;
+        train(cfg, data, {
+          onProgress: (p) => {
+            if (p.step === 0) first = performance.now();
+            last = performance.now();
+            steps = p.stepsPerEpoch;
+          },
+        });
         times.push(((last - first) * steps) / (steps - 1) / 1000);
       }
-      const flags = ["--hidden", cfg.hidden.join(","), "--activation", cfg.activation, "--init", cfg.init,
-        "--lr", String(cfg.learningRate), "--momentum", String(cfg.momentum), "--repeat", String(repeat)];
-      show({ name: `epoch of 60 000 images, ${net.label}`, ours: Math.min(...times), numpy: peer(["epoch", ...flags])?.seconds ?? null, target: net.target });
+      const flags = [
+        "--hidden",
+        cfg.hidden.join(","),
+        "--activation",
+        cfg.activation,
+        "--init",
+        cfg.init,
+        "--lr",
+        String(cfg.learningRate),
+        "--momentum",
+        String(cfg.momentum),
+        "--repeat",
+        String(repeat),
+      ];
+      show({
+        name: `epoch of 60 000 images, ${net.label}`,
+        ours: Math.min(...times),
+        numpy: peer(["epoch", ...flags])?.seconds ?? null,
+        target: net.target,
+      });
     }
   }
   const evalTimes = (trainSize: number, valSize: number): number => {
@@ -197,10 +232,19 @@ await runMain(async () => {
     return Math.min(...times);
   };
   if (parts.includes("validation")) {
-    show({ name: "validation check (20 000 + 10 000), [64]", ours: evalTimes(20000, 10000), numpy: peer(["validation", "--hidden", "64", "--repeat", String(repeat)])?.seconds ?? null });
+    show({
+      name: "validation check (20 000 + 10 000), [64]",
+      ours: evalTimes(20000, 10000),
+      numpy: peer(["validation", "--hidden", "64", "--repeat", String(repeat)])?.seconds ?? null,
+    });
   }
   if (parts.includes("evaluation")) {
-    show({ name: "evaluation pass (60 000 + 10 000), [64]", ours: evalTimes(60000, 10000), numpy: peer(["evaluation", "--hidden", "64", "--repeat", String(repeat)])?.seconds ?? null, target: 0.6 });
+    show({
+      name: "evaluation pass (60 000 + 10 000), [64]",
+      ours: evalTimes(60000, 10000),
+      numpy: peer(["evaluation", "--hidden", "64", "--repeat", String(repeat)])?.seconds ?? null,
+      target: 0.6,
+    });
   }
   let workload: Record<string, unknown> | null = null;
   if (parts.includes("workload")) {
@@ -208,22 +252,30 @@ await runMain(async () => {
     const np = peer(["workload", "--runs", Object.keys(PRESETS).join(",")]);
     show({ name: "report workload (11 runs), 1 worker", ours: w.oneWorker, numpy: np?.seconds ?? null });
     show({ name: `report workload (11 runs), ${w.cores} workers`, ours: w.allWorkers, numpy: np?.seconds ?? null, target: 0.4 });
-    console.log(`${"peak memory of the workload (all workers)".padEnd(46)} ${`${w.peakMB.toFixed(0)} MB`.padStart(9)} ${np ? `${(np.peakRssMB as number).toFixed(0)} MB`.padStart(9) : ""}`);
+    console.log(
+      `${"peak memory of the workload (all workers)".padEnd(46)} ${`${w.peakMB.toFixed(0)} MB`.padStart(9)} ${np ? `${(np.peakRssMB as number).toFixed(0)} MB`.padStart(9) : ""}`,
+    );
     console.log(`results identical on 1 and ${w.cores} workers: ${w.identical ? "yes" : "NO"}`);
     workload = {
       ...w,
-      runs: Object.fromEntries(Object.entries(w.runs).map(([id, r]) => [id, { ...r, numpy: (np?.runs as Record<string, unknown>)?.[id] ?? null }])),
+      runs: Object.fromEntries(
+        Object.entries(w.runs).map(([id, r]) => [id, { ...r, numpy: (np?.runs as Record<string, unknown>)?.[id] ?? null }]),
+      ),
     };
   }
   let memory: PoolReport | null = null;
   if (parts.includes("memory")) {
     memory = child<PoolReport>("--run-child");
-    console.log(`${"peak memory of one run (3c, own process)".padEnd(46)} ${`${memory.peakMB.toFixed(0)} MB`.padStart(9)} ${"".padStart(9)} ${"".padStart(6)}  ≤ 300 MB ${memory.peakMB <= 300 ? "met" : "MISSED"}`);
+    console.log(
+      `${"peak memory of one run (3c, own process)".padEnd(46)} ${`${memory.peakMB.toFixed(0)} MB`.padStart(9)} ${"".padStart(9)} ${"".padStart(6)}  ≤ 300 MB ${memory.peakMB <= 300 ? "met" : "MISSED"}`,
+    );
   }
   let seeds: PoolReport | null = null;
   if (parts.includes("seeds")) {
     seeds = child<PoolReport>("--seeds-child");
-    console.log(`${`seed study (${SEED_RUNS.length * SEEDS.length} runs), ${seeds.workers} workers`.padEnd(46)} ${fmt(seeds.seconds).padStart(9)} ${"–".padStart(9)}`);
+    console.log(
+      `${`seed study (${SEED_RUNS.length * SEEDS.length} runs), ${seeds.workers} workers`.padEnd(46)} ${fmt(seeds.seconds).padStart(9)} ${"–".padStart(9)}`,
+    );
   }
   let preview: Awaited<ReturnType<typeof benchPreview>> | null = null;
   if (parts.includes("preview")) {
@@ -235,7 +287,8 @@ await runMain(async () => {
   }
   let profiles: Record<string, Record<string, number>> | null = null;
   if (values.profile) profiles = profileTable();
-  if (values.json) writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload, memory, seeds, preview, profiles });
+  if (values.json)
+    writeJsonAtomic(values.json, { node: process.version, numpy: python, lines, workload, memory, seeds, preview, profiles });
 });
 
 /**
@@ -261,7 +314,8 @@ function profileTable(): Record<string, Record<string, number>> {
     const other = total - phases.reduce((a, b) => a + b, 0);
     const cells = [...phases, other, total];
     out[net.label] = Object.fromEntries(cells.map((s, i) => [heads[i + 1], s]));
-    const show = (s: number, i: number) => (i === cells.length - 1 ? `${s.toFixed(3)}` : `${s.toFixed(3)} (${((100 * s) / total).toFixed(0)}%)`);
+    const show = (s: number, i: number) =>
+      i === cells.length - 1 ? `${s.toFixed(3)}` : `${s.toFixed(3)} (${((100 * s) / total).toFixed(0)}%)`;
     console.log([net.label.padEnd(widths[0]), ...cells.map((s, i) => show(s, i).padStart(widths[i + 1]))].join("  "));
   }
   return out;

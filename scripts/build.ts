@@ -18,8 +18,13 @@ const force = process.argv.includes("--force");
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
 const asc = pkg.scripts["build:wasm"];
-const ascVersion = (JSON.parse(readFileSync(join(root, "node_modules", "assemblyscript", "package.json"), "utf8")) as { version: string }).version;
-const key = createHash("sha256").update(readFileSync(join(root, "asm", "kernels.ts"))).update(asc).update(ascVersion).digest("hex");
+const ascVersion = (JSON.parse(readFileSync(join(root, "node_modules", "assemblyscript", "package.json"), "utf8")) as { version: string })
+  .version;
+const key = createHash("sha256")
+  .update(readFileSync(join(root, "asm", "kernels.ts")))
+  .update(asc)
+  .update(ascVersion)
+  .digest("hex");
 const stamp = join(root, "wasm", ".source-sha256");
 if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stamp) || readFileSync(stamp, "utf8") !== key) {
   const r = spawnSync("npm", ["run", "-s", "build:wasm"], { cwd: root, stdio: "inherit" });
@@ -36,12 +41,18 @@ if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stam
 const info = join(root, "dist", ".tsbuildinfo");
 const orphans = orphanedOutputs(join(root, "src"), join(root, "dist"));
 for (const f of orphans) rmSync(f);
-const inputs = [...listFiles(join(root, "src")), ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((f) => join(root, f))];
+const inputs = [
+  ...listFiles(join(root, "src")),
+  ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((f) => join(root, f)),
+];
 if (!force && orphans.length === 0 && existsSync(join(root, "dist", "index.js")) && upToDate(info, inputs)) {
   console.log("[cached] dist/");
 } else {
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json",
-    "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"], { cwd: root, stdio: "inherit" });
+  const tsc = spawnSync(
+    process.execPath,
+    ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"],
+    { cwd: root, stdio: "inherit" },
+  );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   writeFileSync(join(root, "dist", "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
   utimesSync(info, new Date(), new Date());

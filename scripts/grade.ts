@@ -20,16 +20,25 @@ import { toleranceFlag } from "../src/grading/tolerance";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
 
-
 await runMain(async () => {
   const { values, positionals } = parseFlags({
     allowPositionals: true,
     options: {
-      csv: { type: "string" }, jobs: { type: "string" }, rerun: { type: "boolean" }, "no-cache": { type: "boolean" },
-      workers: { type: "string" }, "data-dir": { type: "string" }, reference: { type: "string" }, tolerance: { type: "string" },
-      slurm: { type: "boolean" }, partition: { type: "string" }, time: { type: "string" }, cpus: { type: "string" },
-      "dry-run": { type: "boolean" }, resume: { type: "boolean" }, poll: { type: "string" },
-      
+      csv: { type: "string" },
+      jobs: { type: "string" },
+      rerun: { type: "boolean" },
+      "no-cache": { type: "boolean" },
+      workers: { type: "string" },
+      "data-dir": { type: "string" },
+      reference: { type: "string" },
+      tolerance: { type: "string" },
+      slurm: { type: "boolean" },
+      partition: { type: "string" },
+      time: { type: "string" },
+      cpus: { type: "string" },
+      "dry-run": { type: "boolean" },
+      resume: { type: "boolean" },
+      poll: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new InputError(`usage: ${HELP.grade.usage}`);
@@ -37,7 +46,8 @@ await runMain(async () => {
   const jobs = numberFlag("jobs", values.jobs) ?? availableParallelism();
   if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError(`--jobs ${values.jobs}: expected an integer ≥ 1`);
   const workers = numberFlag("workers", values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+    throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
@@ -53,11 +63,20 @@ await runMain(async () => {
     // What each task's verify is told: paths made absolute, for the nodes.
     const tol = values.tolerance;
     const verifyArgs = [
-      ...(values.rerun ? ["--rerun"] : []), ...(values["no-cache"] ? ["--no-cache"] : []),
-      ...(dataDir ? ["--data-dir", dataDir] : []), ...(values.reference ? ["--reference", resolve(values.reference)] : []),
+      ...(values.rerun ? ["--rerun"] : []),
+      ...(values["no-cache"] ? ["--no-cache"] : []),
+      ...(dataDir ? ["--data-dir", dataDir] : []),
+      ...(values.reference ? ["--reference", resolve(values.reference)] : []),
       ...(tol !== undefined ? ["--tolerance", existsSync(tol) ? resolve(tol) : tol] : []),
     ];
-    const o = { dir: resolve(dir), files: files.map((f) => resolve(f)), verifyArgs, partition: values.partition, time: checkTime(values.time ?? "00:30:00"), cpus };
+    const o = {
+      dir: resolve(dir),
+      files: files.map((f) => resolve(f)),
+      verifyArgs,
+      partition: values.partition,
+      time: checkTime(values.time ?? "00:30:00"),
+      cpus,
+    };
     if (values["dry-run"]) {
       process.stdout.write(printableLines(jobScript(o)));
       return 0;
@@ -75,9 +94,13 @@ await runMain(async () => {
     const renderer = Renderer.open();
     try {
       outcomes = await gradeFolder(dir, {
-        renderer, jobs, reference, tolerance,
+        renderer,
+        jobs,
+        reference,
+        tolerance,
         rerun: values.rerun ? { cache: values["no-cache"] ? null : defaultRunCache(dataDir), workers, dataDir } : null,
-        onOutcome: (o, done, total) => process.stderr.write(`[${o.status}] ${printable(o.file)} (${done}/${total}, ${o.seconds.toFixed(1)} s)\n`),
+        onOutcome: (o, done, total) =>
+          process.stderr.write(`[${o.status}] ${printable(o.file)} (${done}/${total}, ${o.seconds.toFixed(1)} s)\n`),
       });
     } finally {
       await renderer.close();

@@ -17,14 +17,18 @@ await runMain(async () => {
   const jupyterPath = ensureKernelSpec(root);
   const sub = lab ? "lab" : "notebook";
   if (spawnSync("jupyter", [sub, "--version"], { stdio: "ignore" }).status !== 0) {
-    throw new InputError(lab
-      ? "JupyterLab is not installed: use npm run jupyter (classic notebook), or install JupyterLab"
-      : "Jupyter Notebook is not installed: apt-get install -y jupyter-notebook");
+    throw new InputError(
+      lab
+        ? "JupyterLab is not installed: use npm run jupyter (classic notebook), or install JupyterLab"
+        : "Jupyter Notebook is not installed: apt-get install -y jupyter-notebook",
+    );
   }
   console.log(`[jupyter] ${sub} in ${root}, kernel "TypeScript (tslab, TDT4265 A2)" from ${jupyterPath}`);
   const asRoot = process.getuid?.() === 0 ? ["--allow-root"] : [];
   const child = spawn("jupyter", [sub, `--notebook-dir=${root}`, ...asRoot, ...args], {
-    stdio: "inherit", cwd: root, env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    stdio: "inherit",
+    cwd: root,
+    env: { ...process.env, JUPYTER_PATH: jupyterPath },
   });
   return await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
 });

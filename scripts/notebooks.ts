@@ -22,9 +22,13 @@ await runMain(async () => {
   });
   const root = packageRoot();
   const dir = join(root, "notebooks");
-  const notebooks = positionals.length > 0
-    ? positionals.map((p) => resolve(p))
-    : readdirSync(dir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(dir, f));
+  const notebooks =
+    positionals.length > 0
+      ? positionals.map((p) => resolve(p))
+      : readdirSync(dir)
+          .filter((f) => /^task.*\.ipynb$/.test(f))
+          .sort()
+          .map((f) => join(dir, f));
   const params: Record<string, unknown> = values.quick ? { quick: true } : {};
   if (values["data-dir"]) params.dataDir = resolve(values["data-dir"]);
   const statuses = await executeNotebooks({

@@ -30,7 +30,8 @@ await runMain(async () => {
   });
   if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   const port = numberFlag("port", values.port) ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${values.port}: expected a port number from 0 to 65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InputError(`--port ${values.port}: expected a port number from 0 to 65535`);
   const server = await PreviewServer.start({
     port,
     quick: values.quick,

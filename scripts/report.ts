@@ -38,7 +38,8 @@ await runMain(async () => {
     },
   });
   const claims = values.claims;
-  if (claims !== undefined && claims !== "strict" && claims !== "warn") throw new InputError(`--claims ${JSON.stringify(claims)}: expected strict or warn`);
+  if (claims !== undefined && claims !== "strict" && claims !== "warn")
+    throw new InputError(`--claims ${JSON.stringify(claims)}: expected strict or warn`);
   await buildReport({
     quick: values.quick,
     force: values.force,

@@ -17,7 +17,10 @@ await runMain(async () => {
   const started = performance.now();
   const progress = runProgress(ids);
   const results = await runPool(configs, {
-    workers, dataDir: values["data-dir"], onProgress: progress.update, onDone: (i) => progress.done(i),
+    workers,
+    dataDir: values["data-dir"],
+    onProgress: progress.update,
+    onDone: (i) => progress.done(i),
   });
   progress.stop();
   const pct = (x: number) => (100 * x).toFixed(3);
@@ -33,7 +36,13 @@ await runMain(async () => {
     rows.push(["  target", "", ...want, ""]);
   });
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join("  ").trimEnd());
+  for (const r of rows)
+    console.log(
+      r
+        .map((v, c) => v.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    );
   console.log(`${((performance.now() - started) / 1000).toFixed(1)} s on ${workers} worker(s)`);
   console.log(mismatches === 0 ? "every digit matches" : `${mismatches} number(s) differ from the targets`);
   return mismatches === 0 ? 0 : 1;

@@ -10,7 +10,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const DEBS = ["chromium", "jupyter-nbconvert", "python3-nbclient", "jupyter-client", "jupyter-notebook", "fonts-dejavu-core", "poppler-utils"];
+const DEBS = [
+  "chromium",
+  "jupyter-nbconvert",
+  "python3-nbclient",
+  "jupyter-client",
+  "jupyter-notebook",
+  "fonts-dejavu-core",
+  "poppler-utils",
+];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const missingDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => !existsSync(join(root, "node_modules", d, "package.json")));
@@ -26,8 +34,10 @@ if (missingDeps.length > 0) {
 const ok = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 const missing = [];
 if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) missing.push("chromium");
-if (!ok("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"])) missing.push("jupyter-nbconvert", "python3-nbclient", "jupyter-client");
-if (!ok("/usr/bin/python3", ["-c", "import notebook.notebookapp"]) || !existsSync("/usr/bin/jupyter-notebook")) missing.push("jupyter-notebook");
+if (!ok("/usr/bin/python3", ["-c", "import nbclient, nbformat, jupyter_client"]))
+  missing.push("jupyter-nbconvert", "python3-nbclient", "jupyter-client");
+if (!ok("/usr/bin/python3", ["-c", "import notebook.notebookapp"]) || !existsSync("/usr/bin/jupyter-notebook"))
+  missing.push("jupyter-notebook");
 if (!existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")) missing.push("fonts-dejavu-core");
 // verify and grade compare pages with poppler's pdftoppm and pdftotext.
 if (!ok("sh", ["-c", "command -v pdftoppm && command -v pdftotext && command -v pdfinfo"])) missing.push("poppler-utils");

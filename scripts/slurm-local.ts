@@ -8,7 +8,6 @@ import { clusterDown, clusterUp, localClusterConf, localClusterDir } from "../sr
 import { parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
 
-
 await runMain(async () => {
   const { values, positionals } = parseFlags({ allowPositionals: true, options: { dir: { type: "string" } } });
   const dir = values.dir ? resolve(values.dir) : localClusterDir();
@@ -20,7 +19,9 @@ await runMain(async () => {
     console.log(`export SLURM_CONF=${conf}`);
   } else {
     const stopped = await clusterDown(dir, log);
-    console.log(stopped.length ? `[down] the local cluster is stopped (${localClusterConf(dir)})` : "[down] the local cluster was not running");
+    console.log(
+      stopped.length ? `[down] the local cluster is stopped (${localClusterConf(dir)})` : "[down] the local cluster was not running",
+    );
   }
   return 0;
 });

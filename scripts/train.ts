@@ -72,7 +72,10 @@ await runMain(async () => {
   } else {
     const workers = numberFlag("workers", values.workers) ?? defaultWorkers(configs.length);
     results = await runPool(configs, {
-      workers, dataDir: values["data-dir"], onProgress: progress.update, onDone: (i) => progress.done(i),
+      workers,
+      dataDir: values["data-dir"],
+      onProgress: progress.update,
+      onDone: (i) => progress.done(i),
     });
   }
   progress.stop();

@@ -16,19 +16,24 @@ import { verifyPdf } from "../src/grading/verify";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
 
-
 await runMain(async () => {
   const { values, positionals } = parseFlags({
     allowPositionals: true,
     options: {
-      rerun: { type: "boolean" }, "no-cache": { type: "boolean" }, workers: { type: "string" }, "data-dir": { type: "string" },
-      reference: { type: "string" }, tolerance: { type: "string" }, json: { type: "string" }, name: { type: "string" },
-      
+      rerun: { type: "boolean" },
+      "no-cache": { type: "boolean" },
+      workers: { type: "string" },
+      "data-dir": { type: "string" },
+      reference: { type: "string" },
+      tolerance: { type: "string" },
+      json: { type: "string" },
+      name: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new InputError(`usage: ${HELP.verify.usage}`);
   const workers = numberFlag("workers", values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
+    throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
@@ -36,7 +41,10 @@ await runMain(async () => {
   let o: Outcome;
   try {
     o = await verifyPdf(positionals[0], {
-      renderer, reference, tolerance, name: values.name,
+      renderer,
+      reference,
+      tolerance,
+      name: values.name,
       rerun: values.rerun ? { cache: values["no-cache"] ? null : defaultRunCache(dataDir), workers, dataDir } : null,
     });
   } finally {

@@ -32,7 +32,10 @@ interface Import {
 export function importsOf(file: string, source = readFileSync(file, "utf8")): Import[] {
   const out: Import[] = [];
   // Comment lines (headers quote imports as examples) are not code.
-  const code = source.split("\n").filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l)).join("\n");
+  const code = source
+    .split("\n")
+    .filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l))
+    .join("\n");
   for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\bfrom\s+["']([^"']+)["']/gms)) {
     out.push({ from: file, spec: m[3], typeOnly: m[1] === "import" && !!m[2] });
   }
@@ -76,7 +79,9 @@ export function violations(files: readonly { file: string; code: string }[]): st
   return out;
 }
 
-const sources = listFiles(SRC).filter((f) => f.endsWith(".ts")).map((file) => ({ file, code: readFileSync(file, "utf8") }));
+const sources = listFiles(SRC)
+  .filter((f) => f.endsWith(".ts"))
+  .map((file) => ({ file, code: readFileSync(file, "utf8") }));
 
 test("every module imports only the layers its own may import", () => {
   assert.equal(violations(sources), []);

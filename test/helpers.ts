@@ -32,14 +32,16 @@ export function assertClose(a: number, b: number, rel: number, what: string): vo
  * that every NaN is alike (its sign and payload depend on the path through the CPU).
  */
 export function bits(x: ArrayLike<number>): string[] {
-  const f = Float64Array.from(x), u = new BigUint64Array(f.buffer);
+  const f = Float64Array.from(x),
+    u = new BigUint64Array(f.buffer);
   return Array.from(u, (v, i) => (Number.isNaN(f[i]) ? "NaN" : v.toString(16)));
 }
 
 /** Fails at the first element whose bits (as bits() sees them) differ: short messages for long arrays. */
 export function assertSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   if (actual.length !== expected.length) assert.unreachable(`${what}: ${actual.length} values, expected ${expected.length}`);
-  const a = bits(actual), b = bits(expected);
+  const a = bits(actual),
+    b = bits(expected);
   const i = a.findIndex((v, k) => v !== b[k]);
   if (i >= 0) assert.unreachable(`${what}: element ${i} is ${actual[i]} (${a[i]}), expected ${expected[i]} (${b[i]})`);
 }
@@ -80,7 +82,8 @@ export interface TinySet {
  * are noise. A network that sees X and Y aligned reaches 100 % quickly.
  */
 export function tinySet(count: number, seed: number): TinySet {
-  const images = new Uint8Array(count * 16), labels = new Uint8Array(count);
+  const images = new Uint8Array(count * 16),
+    labels = new Uint8Array(count);
   let s = seed;
   const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < count; i++) {

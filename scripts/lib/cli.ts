@@ -33,7 +33,9 @@ export function helpText(name: string, options: Options = {}): string {
     ...Object.entries(h.args ?? {}),
     ...names.map((n): [string, string] => [flag(n), h.flags?.[n] ?? "(undocumented)"]),
     // Flags a script reads without parseArgs (e.g. jupyter's --lab)
-    ...Object.entries(h.flags ?? {}).filter(([n]) => !(n in options)).map(([n, d]): [string, string] => [`--${n}`, d]),
+    ...Object.entries(h.flags ?? {})
+      .filter(([n]) => !(n in options))
+      .map(([n, d]): [string, string] => [`--${n}`, d]),
     ["--help", "show this help"],
   ];
   const width = Math.min(28, Math.max(...rows.map(([k]) => k.length)));
@@ -74,7 +76,9 @@ function handleStops(): void {
   });
   if (process.env.npm_lifecycle_event) {
     const npm = process.ppid;
-    setInterval(() => { if (process.ppid !== npm) stop("npm is gone", 129); }, 500).unref();
+    setInterval(() => {
+      if (process.ppid !== npm) stop("npm is gone", 129);
+    }, 500).unref();
   }
 }
 

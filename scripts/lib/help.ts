@@ -44,7 +44,8 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   gradcheck: {
     usage: "npm run gradcheck -- [--hidden 64,64] [--activation A] [--epsilon E] [--tolerance T]",
-    summary: "Central-difference gradient check on the first training images; prints the largest difference per layer, exits 1 above the tolerance.",
+    summary:
+      "Central-difference gradient check on the first training images; prints the largest difference per layer, exits 1 above the tolerance.",
     flags: {
       hidden: "hidden layer widths, comma-separated",
       activation: "sigmoid, improved-sigmoid or relu",
@@ -59,16 +60,19 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   reproduce: {
     usage: "npm run reproduce [-- --workers N] [--data-dir DIR]",
-    summary: "Train the six runs with exact reference numbers and print ours beside the targets; exit 0 only when every printed digit matches.",
+    summary:
+      "Train the six runs with exact reference numbers and print ours beside the targets; exit 0 only when every printed digit matches.",
     flags: { workers: "worker threads (default: one per core)", "data-dir": DATA_DIR },
     example: "npm run reproduce -- --workers 2",
   },
   bench: {
     usage: "npm run bench [-- --only ITEMS] [--profile] [--repeat N] [--json out.json]",
-    summary: "Time training beside the NumPy starter code (epochs of one and ten hidden layers, a validation check, an evaluation pass, the report's workload, the seed study, one run's peak memory), each with its ratio and target, and the live preview's save-to-repaint.",
+    summary:
+      "Time training beside the NumPy starter code (epochs of one and ten hidden layers, a validation check, an evaluation pass, the report's workload, the seed study, one run's peak memory), each with its ratio and target, and the live preview's save-to-repaint.",
     flags: {
       only: "comma-separated items: epoch, validation, evaluation, workload, memory, seeds, preview (default: all but preview)",
-      profile: "also print where the time of a run's first epoch goes, per network (forward, backward, activations, loss, update, evaluation)",
+      profile:
+        "also print where the time of a run's first epoch goes, per network (forward, backward, activations, loss, update, evaluation)",
       json: "write every figure to this file",
       repeat: "repetitions of the epoch, validation and evaluation timings (the best counts; default 3)",
     },
@@ -76,7 +80,8 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   notebooks: {
     usage: "npm run notebooks [-- --quick] [--force] [--out DIR] [--jobs N] [--data-dir DIR] [NOTEBOOK…]",
-    summary: "Execute the task notebooks on the project's tslab kernel into build/notebooks (build/notebooks-quick with --quick), skipping those whose code, library, parameters and data are unchanged.",
+    summary:
+      "Execute the task notebooks on the project's tslab kernel into build/notebooks (build/notebooks-quick with --quick), skipping those whose code, library, parameters and data are unchanged.",
     args: { "NOTEBOOK…": "notebooks to execute (default: notebooks/task*.ipynb)" },
     flags: {
       quick: "small runs (2 000 images, 2 epochs) into build/notebooks-quick",
@@ -89,8 +94,10 @@ export const HELP: Readonly<Record<string, Help>> = {
     example: "npm run notebooks -- --quick notebooks/task2.ipynb",
   },
   report: {
-    usage: "npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.SETTING=VALUE …] [--seeds N] [--claims strict|warn]",
-    summary: "The PDF report from scratch: trains the runs, executes the notebooks that are not cached, renders report/*.md into report/out/report.pdf, report.html and results.json.",
+    usage:
+      "npm run report [-- --quick] [--force] [--out DIR] [--data-dir DIR] [--set RUN.SETTING=VALUE …] [--seeds N] [--claims strict|warn]",
+    summary:
+      "The PDF report from scratch: trains the runs, executes the notebooks that are not cached, renders report/*.md into report/out/report.pdf, report.html and results.json.",
     flags: {
       quick: "small runs, into report/out-quick/",
       force: "execute every notebook again",
@@ -105,14 +112,16 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   diff: {
     usage: "npm run diff -- A B [--tolerance T]",
-    summary: "Compare the numbers of two builds; print those that differ and those on one side only. Exit 0 when all agree, 1 when not, 2 on unreadable input.",
+    summary:
+      "Compare the numbers of two builds; print those that differ and those on one side only. Exit 0 when all agree, 1 when not, 2 on unreadable input.",
     args: { A: "a results.json, a report PDF or a folder of executed notebooks", B: "the same, the other build" },
     flags: { tolerance: "agree when |a − b| ≤ T·max(1, |a|, |b|) (default 0, exact)" },
     example: "npm run diff -- report/out/results.json report/out-quick/results.json",
   },
   verify: {
     usage: "npm run verify -- report.pdf [--rerun] [--json FILE] [--reference R] [--tolerance T|FILE]",
-    summary: "What a reader sees is what was computed: the report is rendered again from the results and source the PDF carries and compared " +
+    summary:
+      "What a reader sees is what was computed: the report is rendered again from the results and source the PDF carries and compared " +
       "with its pages as images and as text; its results are checked against themselves; with --rerun its runs are re-executed. " +
       "Exit 0 when all agree, 1 when not (each difference named), 2 when the PDF cannot be read.",
     args: { "report.pdf": "a report built by npm run report" },
@@ -130,7 +139,8 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   grade: {
     usage: "npm run grade -- DIR [--csv FILE] [--rerun] [--jobs N] [--reference R] [--tolerance T|FILE] [--slurm …]",
-    summary: "Verify every PDF of a folder (as npm run verify), here or as one Slurm job array; a CSV with one row per file and a markdown " +
+    summary:
+      "Verify every PDF of a folder (as npm run verify), here or as one Slurm job array; a CSV with one row per file and a markdown " +
       "summary on stdout. Exit 0 when the folder was read (the statuses are in the CSV), 2 when it could not be.",
     args: { DIR: "a folder of report PDFs" },
     flags: {
@@ -154,7 +164,8 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   "slurm-local": {
     usage: "npm run slurm-local -- up|down [--dir DIR]",
-    summary: "A one-node Slurm cluster on this machine (Debian's slurm-wlm and munge, slurm/slurm.conf.in), its state under build/slurm/. " +
+    summary:
+      "A one-node Slurm cluster on this machine (Debian's slurm-wlm and munge, slurm/slurm.conf.in), its state under build/slurm/. " +
       "Idempotent; up prints the SLURM_CONF that sbatch and squeue need (export SLURM_CONF=<dir>/slurm.conf).",
     args: { up: "start munged, slurmctld and slurmd (what is not running); waits until the node takes jobs", down: "stop them" },
     flags: { dir: "the cluster's state, logs and config (default build/slurm/)" },
@@ -173,7 +184,8 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   build: {
     usage: "npm run build [-- --force]",
-    summary: "Build the WebAssembly kernels (when their source changed) and src/ to dist/ (CommonJS with declarations, for the notebooks; incremental).",
+    summary:
+      "Build the WebAssembly kernels (when their source changed) and src/ to dist/ (CommonJS with declarations, for the notebooks; incremental).",
     flags: { force: "build everything again" },
     example: "npm run build",
   },
@@ -185,14 +197,16 @@ export const HELP: Readonly<Record<string, Help>> = {
   },
   test: {
     usage: "npm test [-- PATTERN] | npm run test:e2e",
-    summary: "Type-check and run the uvu suite; ends with \"N passed, M failed\". test:e2e runs the notebooks on the real kernel and builds quick reports (minutes).",
+    summary:
+      'Type-check and run the uvu suite; ends with "N passed, M failed". test:e2e runs the notebooks on the real kernel and builds quick reports (minutes).',
     args: { PATTERN: "only test files whose name matches (e.g. rng)" },
     flags: { dir: "the folder of tests (test:e2e uses test/e2e)" },
     example: "npm test -- markdown",
   },
   preview: {
     usage: "npm run preview [-- --port N] [--open] [--quick] [--report-dir DIR] [--notebooks DIR] [--data-dir DIR]",
-    summary: "Serve the report as a live HTML page on 127.0.0.1: every save of report/*.md, of an executed notebook or of the templates repaints the page; errors show over the last good render; /report.pdf prints it.",
+    summary:
+      "Serve the report as a live HTML page on 127.0.0.1: every save of report/*.md, of an executed notebook or of the templates repaints the page; errors show over the last good render; /report.pdf prints it.",
     flags: {
       port: "the port (default 4265; the next free one when taken; 0 for any)",
       open: "open the page in the browser",

@@ -16,9 +16,14 @@ export function runProgress(ids: readonly string[]): RunProgress {
   const lastCheck: string[] = ids.map(() => "");
   const multi = tty
     ? new cliProgress.MultiBar(
-      { format: "{id} [{bar}] {percentage}% | step {value}/{total} | epoch {epoch} | {check}", stream: process.stderr, hideCursor: true, clearOnComplete: false },
-      cliProgress.Presets.shades_classic,
-    )
+        {
+          format: "{id} [{bar}] {percentage}% | step {value}/{total} | epoch {epoch} | {check}",
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   const bars: (cliProgress.SingleBar | null)[] = ids.map(() => null);
   return {
@@ -28,7 +33,9 @@ export function runProgress(ids: readonly string[]): RunProgress {
         bars[i] ??= multi.create(p.maxSteps, 0, { id: ids[i].padEnd(width), epoch: 1, check: "" });
         bars[i]!.update(p.step + 1, { epoch: p.epoch + 1, check: lastCheck[i] });
       } else if ((p.step + 1) % p.stepsPerEpoch === 0 || (p.check && p.step === 0)) {
-        process.stderr.write(`[train] ${ids[i]} epoch ${p.epoch + 1}: step ${p.step + 1}, train loss ${p.trainLoss.toFixed(4)}, ${lastCheck[i]}\n`);
+        process.stderr.write(
+          `[train] ${ids[i]} epoch ${p.epoch + 1}: step ${p.step + 1}, train loss ${p.trainLoss.toFixed(4)}, ${lastCheck[i]}\n`,
+        );
       }
     },
     done(i) {

@@ -9,7 +9,11 @@ export class InputError extends Error {
 /** Training produced a NaN or infinite loss. */
 export class DivergenceError extends Error {
   override name = "DivergenceError";
-  constructor(readonly step: number, readonly loss: number, message?: string) {
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    message?: string,
+  ) {
     super(message ?? `training diverged at step ${step}: the batch loss is ${loss}; try a smaller learning rate`);
   }
 }

@@ -59,8 +59,13 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 }
 
 const REASONS: Record<string, string> = {
-  EACCES: "permission denied", EPERM: "permission denied", EROFS: "a read-only file system",
-  ENOTDIR: "a part of the path is a file, not a folder", EEXIST: "a part of the path is a file, not a folder", ENOENT: "no such folder", ENOSPC: "no space left",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "a read-only file system",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "a part of the path is a file, not a folder",
+  ENOENT: "no such folder",
+  ENOSPC: "no space left",
 };
 
 /**
@@ -103,8 +108,10 @@ export function checkOutputFolder(dir: string, names: readonly string[], what = 
   if (st?.isDirectory()) {
     const other = readdirSync(dir).filter((f) => !names.includes(f) && !f.endsWith(".tmp"));
     if (other.length) {
-      throw new InputError(`${what}: holds other files (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}); ` +
-        `the output folder is replaced as a whole: choose a new or empty folder`);
+      throw new InputError(
+        `${what}: holds other files (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}); ` +
+          `the output folder is replaced as a whole: choose a new or empty folder`,
+      );
     }
   }
   probeFolder(dirname(dir), what);
@@ -117,8 +124,12 @@ export function checkOutputFolder(dir: string, names: readonly string[], what = 
  * only moment `dir` is missing. Superseded versions, and those of builds that died, are removed.
  */
 export function writeFolderAtomic(dir: string, files: readonly (readonly [string, string | Uint8Array])[]): void {
-  checkOutputFolder(dir, files.map(([n]) => n));
-  const parent = dirname(dir), name = basename(dir);
+  checkOutputFolder(
+    dir,
+    files.map(([n]) => n),
+  );
+  const parent = dirname(dir),
+    name = basename(dir);
   const version = `.${name}.${unique()}`;
   const link = join(parent, `.${name}.link-${unique()}.tmp`);
   mkdirSync(parent, { recursive: true });
@@ -144,7 +155,8 @@ export function writeFolderAtomic(dir: string, files: readonly (readonly [string
 
 /** Remove the versions of `dir` that it does not point to, unless a live build (by pid) owns them. */
 export function removeStaleVersions(dir: string): void {
-  const parent = dirname(dir), name = basename(dir);
+  const parent = dirname(dir),
+    name = basename(dir);
   let current: string | null = null;
   try {
     current = readlinkSync(dir);

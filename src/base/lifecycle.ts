@@ -38,7 +38,9 @@ export class StoppedError extends Error {
  */
 export function onStop(fn: Cleanup): () => void {
   if (reason) {
-    void Promise.resolve().then(fn).catch(() => undefined);
+    void Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
     return () => undefined;
   }
   cleanups.add(fn);
@@ -70,7 +72,9 @@ export function stopAll(why: string, ms = 8000): Promise<void> {
   cleanups.clear();
   const run = Promise.allSettled(all.map(async (f) => f())).then(() => undefined);
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
   stopped = Promise.race([run, limit]).finally(() => clearTimeout(timer));
   return stopped;
 }
@@ -108,7 +112,11 @@ export interface OwnedChild {
 export function spawnOwned(command: string, args: readonly string[], opts: SpawnOptions & { graceMs?: number } = {}): OwnedChild {
   const { graceMs = 4000, ...spawnOpts } = opts;
   const stdio = spawnOpts.stdio ?? ["pipe", "pipe", "pipe"];
-  const child = spawn(command, args, { ...spawnOpts, stdio: Array.isArray(stdio) ? ["pipe", ...stdio.slice(1)] : ["pipe", stdio, stdio], detached: true });
+  const child = spawn(command, args, {
+    ...spawnOpts,
+    stdio: Array.isArray(stdio) ? ["pipe", ...stdio.slice(1)] : ["pipe", stdio, stdio],
+    detached: true,
+  });
   // Never written to: it closes when this process exits or is killed.
   child.stdin?.on("error", () => undefined);
   const exited = new Promise<number | null>((resolve) => {

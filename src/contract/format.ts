@@ -14,8 +14,10 @@ export function formatPercent(fraction: number): string {
 }
 
 export function formatMetrics(m: Metrics): string {
-  return `train loss ${formatLoss(m.trainLoss)}  val loss ${formatLoss(m.valLoss)}  ` +
-    `train acc ${formatPercent(m.trainAccuracy)}  val acc ${formatPercent(m.valAccuracy)}`;
+  return (
+    `train loss ${formatLoss(m.trainLoss)}  val loss ${formatLoss(m.valLoss)}  ` +
+    `train acc ${formatPercent(m.trainAccuracy)}  val acc ${formatPercent(m.valAccuracy)}`
+  );
 }
 
 /**
@@ -29,13 +31,21 @@ export type NumberFormat = (typeof FORMATS)[number];
 /** The one formatting of recorded numbers, shared by notebooks and report. */
 export function formatNumber(value: number, format: NumberFormat): string {
   switch (format) {
-    case "loss": return formatLoss(value);
-    case "percent": return formatPercent(value);
-    case "points": return `${(100 * value).toFixed(2)} points`;
-    case "int": return Math.round(value).toLocaleString("en-US").replace(/,/g, " ");
-    case "sci": return value.toExponential(1);
-    case "plain": return String(value);
-    case "decimal": return value.toFixed(2);
-    case "seconds": return `${value.toFixed(2)} s`;
+    case "loss":
+      return formatLoss(value);
+    case "percent":
+      return formatPercent(value);
+    case "points":
+      return `${(100 * value).toFixed(2)} points`;
+    case "int":
+      return Math.round(value).toLocaleString("en-US").replace(/,/g, " ");
+    case "sci":
+      return value.toExponential(1);
+    case "plain":
+      return String(value);
+    case "decimal":
+      return value.toFixed(2);
+    case "seconds":
+      return `${value.toFixed(2)} s`;
   }
 }

@@ -19,9 +19,7 @@ export function tableHtml(t: Table, caption?: string): string {
   const numeric = new RegExp(`^${one}( [–±] ${one})?$`);
   const num = (s: string) => numeric.test(s);
   const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join("");
-  const body = t.rows
-    .map((r) => `<tr>${r.map((c) => `<td${num(c) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`)
-    .join("\n");
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td${num(c) ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`).join("\n");
   const cap = caption ? `<caption>${esc(caption)}</caption>` : "";
   return `<table class="results">${cap}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }

@@ -119,7 +119,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
         if (!want) add(`run ${id} is not a run of the report`);
         else if (JSON.stringify(want) !== JSON.stringify(c)) {
           const diff = Object.keys(want).filter((k) => JSON.stringify((want as never)[k]) !== JSON.stringify((c as never)[k]));
-          const how = `${diff.map((k) => `${k} ${JSON.stringify((c as never)[k])}`).join(", ")}, but the recorded parameters ` +
+          const how =
+            `${diff.map((k) => `${k} ${JSON.stringify((c as never)[k])}`).join(", ")}, but the recorded parameters ` +
             `${JSON.stringify(params)} give ${diff.map((k) => JSON.stringify((want as never)[k])).join(", ")}`;
           alike.set(how, [...(alike.get(how) ?? []), id]);
         }
@@ -134,7 +135,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
 
   // ---- mode: from the runs' sizes --------------------------------------------------------------
   const mode = runs.size ? derivedMode([...runs.values()]) : "";
-  const label = m.mode, quickParam = params?.quick === true;
+  const label = m.mode,
+    quickParam = params?.quick === true;
   if (runs.size && (label === "full" || label === "quick")) {
     const sizes = (c: RunConfig) => `${c.trainSize} training images, ${c.valSize} validation images, ≤ ${c.epochs} epochs`;
     const odd = [...runs.values()].filter((c) => runSize(c) !== label);
@@ -156,17 +158,25 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
       continue;
     }
     const [steps, epochs, stopped] = ["steps", "epochs", "stoppedEarly"].map((n) => value(id, n)!);
-    const perEpoch = Math.floor(c.trainSize / c.batchSize), maxSteps = perEpoch * c.epochs;
+    const perEpoch = Math.floor(c.trainSize / c.batchSize),
+      maxSteps = perEpoch * c.epochs;
     const checkEvery = c.checksPerEpoch === 0 ? 0 : Math.max(1, Math.floor(perEpoch / c.checksPerEpoch));
     const say = (name: string, why: string) => add(`${id}.${name} = ${value(id, name)}: ${why}`, `${id}.${name}`);
-    if (!Number.isInteger(steps) || steps < 1 || steps > maxSteps) say("steps", `not an integer from 1 to ${maxSteps} (${c.epochs} epochs of ${perEpoch} steps)`);
+    if (!Number.isInteger(steps) || steps < 1 || steps > maxSteps)
+      say("steps", `not an integer from 1 to ${maxSteps} (${c.epochs} epochs of ${perEpoch} steps)`);
     else if (stopped !== 0 && stopped !== 1) say("stoppedEarly", "expected 0 or 1");
     else if (stopped === 0 && steps !== maxSteps) say("steps", `a run that did not stop early makes all ${maxSteps} steps`);
-    else if (stopped === 1 && (checkEvery === 0 || c.earlyStopWindow === 0 || (steps - 1) % checkEvery !== 0 ||
-      (steps - 1) / checkEvery + 1 < c.earlyStopWindow)) {
+    else if (
+      stopped === 1 &&
+      (checkEvery === 0 || c.earlyStopWindow === 0 || (steps - 1) % checkEvery !== 0 || (steps - 1) / checkEvery + 1 < c.earlyStopWindow)
+    ) {
       say("steps", `early stopping happens only at a validation check (every ${checkEvery} steps) after ${c.earlyStopWindow} of them`);
-    } else if (epochs !== Math.ceil(steps / perEpoch)) say("epochs", `${steps} steps of ${perEpoch} per epoch begin ${Math.ceil(steps / perEpoch)} epochs`);
-    for (const [name, n] of [["trainAccuracy", c.trainSize], ["valAccuracy", c.valSize]] as const) {
+    } else if (epochs !== Math.ceil(steps / perEpoch))
+      say("epochs", `${steps} steps of ${perEpoch} per epoch begin ${Math.ceil(steps / perEpoch)} epochs`);
+    for (const [name, n] of [
+      ["trainAccuracy", c.trainSize],
+      ["valAccuracy", c.valSize],
+    ] as const) {
       const a = value(id, name)!;
       if (!(a >= 0 && a <= 1) || Math.abs(a * n - Math.round(a * n)) > 1e-6) say(name, `not a whole number of the ${n} images correct`);
     }
@@ -186,7 +196,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
     return out;
   };
   const datasetCounts = files.flatMap((f) => {
-    const b = Number(f.bytes), name = String(f.name);
+    const b = Number(f.bytes),
+      name = String(f.name);
     const n = name.includes("images") ? (b - 16) / 784 : name.includes("labels") ? b - 8 : NaN;
     return Number.isInteger(n) ? [n] : [];
   });
@@ -198,8 +209,14 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
   const settings = (c: RunConfig | undefined) => (c ? Object.values(c).filter((x): x is number => typeof x === "number") : []);
   const allSettings = [...runs.values()].flatMap(settings);
   for (const [k, raw] of (tables ?? []).entries()) {
-    if (!isObject(raw) || typeof raw.label !== "string" || typeof raw.caption !== "string" || !Array.isArray(raw.columns) ||
-      !Array.isArray(raw.rows) || !Array.isArray(raw.values)) {
+    if (
+      !isObject(raw) ||
+      typeof raw.label !== "string" ||
+      typeof raw.caption !== "string" ||
+      !Array.isArray(raw.columns) ||
+      !Array.isArray(raw.rows) ||
+      !Array.isArray(raw.values)
+    ) {
       add(`results.json table ${k + 1} is malformed`);
       continue;
     }
@@ -209,14 +226,21 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
     if (t.rows.length === 0 || t.columns.length === 0) add(`${name} (${t.label}) is empty`);
     if (t.values.length !== t.rows.length) add(`${name} has ${t.rows.length} rows but values for ${t.values.length}`);
     // Columns whose values are recorded numbers: every value in them must be one.
-    const recordedColumn = t.columns.map((_, j) => t.values.some((vs, i) => {
-      const v = Array.isArray(vs) ? vs[j] : null;
-      return typeof v === "number" && (allTaskNumbers.includes(v) || (tasks[String(t.rows[i]?.[0])] && Object.values(tasks[String(t.rows[i][0])]).includes(v)));
-    }));
+    const recordedColumn = t.columns.map((_, j) =>
+      t.values.some((vs, i) => {
+        const v = Array.isArray(vs) ? vs[j] : null;
+        return (
+          typeof v === "number" &&
+          (allTaskNumbers.includes(v) || (tasks[String(t.rows[i]?.[0])] && Object.values(tasks[String(t.rows[i][0])]).includes(v)))
+        );
+      }),
+    );
     t.rows.forEach((row, i) => {
       const vs = t.values[i];
       if (!Array.isArray(row) || !Array.isArray(vs) || row.length !== t.columns.length || vs.length !== row.length) {
-        add(`${name}, row ${i + 1}: ${Array.isArray(row) ? row.length : 0} cells and ${Array.isArray(vs) ? vs.length : 0} values for ${t.columns.length} columns`);
+        add(
+          `${name}, row ${i + 1}: ${Array.isArray(row) ? row.length : 0} cells and ${Array.isArray(vs) ? vs.length : 0} values for ${t.columns.length} columns`,
+        );
         return;
       }
       // The row's run: its id in the values (the cell shows a reader's name, e.g. "baseline (2c)"), or the cell itself.
@@ -224,10 +248,14 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
       const task = ids[0] ?? null;
       const own = task ? [...Object.values(tasks[task] ?? {}), ...settings(runs.get(task)), ...refs(task)] : [];
       const explained = (v: number) =>
-        own.includes(v) || allTaskNumbers.includes(v) || allSettings.includes(v) || datasetCounts.includes(v) ||
+        own.includes(v) ||
+        allTaskNumbers.includes(v) ||
+        allSettings.includes(v) ||
+        datasetCounts.includes(v) ||
         own.some((a) => own.some((b) => a - b === v));
       row.forEach((cell, j) => {
-        const v = vs[j], where = `${name}, row ${typeof row[0] === "string" ? row[0] : i + 1}, ${t.columns[j]}`;
+        const v = vs[j],
+          where = `${name}, row ${typeof row[0] === "string" ? row[0] : i + 1}, ${t.columns[j]}`;
         if (typeof cell !== "string") {
           add(`${where}: a cell that is not text`);
           return;
@@ -237,7 +265,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
           const key = task ? Object.entries(tasks[task] ?? {}).find(([, x]) => x === v)?.[0] : undefined;
           if (!shows(cell, v)) add(`${where}: shows "${cell}", but its value is ${v}`, key ? `${task}.${key}` : undefined);
           else if (!explained(v)) {
-            if (task || recordedColumn[j]) add(`${where}: shows "${cell}", which results.json does not record${task ? ` for ${task}` : ""}`);
+            if (task || recordedColumn[j])
+              add(`${where}: shows "${cell}", which results.json does not record${task ? ` for ${task}` : ""}`);
             else unchecked.push(`${where}: "${cell}"`);
           }
         } else if (j > 0 && NUMERIC_CELL.test(norm(cell))) {
@@ -264,7 +293,8 @@ export function checkResults(r: ResultsFile, source?: ReportSource | null): Cons
     const title = layout.title;
     if (typeof title === "string") texts.push(title);
     else if (isObject(title) && typeof title.text === "string") texts.push(title.text);
-    for (const a of Array.isArray(layout.annotations) ? layout.annotations : []) if (isObject(a) && typeof a.text === "string") texts.push(a.text);
+    for (const a of Array.isArray(layout.annotations) ? layout.annotations : [])
+      if (isObject(a) && typeof a.text === "string") texts.push(a.text);
     for (const text of texts) {
       for (const tok of text.match(/\d+\.\d+(?: %)?/g) ?? []) {
         checked++;

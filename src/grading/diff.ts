@@ -28,11 +28,13 @@ export function compareNumbers(a: Numbers, b: Numbers, tolerance: number | Toler
   const keys = [...new Set([...a.keys(), ...b.keys()])];
   const out: Difference[] = [];
   for (const key of keys) {
-    const x = a.get(key) ?? null, y = b.get(key) ?? null;
+    const x = a.get(key) ?? null,
+      y = b.get(key) ?? null;
     if (typeof x === "number" && typeof y === "number") {
       const v = [judge(key, x, y, tol), judge(key, y, null, tol)];
       const band = (ruleFor(key, tol) as Rule).band;
-      if (v.includes("outside band") && band) out.push({ key, a: x, b: y, difference: Math.abs(x - y), note: `outside band ${band[0]}–${band[1]}` });
+      if (v.includes("outside band") && band)
+        out.push({ key, a: x, b: y, difference: Math.abs(x - y), note: `outside band ${band[0]}–${band[1]}` });
       else if (v.includes("differ")) out.push({ key, a: x, b: y, difference: Math.abs(x - y) });
     } else if (x !== y) {
       out.push({ key, a: x, b: y, difference: null });
@@ -47,14 +49,34 @@ export function differenceTable(diffs: readonly Difference[]): string {
   const both = diffs.filter((d) => d.a !== null && d.b !== null);
   const parts: string[] = [];
   if (both.length) {
-    const all = [["task", "name", "A", "B", "difference"],
-      ...both.map((d) => [...split(d.key), printable(String(d.a)), printable(String(d.b)), d.note ?? (d.difference === null ? "" : d.difference.toExponential(2))])];
+    const all = [
+      ["task", "name", "A", "B", "difference"],
+      ...both.map((d) => [
+        ...split(d.key),
+        printable(String(d.a)),
+        printable(String(d.b)),
+        d.note ?? (d.difference === null ? "" : d.difference.toExponential(2)),
+      ]),
+    ];
     const widths = all[0].map((_, i) => Math.max(...all.map((r) => r[i].length)));
-    parts.push(all.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n"));
+    parts.push(
+      all
+        .map((r) =>
+          r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+        )
+        .join("\n"),
+    );
   }
-  for (const [side, pick] of [["A", (d: Difference) => d.b === null], ["B", (d: Difference) => d.a === null]] as const) {
+  for (const [side, pick] of [
+    ["A", (d: Difference) => d.b === null],
+    ["B", (d: Difference) => d.a === null],
+  ] as const) {
     const only = diffs.filter(pick);
-    if (only.length) parts.push(`only in ${side}: ` + only.map((d) => printable(`${d.key} = ${String(side === "A" ? d.a : d.b)}`)).join(", "));
+    if (only.length)
+      parts.push(`only in ${side}: ` + only.map((d) => printable(`${d.key} = ${String(side === "A" ? d.a : d.b)}`)).join(", "));
   }
   return parts.join("\n");
 }

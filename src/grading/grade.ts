@@ -39,7 +39,8 @@ export interface GradeOptions extends Omit<VerifyOptions, "name" | "renderer"> {
 export async function gradeFolder(dir: string, o: GradeOptions): Promise<Outcome[]> {
   const files = listPdfs(dir);
   const out: Outcome[] = new Array(files.length);
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
@@ -80,7 +81,16 @@ export function reason(o: Outcome): string {
 }
 
 export function csvRow(o: Outcome): string[] {
-  return [o.file, o.status, o.mode, String(o.checked), String(o.findings.length), differingKeys(o).join(" "), reason(o), o.seconds.toFixed(2)];
+  return [
+    o.file,
+    o.status,
+    o.mode,
+    String(o.checked),
+    String(o.findings.length),
+    differingKeys(o).join(" "),
+    reason(o),
+    o.seconds.toFixed(2),
+  ];
 }
 
 /** The whole CSV: a header, one row per outcome, CRLF-free. */
@@ -97,17 +107,24 @@ const md = (s: string) => printable(s).replace(/\|/g, "\\|").replace(/`/g, "\\`"
 export function gradeSummary(dir: string, outcomes: readonly Outcome[], seconds: number, how: string, rerun: boolean): string {
   const n = outcomes.length;
   const lines = [
-    `## Grading of ${md(dir)}`, "",
+    `## Grading of ${md(dir)}`,
+    "",
     `${n} PDF${n === 1 ? "" : "s"}${rerun ? ", runs re-executed" : ""}, in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, n)).toFixed(2)} s per PDF, ${how})`,
-    "", "| status | files |", "|---|---:|",
-    ...STATUSES.filter((s) => outcomes.some((o) => o.status === s)).map((s) => `| ${s} | ${outcomes.filter((o) => o.status === s).length} |`),
+    "",
+    "| status | files |",
+    "|---|---:|",
+    ...STATUSES.filter((s) => outcomes.some((o) => o.status === s)).map(
+      (s) => `| ${s} | ${outcomes.filter((o) => o.status === s).length} |`,
+    ),
   ];
   const bad = outcomes.filter((o) => o.status !== "ok");
   if (bad.length) {
     lines.push("", "| file | status | mode | differing | reason |", "|---|---|---|---|---|");
     for (const o of bad) {
       const keys = differingKeys(o);
-      lines.push(`| ${md(o.file)} | ${o.status} | ${o.mode} | ${md(keys.slice(0, 4).join(", ") + (keys.length > 4 ? ", …" : ""))} | ${md(reason(o).slice(0, 160))} |`);
+      lines.push(
+        `| ${md(o.file)} | ${o.status} | ${o.mode} | ${md(keys.slice(0, 4).join(", ") + (keys.length > 4 ? ", …" : ""))} | ${md(reason(o).slice(0, 160))} |`,
+      );
     }
   }
   return lines.join("\n") + "\n";

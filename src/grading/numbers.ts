@@ -37,7 +37,8 @@ export function attachedResults(path: string, pdf: { readonly attachments: Reado
 /** A file's bytes, refused unread when it is larger than any report (LIMITS.fileBytes). */
 export function readBounded(path: string): Buffer {
   const size = statSync(path).size;
-  if (size > LIMITS.fileBytes) throw new InputError(`${path}: ${(size / (1 << 20)).toFixed(0)} MB, more than the ${LIMITS.fileBytes >> 20} MB a report may have`);
+  if (size > LIMITS.fileBytes)
+    throw new InputError(`${path}: ${(size / (1 << 20)).toFixed(0)} MB, more than the ${LIMITS.fileBytes >> 20} MB a report may have`);
   return readFileSync(path);
 }
 
@@ -51,12 +52,16 @@ export async function readAttachments(bytes: Uint8Array, path: string): Promise<
 export async function loadNumbers(path: string): Promise<Numbers> {
   if (!existsSync(path)) throw new InputError(`${path}: no such file or folder`);
   if (statSync(path).isDirectory()) {
-    const nbs = readdirSync(path).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(path, f));
+    const nbs = readdirSync(path)
+      .filter((f) => f.endsWith(".ipynb"))
+      .sort()
+      .map((f) => join(path, f));
     if (nbs.length === 0) throw new InputError(`${path}: no executed notebooks (.ipynb) in this folder`);
     const c = collect(nbs);
     return addRunSettings(new Map([...c.numbers].map(([k, r]) => [k, r.value] as const)), c.runs);
   }
   const bytes = readBounded(path);
-  if (bytes.subarray(0, 1024).toString("latin1").includes("%PDF-")) return fromResults(attachedResults(path, await readAttachments(bytes, path)));
+  if (bytes.subarray(0, 1024).toString("latin1").includes("%PDF-"))
+    return fromResults(attachedResults(path, await readAttachments(bytes, path)));
   return fromResults(parseResults(bytes.toString("utf8"), path));
 }

@@ -62,8 +62,12 @@ export function exitCode(status: Status): number {
 export function outcomeLines(o: Outcome): string[] {
   const lines = o.findings.map((f) => `  ${printable(f.message)}`);
   const what = o.rerun ? "numbers checked, runs re-executed" : "numbers checked";
-  if (o.status === "ok") lines.push(`${printable(o.file)}: ok: every page as rendered from its attachments, ${o.checked} ${what} (${o.mode})`);
+  if (o.status === "ok")
+    lines.push(`${printable(o.file)}: ok: every page as rendered from its attachments, ${o.checked} ${what} (${o.mode})`);
   else if (o.status === "unreadable" || o.status === "error") lines.push(`${printable(o.file)}: ${o.status}: ${printable(o.error ?? "")}`);
-  else lines.push(`${printable(o.file)}: ${o.status}: ${o.findings.length} finding${o.findings.length === 1 ? "" : "s"} (${o.checked} ${what}, ${o.mode || "mode unknown"})`);
+  else
+    lines.push(
+      `${printable(o.file)}: ${o.status}: ${o.findings.length} finding${o.findings.length === 1 ? "" : "s"} (${o.checked} ${what}, ${o.mode || "mode unknown"})`,
+    );
   return lines;
 }

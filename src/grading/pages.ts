@@ -20,14 +20,19 @@ const TOOL_SECONDS = 60;
 
 function run(cmd: string, args: readonly string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: TOOL_SECONDS * 1000, maxBuffer: 256 << 20, encoding: "utf8", killSignal: "SIGKILL" }, (err, stdout, stderr) => {
-      if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") {
-        reject(new InputError(`${cmd} is missing: apt-get install -y poppler-utils`));
-      } else if (err) {
-        const why = err.killed ? `took more than ${TOOL_SECONDS} s` : (stderr.trim().split("\n").pop() ?? err.message);
-        reject(new InputError(`${what}: poppler cannot read it (${cmd}: ${why})`));
-      } else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { timeout: TOOL_SECONDS * 1000, maxBuffer: 256 << 20, encoding: "utf8", killSignal: "SIGKILL" },
+      (err, stdout, stderr) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") {
+          reject(new InputError(`${cmd} is missing: apt-get install -y poppler-utils`));
+        } else if (err) {
+          const why = err.killed ? `took more than ${TOOL_SECONDS} s` : (stderr.trim().split("\n").pop() ?? err.message);
+          reject(new InputError(`${what}: poppler cannot read it (${cmd}: ${why})`));
+        } else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -51,7 +56,8 @@ export function parsePgm(bytes: Uint8Array): Raster {
   const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
   const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(head);
   if (!m) throw new Error("not an 8-bit PGM");
-  const width = Number(m[1]), height = Number(m[2]);
+  const width = Number(m[1]),
+    height = Number(m[2]);
   return { width, height, pixels: bytes.subarray(m[0].length, m[0].length + width * height) };
 }
 
@@ -60,7 +66,8 @@ export async function rasterize(path: string, pages: number, what: string): Prom
   const dir = mkdtempSync(join(tmpdir(), "a2-pages-"));
   try {
     await run("pdftoppm", ["-r", String(DPI), "-gray", "-f", "1", "-l", String(pages), path, join(dir, "p")], what);
-    const files = readdirSync(dir).filter((f) => f.endsWith(".pgm"))
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".pgm"))
       .sort((a, b) => Number(/(\d+)\.pgm$/.exec(a)![1]) - Number(/(\d+)\.pgm$/.exec(b)![1]));
     return files.map((f) => parsePgm(readFileSync(join(dir, f))));
   } finally {
@@ -80,15 +87,26 @@ export interface Word {
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const unescapeXml = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) =>
-    e[0] === "#" ? String.fromCodePoint(e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : ENTITIES[e.toLowerCase()]);
+    e[0] === "#"
+      ? String.fromCodePoint(e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+      : ENTITIES[e.toLowerCase()],
+  );
 
 /** Each page's words with their boxes, from pdftotext -bbox. */
 export async function pageWords(path: string, pages: number, what: string): Promise<Word[][]> {
   const xml = await run("pdftotext", ["-bbox", "-enc", "UTF-8", "-f", "1", "-l", String(pages), path, "-"], what);
-  return xml.split(/<page\b/).slice(1).map((page) =>
-    [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-      text: unescapeXml(m[5]), x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), y1: Number(m[4]),
-    })));
+  return xml
+    .split(/<page\b/)
+    .slice(1)
+    .map((page) =>
+      [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+        text: unescapeXml(m[5]),
+        x0: Number(m[1]),
+        y0: Number(m[2]),
+        x1: Number(m[3]),
+        y1: Number(m[4]),
+      })),
+    );
 }
 
 /**
@@ -96,8 +114,11 @@ export async function pageWords(path: string, pages: number, what: string): Prom
  * placed outside the page is text too (a reader does not see it; a text extractor may read it).
  */
 export async function pageTexts(path: string, pages: number, what: string): Promise<string[][]> {
-  const text = await run("pdftotext", ["-enc", "UTF-8", "-x", "-20000", "-y", "-20000", "-W", "50000", "-H", "50000",
-    "-f", "1", "-l", String(pages), path, "-"], what);
+  const text = await run(
+    "pdftotext",
+    ["-enc", "UTF-8", "-x", "-20000", "-y", "-20000", "-W", "50000", "-H", "50000", "-f", "1", "-l", String(pages), path, "-"],
+    what,
+  );
   const out = text.split("\f").map((p) => p.split(/\s+/).filter((w) => w !== ""));
   // pdftotext ends every page with a form feed: the last piece is empty.
   return out.slice(0, Math.min(pages, Math.max(0, out.length - 1)));
@@ -118,7 +139,8 @@ export interface Box {
  */
 export function differingBoxes(a: Raster, b: Raster): Box[] {
   const pt = (px: number) => (px * 72) / DPI;
-  if (a.width !== b.width || a.height !== b.height) return [{ x0: 0, y0: 0, x1: pt(Math.max(a.width, b.width)), y1: pt(Math.max(a.height, b.height)) }];
+  if (a.width !== b.width || a.height !== b.height)
+    return [{ x0: 0, y0: 0, x1: pt(Math.max(a.width, b.width)), y1: pt(Math.max(a.height, b.height)) }];
   const { width, height } = a;
   const rowDiffers = (y: number) => {
     for (let x = 0, i = y * width; x < width; x++, i++) if (a.pixels[i] !== b.pixels[i]) return true;
@@ -135,7 +157,10 @@ export function differingBoxes(a: Raster, b: Raster): Box[] {
     return out;
   };
   const boxes: Box[] = [];
-  for (const [y0, y1] of groups(Array.from({ length: height }, (_, y) => rowDiffers(y)), 3)) {
+  for (const [y0, y1] of groups(
+    Array.from({ length: height }, (_, y) => rowDiffers(y)),
+    3,
+  )) {
     const cols = Array.from({ length: width }, (_, x) => {
       for (let y = y0; y <= y1; y++) if (a.pixels[y * width + x] !== b.pixels[y * width + x]) return true;
       return false;
@@ -150,11 +175,15 @@ export function differingBoxes(a: Raster, b: Raster): Box[] {
  * also the word before the first and after the last (a number's unit beside it: "86.200" "%,").
  */
 export function wordsIn(words: readonly Word[], box: Box, around = 0, margin = 1.5): string {
-  const hit = words.map((w, i) => (w.x1 >= box.x0 - margin && w.x0 <= box.x1 + margin && w.y1 >= box.y0 - margin && w.y0 <= box.y1 + margin ? i : -1))
+  const hit = words
+    .map((w, i) => (w.x1 >= box.x0 - margin && w.x0 <= box.x1 + margin && w.y1 >= box.y0 - margin && w.y0 <= box.y1 + margin ? i : -1))
     .filter((i) => i >= 0);
   if (hit.length === 0) return "";
   if (around === 0) return hit.map((i) => words[i].text).join(" ");
-  return words.slice(Math.max(0, hit[0] - around), hit[hit.length - 1] + around + 1).map((w) => w.text).join(" ");
+  return words
+    .slice(Math.max(0, hit[0] - around), hit[hit.length - 1] + around + 1)
+    .map((w) => w.text)
+    .join(" ");
 }
 
 /**
@@ -163,11 +192,15 @@ export function wordsIn(words: readonly Word[], box: Box, around = 0, margin = 1
  * moved, not as everything after it changed), each in its page order; `missingAt` are the lacking
  * words' indices in `a`. Null when the sequences are equal; empty lists when only the order differs.
  */
-export function wordDifference(a: readonly string[], b: readonly string[]): { extra: string[]; missing: string[]; missingAt: number[] } | null {
+export function wordDifference(
+  a: readonly string[],
+  b: readonly string[],
+): { extra: string[]; missing: string[]; missingAt: number[] } | null {
   if (a.length === b.length && a.every((w, i) => w === b[i])) return null;
   const left = new Map<string, number>();
   for (const w of b) left.set(w, (left.get(w) ?? 0) + 1);
-  const missing: string[] = [], missingAt: number[] = [];
+  const missing: string[] = [],
+    missingAt: number[] = [];
   a.forEach((w, i) => {
     const n = left.get(w) ?? 0;
     if (n > 0) left.set(w, n - 1);

@@ -66,7 +66,8 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
   if (!text.slice(0, 1024).includes("%PDF-")) throw new InputError(`${what}: not a readable PDF (no %PDF- header)`);
-  if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(text)) throw new InputError(`${what}: an encrypted PDF (a report built by npm run report is not encrypted)`);
+  if (/\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(text))
+    throw new InputError(`${what}: an encrypted PDF (a report built by npm run report is not encrypted)`);
   // Where each object is defined (the last definition wins, as in an incremental update).
   const objects = new Map<number, number>();
   for (const m of text.matchAll(/(?:^|[\r\n\s])(\d+)\s+(\d+)\s+obj\b/g)) objects.set(Number(m[1]), m.index! + m[0].length);
@@ -76,7 +77,9 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
     const m = /^\s*(\d+)\s*endobj/.exec(text.slice(at, at + 64));
     return m ? Number(m[1]) : null;
   };
-  let streams = 0, inflated = 0, pageObjects = count(text, PAGE);
+  let streams = 0,
+    inflated = 0,
+    pageObjects = count(text, PAGE);
   for (const m of text.matchAll(/(?<![A-Za-z])stream(?:\r\n|\n)/g)) {
     if (++streams > limits.streams) throw new InputError(`${what}: more than ${limits.streams} streams`);
     const start = m.index! + m[0].length;
@@ -91,7 +94,8 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
     const lm = /\/Length\s+(\d+)(?:\s+(\d+)\s+R)?/.exec(dict);
     if (lm) length = lm[2] === undefined ? Number(lm[1]) : directInt(Number(lm[1]));
     let end: number;
-    if (length !== null && length <= text.length - start && /^\s*endstream/.test(text.slice(start + length, start + length + 32))) end = start + length;
+    if (length !== null && length <= text.length - start && /^\s*endstream/.test(text.slice(start + length, start + length + 32)))
+      end = start + length;
     else {
       end = text.indexOf("endstream", start);
       if (end < 0) throw new InputError(`${what}: not a readable PDF (${where} has no end)`);
@@ -99,7 +103,8 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
     const fm = /\/Filter\s*(\[[^\]]*\]|\/[^\s/<>[\]()]+)/.exec(dict);
     const filters = fm ? [...fm[1].matchAll(/\/([^\s/<>[\]()]+)/g)].map((f) => f[1]) : [];
     for (const f of filters) {
-      if (!ALLOWED_FILTERS.has(f)) throw new InputError(`${what}: ${where} uses the ${f} filter, which a report built by npm run report never does`);
+      if (!ALLOWED_FILTERS.has(f))
+        throw new InputError(`${what}: ${where} uses the ${f} filter, which a report built by npm run report never does`);
     }
     if (filters[0] !== "FlateDecode") continue;
     const cap = Math.min(limits.streamBytes, limits.totalBytes - inflated);
@@ -109,9 +114,11 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-        throw new InputError(cap < limits.streamBytes
-          ? `${what}: its streams inflate to more than ${MB(limits.totalBytes)} (refused before reading)`
-          : `${what}: ${where} inflates to more than ${MB(limits.streamBytes)} (refused before reading)`);
+        throw new InputError(
+          cap < limits.streamBytes
+            ? `${what}: its streams inflate to more than ${MB(limits.totalBytes)} (refused before reading)`
+            : `${what}: ${where} inflates to more than ${MB(limits.streamBytes)} (refused before reading)`,
+        );
       }
       throw new InputError(`${what}: not a readable PDF (${where} is corrupt: ${(e as Error).message})`);
     }
@@ -122,8 +129,7 @@ export function scanPdf(bytes: Uint8Array, what: string, limits: PdfLimits = LIM
   return { streams, inflated, pageObjects };
 }
 
-const decodeName = (o: unknown): string | null =>
-  o instanceof PDFString || o instanceof PDFHexString ? o.decodeText() : null;
+const decodeName = (o: unknown): string | null => (o instanceof PDFString || o instanceof PDFHexString ? o.decodeText() : null);
 
 /**
  * The embedded files (name → bytes) of a PDF that passed scanPdf. An embedded file whose declared
@@ -153,7 +159,9 @@ export async function embeddedFiles(bytes: Uint8Array, what: string, limits: Pdf
       const params = stream.dict.lookupMaybe(PDFName.of("Params"), PDFDict);
       const size = params?.lookup(PDFName.of("Size"));
       if (size instanceof PDFNumber && size.asNumber() > limits.attachmentBytes) {
-        throw new InputError(`${what}: the embedded file ${JSON.stringify(name)} declares ${MB(size.asNumber())}, more than ${MB(limits.attachmentBytes)}`);
+        throw new InputError(
+          `${what}: the embedded file ${JSON.stringify(name)} declares ${MB(size.asNumber())}, more than ${MB(limits.attachmentBytes)}`,
+        );
       }
       if (!(stream instanceof PDFRawStream)) continue;
       const filter = stream.dict.lookup(PDFName.of("Filter"));
@@ -171,7 +179,9 @@ export async function embeddedFiles(bytes: Uint8Array, what: string, limits: Pdf
         }
       } else throw new InputError(`${what}: the embedded file ${JSON.stringify(name)} has a filter a report never uses`);
       if (data.length > limits.attachmentBytes) {
-        throw new InputError(`${what}: the embedded file ${JSON.stringify(name)} is ${MB(data.length)}, more than ${MB(limits.attachmentBytes)}`);
+        throw new InputError(
+          `${what}: the embedded file ${JSON.stringify(name)} is ${MB(data.length)}, more than ${MB(limits.attachmentBytes)}`,
+        );
       }
       if (!out.has(name)) out.set(name, data);
     }

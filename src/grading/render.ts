@@ -28,7 +28,9 @@ export class Renderer {
   private launch(): Promise<Browser> {
     if (!this.browser) {
       this.browser = Browser.launch();
-      this.browser.catch(() => { this.browser = null; });
+      this.browser.catch(() => {
+        this.browser = null;
+      });
     }
     return this.browser;
   }
@@ -62,5 +64,7 @@ export class Renderer {
 /** The parts of two renderer identities that differ, as "chromium X here Y" phrases. */
 export function rendererDifferences(theirs: RendererIdentity, ours: RendererIdentity): string[] {
   const keys = ["chromium", "code", "plotly", "mathjax", "marked", "project"] as const;
-  return keys.filter((k) => theirs[k] !== ours[k]).map((k) => `${k === "code" ? "renderer code" : k} ${String(theirs[k]).slice(0, 40)} (here ${String(ours[k]).slice(0, 40)})`);
+  return keys
+    .filter((k) => theirs[k] !== ours[k])
+    .map((k) => `${k === "code" ? "renderer code" : k} ${String(theirs[k]).slice(0, 40)} (here ${String(ours[k]).slice(0, 40)})`);
 }

@@ -49,8 +49,13 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
   const main = Object.entries(results.runs ?? {}) as [string, RunConfig][];
   // The seed study's runs too: each study run's config with each of its seeds.
   const study = Array.isArray(results.seedStudy?.runs) ? results.seedStudy!.runs : [];
-  const seedRuns = study.flatMap((r) => (Array.isArray(r.seeds) ? r.seeds : []).map((seed: number, k: number) => ({ run: r, k, config: { ...r.config, seed } as RunConfig })));
-  const runs: [string, RunConfig][] = [...main, ...seedRuns.map((x) => [`${x.run.id} seed ${x.config.seed}`, x.config] as [string, RunConfig])];
+  const seedRuns = study.flatMap((r) =>
+    (Array.isArray(r.seeds) ? r.seeds : []).map((seed: number, k: number) => ({ run: r, k, config: { ...r.config, seed } as RunConfig })),
+  );
+  const runs: [string, RunConfig][] = [
+    ...main,
+    ...seedRuns.map((x) => [`${x.run.id} seed ${x.config.seed}`, x.config] as [string, RunConfig]),
+  ];
   if (main.length === 0) {
     say("results.json records no runs to re-execute");
     return { findings, checked: 0, runs: 0 };
@@ -65,7 +70,8 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
       valid = false;
     }
     if (!valid) say(`run ${id}: not re-executed: its config is malformed`);
-    else if (!(estimatedCost(c) <= budget)) say(`run ${id}: not re-executed: its config would cost more than ${COST_FACTOR}× the report's costliest run`);
+    else if (!(estimatedCost(c) <= budget))
+      say(`run ${id}: not re-executed: its config would cost more than ${COST_FACTOR}× the report's costliest run`);
   }
   const datasets = [...new Set(runs.map(([, c]) => c.dataset))];
   if (datasets.length !== 1) say(`the runs use ${datasets.length} datasets, a report uses one`);
@@ -74,10 +80,16 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
   const ours = datasetFiles(datasets[0] as DatasetName, opts.dataDir);
   const same = ours.length === theirs.length && ours.every((f, i) => f.name === theirs[i]?.name && f.sha256 === theirs[i]?.sha256);
   if (!same) {
-    say(`not re-executed: the report's ${datasets[0]} files are not this machine's (SHA-256 ${String(theirs[0]?.sha256).slice(0, 12)}…, here ${ours[0].sha256.slice(0, 12)}…)`);
+    say(
+      `not re-executed: the report's ${datasets[0]} files are not this machine's (SHA-256 ${String(theirs[0]?.sha256).slice(0, 12)}…, here ${ours[0].sha256.slice(0, 12)}…)`,
+    );
     return { findings, checked: 0, runs: 0 };
   }
-  const trained = await trainCached(runs.map(([, c]) => c), opts.cache, { workers: opts.workers, dataDir: opts.dataDir, onProgress: opts.onProgress });
+  const trained = await trainCached(
+    runs.map(([, c]) => c),
+    opts.cache,
+    { workers: opts.workers, dataDir: opts.dataDir, onProgress: opts.onProgress },
+  );
   let checked = 0;
   main.forEach(([id], i) => {
     for (const rec of runRecords(id, trained[i])) {
@@ -86,7 +98,8 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
       if (reported === undefined) continue;
       checked++;
       if (reported !== rec.value) {
-        const a = formatNumber(reported, rec.format), b = formatNumber(rec.value, rec.format);
+        const a = formatNumber(reported, rec.format),
+          b = formatNumber(rec.value, rec.format);
         const show = (x: number, f: string) => (a === b ? String(x) : f);
         say(`${key}: the PDF reports ${show(reported, a)}, re-executing run ${id} gives ${show(rec.value, b)}`, key);
       }
@@ -95,16 +108,23 @@ export async function rerunResults(results: ResultsFile, opts: RerunOptions): Pr
   // The seed study: each seed's final numbers, and the mean and standard deviation the report quotes.
   const bySeed = trained.slice(main.length);
   for (const r of study) {
-    const mine = seedRuns.map((x, i) => [x, bySeed[i]] as const).filter(([x]) => x.run === r).map(([, t]) => t);
+    const mine = seedRuns
+      .map((x, i) => [x, bySeed[i]] as const)
+      .filter(([x]) => x.run === r)
+      .map(([, t]) => t);
     for (const m of SEED_METRICS) {
       const values = mine.map((t) => (m === "steps" ? t.steps : t.final[m]));
       values.forEach((v, k) => {
         checked++;
         const reported = r.values?.[m]?.[k];
-        if (reported !== v) say(`seed study ${r.id}, seed ${r.seeds[k]}, ${m}: the PDF reports ${reported}, re-executing gives ${v}`, `${r.id}.${m}Mean`);
+        if (reported !== v)
+          say(`seed study ${r.id}, seed ${r.seeds[k]}, ${m}: the PDF reports ${reported}, re-executing gives ${v}`, `${r.id}.${m}Mean`);
       });
       const { mean, std } = meanStd(values);
-      for (const [name, v] of [[`${m}Mean`, mean], [`${m}Std`, std]] as const) {
+      for (const [name, v] of [
+        [`${m}Mean`, mean],
+        [`${m}Std`, std],
+      ] as const) {
         const reported = results.tasks[r.id]?.[name];
         if (reported === undefined) continue;
         checked++;

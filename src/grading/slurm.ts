@@ -50,7 +50,10 @@ export function shellQuote(s: string): string {
 }
 
 /** The job script: one array task per file, each `npm run verify` on its PDF with --json. */
-export function jobScript(o: Pick<SlurmOptions, "dir" | "files" | "verifyArgs" | "partition" | "time" | "cpus">, root = packageRoot()): string {
+export function jobScript(
+  o: Pick<SlurmOptions, "dir" | "files" | "verifyArgs" | "partition" | "time" | "cpus">,
+  root = packageRoot(),
+): string {
   const work = workDir(o.dir);
   const names = o.files.map((f) => relative(o.dir, f));
   return [
@@ -80,7 +83,8 @@ export function jobScript(o: Pick<SlurmOptions, "dir" | "files" | "verifyArgs" |
 function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((res, rej) => {
     execFile(cmd, args, { encoding: "utf8", timeout: 60000 }, (err, stdout, stderr) => {
-      if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") rej(new InputError(`${cmd} is missing: grade --slurm runs where Slurm's commands are (or npm run slurm-local -- up)`));
+      if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT")
+        rej(new InputError(`${cmd} is missing: grade --slurm runs where Slurm's commands are (or npm run slurm-local -- up)`));
       else if (err) rej(new InputError(`${cmd} failed: ${(stderr || err.message).trim().split("\n").pop()}`));
       else res(stdout);
     });
@@ -102,7 +106,8 @@ export async function taskStates(jobs: readonly string[]): Promise<Map<number, s
   const seen = new Map<number, number>();
   for (const line of text.split("\n")) {
     const [job, task, state] = line.trim().split("|");
-    const i = Number(task), rank = order.get(job) ?? -1;
+    const i = Number(task),
+      rank = order.get(job) ?? -1;
     if (!state || !Number.isInteger(i) || rank < (seen.get(i) ?? -1)) continue;
     out.set(i, state);
     seen.set(i, rank);
@@ -140,7 +145,8 @@ function readOutcome(path: string): Outcome | null {
 /** Submit (or resubmit) the array, wait for every task, gather the outcomes in file order. */
 export async function gradeOnSlurm(o: SlurmOptions): Promise<{ outcomes: Outcome[]; jobs: string[] }> {
   const work = workDir(o.dir);
-  const results = join(work, "results"), statePath = join(work, "state.json");
+  const results = join(work, "results"),
+    statePath = join(work, "state.json");
   const names = o.files.map((f) => relative(o.dir, f));
   let state: State | null = null;
   if (existsSync(statePath)) {
@@ -153,11 +159,17 @@ export async function gradeOnSlurm(o: SlurmOptions): Promise<{ outcomes: Outcome
   const earlier = state ? await taskStates(state.jobs) : new Map<number, string>();
   const active = [...earlier.entries()].filter(([, s]) => ACTIVE.test(s));
   if (!o.resume && active.length) {
-    throw new InputError(`job ${state!.jobs[state!.jobs.length - 1]} of an earlier grade of this folder still has ${active.length} tasks queued or running: ` +
-      `wait and add --resume, or scancel it`);
+    throw new InputError(
+      `job ${state!.jobs[state!.jobs.length - 1]} of an earlier grade of this folder still has ${active.length} tasks queued or running: ` +
+        `wait and add --resume, or scancel it`,
+    );
   }
   if (o.resume && (!state || JSON.stringify(state.files) !== JSON.stringify(names))) {
-    throw new InputError(state ? `${o.dir}: the PDFs changed since the job was submitted; grade again without --resume` : `${o.dir}: nothing to resume (no earlier --slurm grade)`);
+    throw new InputError(
+      state
+        ? `${o.dir}: the PDFs changed since the job was submitted; grade again without --resume`
+        : `${o.dir}: nothing to resume (no earlier --slurm grade)`,
+    );
   }
   if (!o.resume) rmSync(work, { recursive: true, force: true });
   for (const d of [work, results, join(work, "logs")]) mkdirSync(d, { recursive: true });
@@ -177,7 +189,9 @@ export async function gradeOnSlurm(o: SlurmOptions): Promise<{ outcomes: Outcome
 
   // Watch until no task is queued or running. A task that COMPLETED gets a while for its outcome
   // to show on a shared filesystem that is slow to show other nodes' files.
-  let last = "", states = new Map<number, string>(), grace = 0;
+  let last = "",
+    states = new Map<number, string>(),
+    grace = 0;
   const seen = new Map<number, string>();
   for (;;) {
     states = await taskStates(jobs);
@@ -206,9 +220,17 @@ export async function gradeOnSlurm(o: SlurmOptions): Promise<{ outcomes: Outcome
     if (got) return got;
     // squeue forgets some tasks at once (one cancelled while pending); accounting remembers, where it is on.
     const s = states.get(i) ?? accounted?.get(i) ?? (seen.has(i) ? `(no longer listed by squeue; last ${seen.get(i)})` : "UNKNOWN");
-    const logs = readdirSync(join(work, "logs")).filter((f) => f.endsWith(`_${i}.out`)).sort();
+    const logs = readdirSync(join(work, "logs"))
+      .filter((f) => f.endsWith(`_${i}.out`))
+      .sort();
     return {
-      format: OUTCOME_FORMAT, file: name, status: "error", mode: "", checked: 0, rerun: false, findings: [],
+      format: OUTCOME_FORMAT,
+      file: name,
+      status: "error",
+      mode: "",
+      checked: 0,
+      rerun: false,
+      findings: [],
       error: `slurm task ${i} ended ${s} without an outcome${logs.length ? ` (log: ${relative(o.dir, join(work, "logs", logs[logs.length - 1]))})` : ""}`,
       seconds: 0,
     };

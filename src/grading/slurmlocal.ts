@@ -74,9 +74,19 @@ function daemons(dir: string): Daemon[] {
   const conf = localClusterConf(dir);
   const m = join(dir, "munge");
   return [
-    { program: "munged", pidFile: join(m, "munged.pid"), log: join(m, "munged.log"),
-      args: ["--force", `--socket=${join(m, "munge.socket")}`, `--key-file=${join(m, "munge.key")}`, `--pid-file=${join(m, "munged.pid")}`,
-        `--log-file=${join(m, "munged.log")}`, `--seed-file=${join(m, "munged.seed")}`] },
+    {
+      program: "munged",
+      pidFile: join(m, "munged.pid"),
+      log: join(m, "munged.log"),
+      args: [
+        "--force",
+        `--socket=${join(m, "munge.socket")}`,
+        `--key-file=${join(m, "munge.key")}`,
+        `--pid-file=${join(m, "munged.pid")}`,
+        `--log-file=${join(m, "munged.log")}`,
+        `--seed-file=${join(m, "munged.seed")}`,
+      ],
+    },
     { program: "slurmctld", pidFile: join(dir, "slurmctld.pid"), log: join(dir, "slurmctld.log"), args: ["-f", conf] },
     { program: "slurmd", pidFile: join(dir, "slurmd.pid"), log: join(dir, "slurmd.log"), args: ["-f", conf] },
   ];
@@ -87,8 +97,14 @@ export function clusterConfig(dir: string, template = readFileSync(join(packageR
   const cores = cpus().length;
   const memory = Math.max(512, Math.floor((totalmem() / (1 << 20)) * 0.8));
   const values: Record<string, string> = {
-    STATE: dir, HOST: hostname().split(".")[0], CTLD_PORT: process.env.A2_SLURMCTLD_PORT ?? "6817", D_PORT: process.env.A2_SLURMD_PORT ?? "6818",
-    USER: userInfo().username, CPUS: String(cores), MEMORY: String(memory), MEM_PER_CPU: String(Math.floor(memory / cores)),
+    STATE: dir,
+    HOST: hostname().split(".")[0],
+    CTLD_PORT: process.env.A2_SLURMCTLD_PORT ?? "6817",
+    D_PORT: process.env.A2_SLURMD_PORT ?? "6818",
+    USER: userInfo().username,
+    CPUS: String(cores),
+    MEMORY: String(memory),
+    MEM_PER_CPU: String(Math.floor(memory / cores)),
   };
   return template.replace(/@([A-Z_]+)@/g, (m, k: string) => values[k] ?? m);
 }
@@ -97,12 +113,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The node's state as sinfo reports it ("idle", "down*", …), or null when the controller does not answer. */
 export function nodeState(dir = localClusterDir()): string | null {
-  const r = spawnSync("sinfo", ["--noheader", "--format=%T"], { encoding: "utf8", env: { ...process.env, SLURM_CONF: localClusterConf(dir) }, timeout: 10000 });
+  const r = spawnSync("sinfo", ["--noheader", "--format=%T"], {
+    encoding: "utf8",
+    env: { ...process.env, SLURM_CONF: localClusterConf(dir) },
+    timeout: 10000,
+  });
   return r.status === 0 ? r.stdout.trim().split("\n")[0] || null : null;
 }
 
 /** Start the cluster (what is not running yet); resolves when its node takes jobs. */
-export async function clusterUp(dir = localClusterDir(), log: (l: string) => void = () => {}): Promise<{ conf: string; started: string[] }> {
+export async function clusterUp(
+  dir = localClusterDir(),
+  log: (l: string) => void = () => {},
+): Promise<{ conf: string; started: string[] }> {
   ensureSlurmInstalled(log);
   for (const d of [dir, join(dir, "ctld"), join(dir, "d"), join(dir, "munge")]) mkdirSync(d, { recursive: true });
   chmodSync(join(dir, "munge"), 0o700);
@@ -133,10 +156,15 @@ export async function clusterUp(dir = localClusterDir(), log: (l: string) => voi
       const s = nodeState(dir);
       if (s && /^(idle|mixed|allocated|completing)/.test(s)) return { conf, started };
       if (s && /^(down|drain)/.test(s) && i % 5 === 4) {
-        spawnSync("scontrol", ["update", `nodename=${hostname().split(".")[0]}`, "state=resume"], { env: { ...process.env, SLURM_CONF: conf }, stdio: "ignore" });
+        spawnSync("scontrol", ["update", `nodename=${hostname().split(".")[0]}`, "state=resume"], {
+          env: { ...process.env, SLURM_CONF: conf },
+          stdio: "ignore",
+        });
       }
     }
-    const logs = daemons(dir).map((d) => `${d.program}: ${tail(d.log, 1)}`).join("; ");
+    const logs = daemons(dir)
+      .map((d) => `${d.program}: ${tail(d.log, 1)}`)
+      .join("; ");
     throw new InputError(`the local cluster did not come up within 30 s (node ${nodeState(dir) ?? "not answering"}); ${logs}`);
   } catch (e) {
     // What this call started is stopped again: no half-started cluster is left behind.

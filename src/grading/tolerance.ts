@@ -40,13 +40,18 @@ export function uniformTolerance(t: number): Tolerances {
 
 /** A glob as a regular expression over a whole key. */
 export function globRegExp(glob: string): RegExp {
-  let re = "", depth = 0;
+  let re = "",
+    depth = 0;
   for (const c of glob) {
     if (c === "*") re += ".*";
     else if (c === "?") re += ".";
-    else if (c === "{") { re += "(?:"; depth++; }
-    else if (c === "}" && depth > 0) { re += ")"; depth--; }
-    else if (c === "," && depth > 0) re += "|";
+    else if (c === "{") {
+      re += "(?:";
+      depth++;
+    } else if (c === "}" && depth > 0) {
+      re += ")";
+      depth--;
+    } else if (c === "," && depth > 0) re += "|";
     else re += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
   if (depth) throw new InputError(`pattern ${JSON.stringify(glob)}: an unclosed {`);
@@ -69,15 +74,26 @@ export function parseTolerances(json: string, what: string): Tolerances {
   const rules = t.rules.map((r: unknown, i): Rule => {
     const rule = r as Rule;
     const bad = (why: string) => new InputError(`${what}: rule ${i + 1}: ${why}`);
-    if (!rule || typeof rule !== "object" || typeof rule.match !== "string" || rule.match === "") throw bad(`expected {"match": "2c.valAccuracy", …}`);
+    if (!rule || typeof rule !== "object" || typeof rule.match !== "string" || rule.match === "")
+      throw bad(`expected {"match": "2c.valAccuracy", …}`);
     globRegExp(rule.match);
     if (rule.abs !== undefined && !nonNegative(rule.abs)) throw bad(`abs ${JSON.stringify(rule.abs)}: expected a number ≥ 0`);
     if (rule.rel !== undefined && !nonNegative(rule.rel)) throw bad(`rel ${JSON.stringify(rule.rel)}: expected a number ≥ 0`);
-    if (rule.band !== undefined && !(Array.isArray(rule.band) && rule.band.length === 2 && rule.band.every((x) => typeof x === "number" && Number.isFinite(x)) && rule.band[0] <= rule.band[1])) {
+    if (
+      rule.band !== undefined &&
+      !(
+        Array.isArray(rule.band) &&
+        rule.band.length === 2 &&
+        rule.band.every((x) => typeof x === "number" && Number.isFinite(x)) &&
+        rule.band[0] <= rule.band[1]
+      )
+    ) {
       throw bad(`band ${JSON.stringify(rule.band)}: expected [low, high]`);
     }
-    if (rule.ignore !== undefined && typeof rule.ignore !== "boolean") throw bad(`ignore ${JSON.stringify(rule.ignore)}: expected true or false`);
-    if (rule.abs === undefined && rule.rel === undefined && rule.band === undefined && !rule.ignore) throw bad("expected abs, rel, band or ignore");
+    if (rule.ignore !== undefined && typeof rule.ignore !== "boolean")
+      throw bad(`ignore ${JSON.stringify(rule.ignore)}: expected true or false`);
+    if (rule.abs === undefined && rule.rel === undefined && rule.band === undefined && !rule.ignore)
+      throw bad("expected abs, rel, band or ignore");
     return rule;
   });
   const d = (t.default ?? { rel: 0 }) as Tolerances["default"];

@@ -19,7 +19,18 @@ import { checkResults } from "./consistency";
 import { type Numbers, fromResults, readBounded } from "./numbers";
 import { type Finding, OUTCOME_FORMAT, type Outcome, statusOf } from "./outcome";
 import { LIMITS, embeddedFiles, scanPdf } from "./pdffile";
-import { type Box, type Raster, type Word, differingBoxes, pageCount, pageTexts, pageWords, rasterize, wordDifference, wordsIn } from "./pages";
+import {
+  type Box,
+  type Raster,
+  type Word,
+  differingBoxes,
+  pageCount,
+  pageTexts,
+  pageWords,
+  rasterize,
+  wordDifference,
+  wordsIn,
+} from "./pages";
 import { type Renderer, rendererDifferences } from "./render";
 import { type RerunOptions, rerunResults } from "./rerun";
 import { EXACT, type Tolerances, judge } from "./tolerance";
@@ -45,12 +56,16 @@ const quote = (s: string, n = 60) => JSON.stringify(s.length > n ? s.slice(0, n)
 function keysShown(phrase: string, r: ResultsFile): string[] {
   const out: [string, number][] = [];
   // Punctuation around words ("(46.000", "%),") is not part of a number.
-  const padded = ` ${phrase.split(/\s+/).map((w) => w.replace(/^[([]+|[)\],;:.!?]+$/g, "")).join(" ")} `;
+  const padded = ` ${phrase
+    .split(/\s+/)
+    .map((w) => w.replace(/^[([]+|[)\],;:.!?]+$/g, ""))
+    .join(" ")} `;
   for (const [task, names] of Object.entries(r.tasks)) {
     for (const [name, v] of Object.entries(names)) {
       const f = r.formats?.[task]?.[name];
       const shown = f ? formatNumber(v, f) : "";
-      if (shown && (shown.length > 1 || phrase.trim() === shown) && padded.includes(` ${shown} `)) out.push([`${task}.${name}`, shown.length]);
+      if (shown && (shown.length > 1 || phrase.trim() === shown) && padded.includes(` ${shown} `))
+        out.push([`${task}.${name}`, shown.length]);
     }
   }
   return out.sort((a, b) => b[1] - a[1]).map(([k]) => k);
@@ -58,8 +73,13 @@ function keysShown(phrase: string, r: ResultsFile): string[] {
 
 /** Page and text findings: the submitted pages against the pages rendered from the attachments. */
 function comparePages(
-  ours: readonly Raster[], theirs: readonly Raster[], ourText: readonly string[][], theirText: readonly string[][],
-  ourWords: readonly Word[][], theirWords: readonly Word[][], r: ResultsFile,
+  ours: readonly Raster[],
+  theirs: readonly Raster[],
+  ourText: readonly string[][],
+  theirText: readonly string[][],
+  ourWords: readonly Word[][],
+  theirWords: readonly Word[][],
+  r: ResultsFile,
 ): Finding[] {
   const out: Finding[] = [];
   if (ours.length !== theirs.length) {
@@ -72,20 +92,36 @@ function comparePages(
     if (d) {
       // The recorded numbers among the lacking words, read with a word either side ("71.100" "%").
       const keys = [...new Set(d.missingAt.flatMap((i) => keysShown(words.slice(Math.max(0, i - 1), i + 2).join(" "), r)))];
-      const extra = quote(d.extra.join(" ")), missing = quote(d.missing.join(" "));
-      const what = d.extra.length && d.missing.length ? `its text reads ${extra} where the report reads ${missing}`
-        : d.extra.length ? `its text has ${extra}, which the report does not`
-        : d.missing.length ? `its text lacks ${missing}` : "its text is in another order than the report's";
-      out.push({ kind: "text", page, ...(keys.length ? { key: keys[0] } : {}), message: `page ${page}: ${what}` + (keys.length ? ` (${keys.slice(0, 3).join(", ")})` : "") });
+      const extra = quote(d.extra.join(" ")),
+        missing = quote(d.missing.join(" "));
+      const what =
+        d.extra.length && d.missing.length
+          ? `its text reads ${extra} where the report reads ${missing}`
+          : d.extra.length
+            ? `its text has ${extra}, which the report does not`
+            : d.missing.length
+              ? `its text lacks ${missing}`
+              : "its text is in another order than the report's";
+      out.push({
+        kind: "text",
+        page,
+        ...(keys.length ? { key: keys[0] } : {}),
+        message: `page ${page}: ${what}` + (keys.length ? ` (${keys.slice(0, 3).join(", ")})` : ""),
+      });
     }
     for (const box of differingBoxes(ours[p], theirs[p])) {
-      const shown = wordsIn(ourWords[p] ?? [], box), hidden = wordsIn(theirWords[p] ?? [], box);
+      const shown = wordsIn(ourWords[p] ?? [], box),
+        hidden = wordsIn(theirWords[p] ?? [], box);
       // A number's unit may lie just outside the box ("71.100" "%"): read a word either side for its key.
       const keys = keysShown(wordsIn(ourWords[p] ?? [], box, 1), r);
       out.push({
-        kind: "page", page, ...(keys.length ? { key: keys[0] } : {}),
-        message: `page ${page}: what it shows at ${pt(box)} is not the report rendered from its attachments` +
-          (shown ? `, which shows ${quote(shown)} there` : "") + (hidden !== shown ? `; the PDF's text there: ${quote(hidden)}` : "") +
+        kind: "page",
+        page,
+        ...(keys.length ? { key: keys[0] } : {}),
+        message:
+          `page ${page}: what it shows at ${pt(box)} is not the report rendered from its attachments` +
+          (shown ? `, which shows ${quote(shown)} there` : "") +
+          (hidden !== shown ? `; the PDF's text there: ${quote(hidden)}` : "") +
           (keys.length ? ` (${keys.slice(0, 3).join(", ")})` : ""),
       });
     }
@@ -108,11 +144,17 @@ function toleranceFindings(r: ResultsFile, reference: Numbers | null, t: Toleran
     if (reference && ref === undefined) continue;
     const verdict = judge(key, v, typeof ref === "number" ? ref : null, t);
     if (verdict === "outside band") out.push({ kind: "tolerance", key, message: `${key} = ${v} is outside its band` });
-    else if (verdict === "differ") out.push({ kind: "tolerance", key, message: `${key} = ${v}, the reference ${String(ref)} (beyond the tolerance)` });
+    else if (verdict === "differ")
+      out.push({ kind: "tolerance", key, message: `${key} = ${v}, the reference ${String(ref)} (beyond the tolerance)` });
   }
   if (reference) {
     const missing = [...reference.keys()].filter((k) => !ours.has(k) && !k.startsWith("run ") && judge(k, 0, 0, t) !== "ignored");
-    if (missing.length) out.push({ kind: "tolerance", key: missing[0], message: `the report lacks ${missing.length} numbers of the reference: ${missing.slice(0, 5).join(", ")}` });
+    if (missing.length)
+      out.push({
+        kind: "tolerance",
+        key: missing[0],
+        message: `the report lacks ${missing.length} numbers of the reference: ${missing.slice(0, 5).join(", ")}`,
+      });
   }
   return out;
 }
@@ -133,7 +175,8 @@ async function open(path: string, what: string): Promise<Opened> {
   const resultsText = new TextDecoder().decode(res);
   const results = parseResults(resultsText, `${what} (embedded results.json)`);
   const src = files.get(SOURCE_NAME);
-  if (!src) throw new InputError(`${what}: no embedded ${SOURCE_NAME}: what it shows cannot be rendered again (rebuild it with npm run report)`);
+  if (!src)
+    throw new InputError(`${what}: no embedded ${SOURCE_NAME}: what it shows cannot be rendered again (rebuild it with npm run report)`);
   const source = parseSource(new TextDecoder().decode(src), `${what} (embedded ${SOURCE_NAME})`);
   return { results, resultsText, source };
 }
@@ -142,8 +185,12 @@ async function open(path: string, what: string): Promise<Opened> {
 export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome> {
   const t0 = performance.now();
   const name = o.name ?? path;
-  const outcome = (p: Omit<Outcome, "format" | "file" | "seconds">): Outcome =>
-    ({ format: OUTCOME_FORMAT, file: name, ...p, seconds: Math.round((performance.now() - t0) / 10) / 100 });
+  const outcome = (p: Omit<Outcome, "format" | "file" | "seconds">): Outcome => ({
+    format: OUTCOME_FORMAT,
+    file: name,
+    ...p,
+    seconds: Math.round((performance.now() - t0) / 10) / 100,
+  });
   const unreadable = (e: unknown): Outcome => {
     if (!(e instanceof InputError)) throw e;
     return outcome({ status: "unreadable", mode: "", checked: 0, rerun: false, findings: [], error: e.message });
@@ -171,14 +218,20 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
     try {
       rebuilt = documentFromSource(results, resultsText, source, o.renderer.plotlyJs);
     } catch (e) {
-      findings.push({ kind: "attachment", message: `the report cannot be rendered from its attachments: ${(e as Error).message.split("\n")[0]}` });
+      findings.push({
+        kind: "attachment",
+        message: `the report cannot be rendered from its attachments: ${(e as Error).message.split("\n")[0]}`,
+      });
     }
     if (rebuilt) {
       const order = rebuilt.rendered.tableOrder;
       for (const t of results.tables) {
         const at = order.indexOf(t.label);
         if ((at < 0 ? null : at + 1) !== t.number) {
-          findings.push({ kind: "attachment", message: `results.json numbers table ${t.label} ${t.number ?? "(not shown)"}, the report shows it as ${at < 0 ? "nothing" : `Table ${at + 1}`}` });
+          findings.push({
+            kind: "attachment",
+            message: `results.json numbers table ${t.label} ${t.number ?? "(not shown)"}, the report shows it as ${at < 0 ? "nothing" : `Table ${at + 1}`}`,
+          });
         }
       }
       checked += (rebuilt.html.match(/<span class="num" data-key=/g) ?? []).length;
@@ -188,25 +241,33 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
       } catch (e) {
         // A document that asks for the network, never finishes drawing or fails to: the attachments are not a report's.
         if (!(e instanceof InputError) && !/timeout|Timed out|failed to draw/i.test((e as Error).message)) throw e;
-        findings.push({ kind: "attachment", message: `the report rendered from its attachments does not print: ${(e as Error).message.split("\n")[0]}` });
+        findings.push({
+          kind: "attachment",
+          message: `the report rendered from its attachments does not print: ${(e as Error).message.split("\n")[0]}`,
+        });
       }
       if (pdf) {
         const ourPath = join(dir, "rendered.pdf");
         writeFileSync(ourPath, pdf);
         const pages = Math.min(theirPages, LIMITS.pages);
         const [ours, theirs, ourText, theirText] = await Promise.all([
-          rasterize(ourPath, LIMITS.pages, "the rendered report"), rasterize(path, pages, name),
-          pageTexts(ourPath, LIMITS.pages, "the rendered report"), pageTexts(path, pages, name),
+          rasterize(ourPath, LIMITS.pages, "the rendered report"),
+          rasterize(path, pages, name),
+          pageTexts(ourPath, LIMITS.pages, "the rendered report"),
+          pageTexts(path, pages, name),
         ]);
         // Where the words are is needed only to name what differs.
-        const same = ours.length === theirs.length && ours.every((r, i) => Buffer.compare(r.pixels, theirs[i].pixels) === 0) &&
+        const same =
+          ours.length === theirs.length &&
+          ours.every((r, i) => Buffer.compare(r.pixels, theirs[i].pixels) === 0) &&
           ourText.every((w, i) => w.join(" ") === (theirText[i] ?? []).join(" "));
-        const [ourWords, theirWords] = same ? [[], []] : await Promise.all([
-          pageWords(ourPath, ours.length, "the rendered report"), pageWords(path, pages, name),
-        ]);
+        const [ourWords, theirWords] = same
+          ? [[], []]
+          : await Promise.all([pageWords(ourPath, ours.length, "the rendered report"), pageWords(path, pages, name)]);
         const seen = same ? [] : comparePages(ours, theirs, ourText, theirText, ourWords, theirWords, results);
         findings.push(...seen.slice(0, MAX_LISTED));
-        if (seen.length > MAX_LISTED) findings.push({ kind: "page", message: `and ${seen.length - MAX_LISTED} more differences on the pages` });
+        if (seen.length > MAX_LISTED)
+          findings.push({ kind: "page", message: `and ${seen.length - MAX_LISTED} more differences on the pages` });
         const other = rendererDifferences(source.renderer, await o.renderer.identity());
         if (seen.length && other.length) {
           error = `${name}: its pages differ from the report rendered here, and it was rendered by another renderer: ${other.join(", ")}; verify it where it was built`;
@@ -225,7 +286,9 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
     checked += r.checked;
     reran = r.runs > 0;
   }
-  if (o.reference || (o.tolerance && o.tolerance !== EXACT)) findings.push(...toleranceFindings(results, o.reference ?? null, o.tolerance ?? EXACT));
-  const status = error && findings.every((f) => f.kind === "page" || f.kind === "text" || f.kind === "tolerance") ? "unreadable" : statusOf(findings);
+  if (o.reference || (o.tolerance && o.tolerance !== EXACT))
+    findings.push(...toleranceFindings(results, o.reference ?? null, o.tolerance ?? EXACT));
+  const status =
+    error && findings.every((f) => f.kind === "page" || f.kind === "text" || f.kind === "tolerance") ? "unreadable" : statusOf(findings);
   return outcome({ status, mode: consistency.mode, checked, rerun: reran, findings, error: status === "unreadable" ? error : null });
 }

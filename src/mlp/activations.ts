@@ -13,14 +13,15 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const LECUN_A = 1.7159;
 export const LECUN_B = 2 / 3;
 
-const LN2_HI = 6.93147180369123816490e-01;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700e+00;
-const P1 = 1.66666666666666019037e-01;
-const P2 = -2.77777777770155933842e-03;
-const P3 = 6.61375632143793436117e-05;
-const P4 = -1.65339022054652515390e-06;
-const P5 = 4.13813679705723846039e-08;
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: fdlibm's constant as fdlibm writes it (the same double as Math.LOG2E)
+const INV_LN2 = 1.442695040888963387;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.6533902205465251539e-6;
+const P5 = 4.13813679705723846039e-8;
 /** Above this k reaches 1024 and the result is +Infinity. */
 const EXP_MAX = 709.782712893383973096;
 /** Below this the result would leave the normal range: it is flushed to 0. */
@@ -47,7 +48,7 @@ export function exp(x: number): number {
   const r = hi - lo;
   const t = r * r;
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  const y = 1 - ((lo - (r * c) / (2 - c)) - hi);
+  const y = 1 - (lo - (r * c) / (2 - c) - hi);
   words[0] = 0;
   words[1] = ((k + 1023) << 20) >>> 0;
   let e = y * word[0];
@@ -96,7 +97,12 @@ export function activate(kind: Activation, z: Float64Array, a: Float64Array, n: 
 
 /** d *= f'(z), given z, a = f(z) and, when kept by activate(), t = tanh(2z/3).  d, z, a, t: (n) */
 export function multiplySlope(
-  kind: Activation, z: Float64Array, a: Float64Array, d: Float64Array, n: number, t: Float64Array | null = null,
+  kind: Activation,
+  z: Float64Array,
+  a: Float64Array,
+  d: Float64Array,
+  n: number,
+  t: Float64Array | null = null,
 ): void {
   switch (kind) {
     case "sigmoid": {

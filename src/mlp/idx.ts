@@ -38,8 +38,9 @@ function announced(path: string, head: Uint8Array, magic: number, words: number)
   const dims = header(path, head, magic, words);
   const payload = dims.reduce((a, b) => a * b, 1);
   if (payload > MAX_IDX_BYTES) {
-    throw new InputError(`${path}: its header announces ${dims.join(" × ")} = ${payload} data bytes, ` +
-      `more than the limit of ${MAX_IDX_BYTES} (1 GiB)`);
+    throw new InputError(
+      `${path}: its header announces ${dims.join(" × ")} = ${payload} data bytes, ` + `more than the limit of ${MAX_IDX_BYTES} (1 GiB)`,
+    );
   }
   return 4 * words + payload;
 }
@@ -72,7 +73,8 @@ function readBytes(path: string, magic: number, words: number): Uint8Array {
     return readFileSync(path);
   }
   // Compressed: no sane file is larger than its contents.
-  if (st.size > MAX_IDX_BYTES + 4 * words) throw new InputError(`${path}: ${st.size} bytes, more than the limit of ${MAX_IDX_BYTES} (1 GiB)`);
+  if (st.size > MAX_IDX_BYTES + 4 * words)
+    throw new InputError(`${path}: ${st.size} bytes, more than the limit of ${MAX_IDX_BYTES} (1 GiB)`);
   const raw = readFileSync(path);
   const size = announced(path, gunzipPrefix(path, raw), magic, words);
   try {

@@ -13,14 +13,21 @@ import { i32, f64, kernelsFor, mark, release } from "./wasm";
  * adding 0·b = ±0 changes nothing); with a non-finite b it does not skip.
  */
 export function matmul(
-  a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, skip: Int32Array | null = null,
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  skip: Int32Array | null = null,
 ): void {
   checkSkip(skip, k);
   const w = kernelsFor(a, b, out, skip);
   if (w) return w.matmul(a.byteOffset, b.byteOffset, out.byteOffset, m, k, n, skip ? skip.byteOffset : 0);
   out.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
-    const ai = i * k, oi = i * n;
+    const ai = i * k,
+      oi = i * n;
     for (let p = 0; p < k; p++) {
       const s = a[ai + p];
       const bp = p * n;
@@ -35,14 +42,21 @@ function checkSkip(skip: Int32Array | null, k: number): void {
 
 /** out = aᵀ·b.  a: (k, m), b: (k, n) -> out: (m, n); skip as matmul's: (2k), the p where a's columns are zero */
 export function matmulAtB(
-  a: Float64Array, b: Float64Array, out: Float64Array, k: number, m: number, n: number, skip: Int32Array | null = null,
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  k: number,
+  m: number,
+  n: number,
+  skip: Int32Array | null = null,
 ): void {
   checkSkip(skip, k);
   const w = kernelsFor(a, b, out, skip);
   if (w) return w.matmulAtB(a.byteOffset, b.byteOffset, out.byteOffset, k, m, n, skip ? skip.byteOffset : 0);
   out.fill(0, 0, m * n);
   for (let p = 0; p < k; p++) {
-    const ap = p * m, bp = p * n;
+    const ap = p * m,
+      bp = p * n;
     for (let i = 0; i < m; i++) {
       const s = a[ap + i];
       const oi = i * n;
@@ -53,7 +67,13 @@ export function matmulAtB(
 
 /** out = a·bᵀ.  a: (m, k), b: (n, k) -> out: (m, n); scratch: (k·n) for the fast path; skip as matmul's: (2k) */
 export function matmulABt(
-  a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, scratch: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  scratch: Float64Array,
   skip: Int32Array | null = null,
 ): void {
   checkSkip(skip, k);
@@ -96,12 +116,17 @@ export function sparseFromDense(x: Float64Array, rows: number, cols: number, bas
     for (let c = 0; c < cols; c++) if (x[r * cols + c] !== base[c]) nnz++;
     start[r + 1] = nnz;
   }
-  const col = i32(nnz), val = f64(nnz);
+  const col = i32(nnz),
+    val = f64(nnz);
   let e = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const v = x[r * cols + c];
-      if (v !== base[c]) { col[e] = c; val[e] = v - base[c]; e++; }
+      if (v !== base[c]) {
+        col[e] = c;
+        val[e] = v - base[c];
+        e++;
+      }
     }
   }
   const inArena = f64(cols);
@@ -116,7 +141,10 @@ export function sparseFromDense(x: Float64Array, rows: number, cols: number, bas
  * block: to count the entries, then to copy them.
  */
 export function sparseFromBlocks(
-  rows: number, cols: number, blockRows: number, makeBlock: (from: number, count: number) => SparseRows,
+  rows: number,
+  cols: number,
+  blockRows: number,
+  makeBlock: (from: number, count: number) => SparseRows,
 ): SparseRows {
   let nnz = 0;
   for (let from = 0; from < rows; from += blockRows) {
@@ -124,12 +152,16 @@ export function sparseFromBlocks(
     nnz += makeBlock(from, Math.min(blockRows, rows - from)).val.length;
     release(m);
   }
-  const base = f64(cols), start = i32(rows + 1), col = i32(nnz), val = f64(nnz);
+  const base = f64(cols),
+    start = i32(rows + 1),
+    col = i32(nnz),
+    val = f64(nnz);
   let at = 0;
   for (let from = 0; from < rows; from += blockRows) {
     const m = mark();
     const b = makeBlock(from, Math.min(blockRows, rows - from));
-    if (b.cols !== cols || b.rows !== Math.min(blockRows, rows - from)) throw new Error(`sparseFromBlocks: a block of (${b.rows}, ${b.cols})`);
+    if (b.cols !== cols || b.rows !== Math.min(blockRows, rows - from))
+      throw new Error(`sparseFromBlocks: a block of (${b.rows}, ${b.cols})`);
     if (from === 0) base.set(b.base);
     for (let r = 0; r < b.rows; r++) start[from + r + 1] = at + b.start[r + 1];
     col.set(b.col, at);
@@ -156,7 +188,8 @@ export function baseTimes(base: Float64Array, k: number, w: Float64Array, n: num
   if (wk) return wk.baseTimes(base.byteOffset, k, w.byteOffset, n, cw.byteOffset);
   cw.fill(0, 0, n);
   for (let p = 0; p < k; p++) {
-    const s = base[p], wp = p * n;
+    const s = base[p],
+      wp = p * n;
     for (let j = 0; j < n; j++) cw[j] += s * w[wp + j];
   }
 }
@@ -167,20 +200,30 @@ export function baseTimes(base: Float64Array, k: number, w: Float64Array, n: num
  * `haveCw` (baseTimes() for these weights: evaluation computes it once for all its chunks).
  */
 export function sparseMatmul(
-  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
-  w: Float64Array, n: number, cw: Float64Array, out: Float64Array, haveCw = false,
+  sp: SparseRows,
+  idx: Int32Array | null,
+  from: number,
+  count: number,
+  w: Float64Array,
+  n: number,
+  cw: Float64Array,
+  out: Float64Array,
+  haveCw = false,
 ): void {
-  const { base, start, col, val } = sp, k = sp.cols;
+  const { base, start, col, val } = sp,
+    k = sp.cols;
   const wk = kernelsFor(base, start, col, val, idx, w, cw, out);
   if (wk) {
     return wk.sparseMatmul(...sparseArgs(sp, idx), from, count, w.byteOffset, n, cw.byteOffset, out.byteOffset, haveCw ? 1 : 0);
   }
   if (!haveCw) baseTimes(base, k, w, n, cw);
   for (let r = 0; r < count; r++) {
-    const row = rowOf(idx, from, r), o = r * n;
+    const row = rowOf(idx, from, r),
+      o = r * n;
     for (let j = 0; j < n; j++) out[o + j] = cw[j];
     for (let e = start[row], end = start[row + 1]; e < end; e++) {
-      const s = val[e], wp = col[e] * n;
+      const s = val[e],
+        wp = col[e] * n;
       for (let j = 0; j < n; j++) out[o + j] += s * w[wp + j];
     }
   }
@@ -191,22 +234,32 @@ export function sparseMatmul(
  * X: (·, k) sparse, d: (count, n) -> out: (k, n); colsum: (n) scratch
  */
 export function sparseMatmulAtB(
-  sp: SparseRows, idx: Int32Array | null, from: number, count: number,
-  d: Float64Array, n: number, colsum: Float64Array, out: Float64Array,
+  sp: SparseRows,
+  idx: Int32Array | null,
+  from: number,
+  count: number,
+  d: Float64Array,
+  n: number,
+  colsum: Float64Array,
+  out: Float64Array,
 ): void {
-  const { base, start, col, val } = sp, k = sp.cols;
+  const { base, start, col, val } = sp,
+    k = sp.cols;
   const wk = kernelsFor(base, start, col, val, idx, d, colsum, out);
   if (wk) return wk.sparseMatmulAtB(...sparseArgs(sp, idx), from, count, d.byteOffset, n, colsum.byteOffset, out.byteOffset);
   colsum.fill(0, 0, n);
   for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) colsum[j] += d[r * n + j];
   for (let p = 0; p < k; p++) {
-    const s = base[p], op = p * n;
+    const s = base[p],
+      op = p * n;
     for (let j = 0; j < n; j++) out[op + j] = s * colsum[j];
   }
   for (let r = 0; r < count; r++) {
-    const row = rowOf(idx, from, r), dr = r * n;
+    const row = rowOf(idx, from, r),
+      dr = r * n;
     for (let e = start[row], end = start[row + 1]; e < end; e++) {
-      const s = val[e], op = col[e] * n;
+      const s = val[e],
+        op = col[e] * n;
       for (let j = 0; j < n; j++) out[op + j] += s * d[dr + j];
     }
   }
@@ -235,18 +288,31 @@ export function createSparseColumns(cols: number, cap: number): SparseColumns {
 
 /** Group the selected rows of sp by column into out (a counting sort).  X: (·, k) sparse, count ≤ out.cap */
 export function sparseColumns(sp: SparseRows, idx: Int32Array | null, from: number, count: number, out: SparseColumns): void {
-  const { start, col, val } = sp, cap = out.cap;
+  const { start, col, val } = sp,
+    cap = out.cap;
   if (count > cap || out.cols !== sp.cols) throw new Error(`sparseColumns: ${count} rows of ${sp.cols} columns into (${out.cols}, ${cap})`);
   const wk = kernelsFor(start, col, val, idx, out.count, out.rows, out.vals);
   if (wk) {
-    return wk.sparseColumns(start.byteOffset, col.byteOffset, val.byteOffset, sp.cols, idx ? idx.byteOffset : 0, from, count,
-      cap, out.count.byteOffset, out.rows.byteOffset, out.vals.byteOffset);
+    return wk.sparseColumns(
+      start.byteOffset,
+      col.byteOffset,
+      val.byteOffset,
+      sp.cols,
+      idx ? idx.byteOffset : 0,
+      from,
+      count,
+      cap,
+      out.count.byteOffset,
+      out.rows.byteOffset,
+      out.vals.byteOffset,
+    );
   }
   out.count.fill(0);
   for (let r = 0; r < count; r++) {
     const row = rowOf(idx, from, r);
     for (let e = start[row], end = start[row + 1]; e < end; e++) {
-      const c = col[e], at = c * cap + out.count[c]++;
+      const c = col[e],
+        at = c * cap + out.count[c]++;
       out.rows[at] = r;
       out.vals[at] = val[e];
     }
@@ -261,19 +327,44 @@ export function sparseColumns(sp: SparseRows, idx: Int32Array | null, from: numb
  * w, v: (k, n); colsum: (n) scratch
  */
 export function sparseGradientStep(
-  base: Float64Array, cs: SparseColumns, count: number, d: Float64Array, n: number, colsum: Float64Array,
-  w: Float64Array, v: Float64Array | null, lr: number, gamma: number,
+  base: Float64Array,
+  cs: SparseColumns,
+  count: number,
+  d: Float64Array,
+  n: number,
+  colsum: Float64Array,
+  w: Float64Array,
+  v: Float64Array | null,
+  lr: number,
+  gamma: number,
 ): void {
-  const k = cs.cols, cap = cs.cap;
+  const k = cs.cols,
+    cap = cs.cap;
   const wk = kernelsFor(base, cs.count, cs.rows, cs.vals, d, colsum, w, v);
   if (wk) {
-    return wk.sparseGradientStep(base.byteOffset, k, cap, cs.count.byteOffset, cs.rows.byteOffset, cs.vals.byteOffset,
-      count, d.byteOffset, n, colsum.byteOffset, w.byteOffset, v ? v.byteOffset : 0, lr, gamma);
+    return wk.sparseGradientStep(
+      base.byteOffset,
+      k,
+      cap,
+      cs.count.byteOffset,
+      cs.rows.byteOffset,
+      cs.vals.byteOffset,
+      count,
+      d.byteOffset,
+      n,
+      colsum.byteOffset,
+      w.byteOffset,
+      v ? v.byteOffset : 0,
+      lr,
+      gamma,
+    );
   }
   colsum.fill(0, 0, n);
   for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) colsum[j] += d[r * n + j];
   for (let p = 0; p < k; p++) {
-    const at = p * cap, end = at + cs.count[p], wp = p * n;
+    const at = p * cap,
+      end = at + cs.count[p],
+      wp = p * n;
     for (let j = 0; j < n; j++) {
       let g = base[p] * colsum[j];
       for (let e = at; e < end; e++) g += cs.vals[e] * d[cs.rows[e] * n + j];

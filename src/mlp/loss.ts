@@ -35,7 +35,13 @@ function rowLoss(z: Float64Array, p: Float64Array, o: number, c: number, label: 
  * `initial` (a sum continued over several calls).  z, p: (rows, c)
  */
 export function crossEntropySum(
-  z: Float64Array, p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number, initial = 0,
+  z: Float64Array,
+  p: Float64Array,
+  labels: Uint8Array,
+  labelOffset: number,
+  rows: number,
+  c: number,
+  initial = 0,
 ): number {
   let total = initial;
   for (let r = 0; r < rows; r++) total += rowLoss(z, p, r * c, c, labels[labelOffset + r]);

@@ -3,8 +3,17 @@
 
 import { type Activation, activate, multiplySlope } from "./activations";
 import {
-  type SparseColumns, type SparseRows, baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns,
-  sparseGradientStep, sparseMatmul, sparseMatmulAtB,
+  type SparseColumns,
+  type SparseRows,
+  baseTimes,
+  createSparseColumns,
+  matmul,
+  matmulAtB,
+  matmulABt,
+  sparseColumns,
+  sparseGradientStep,
+  sparseMatmul,
+  sparseMatmulAtB,
 } from "./kernels";
 import { softmax, crossEntropySum, correctCount } from "./loss";
 import { type SgdState, sgdLayer } from "./optim";
@@ -58,11 +67,15 @@ export function parameterCountWithUnitBias(sizes: readonly number[]): number {
  * inputs includes the bias column.
  */
 export function equalWidthForBudget(inputs: number, outputs: number, depth: number, budget: number): number {
-  let best = 1, bestGap = Infinity;
+  let best = 1,
+    bestGap = Infinity;
   for (let w = 1; w <= budget; w++) {
     const n = parameterCount([inputs, ...Array<number>(depth).fill(w), outputs]);
     const gap = Math.abs(n - budget);
-    if (gap < bestGap) { best = w; bestGap = gap; }
+    if (gap < bestGap) {
+      best = w;
+      bestGap = gap;
+    }
     if (n > budget) break;
   }
   return best;
@@ -167,9 +180,7 @@ function zerosOf(model: Model, ws: Workspace): Int32Array | null {
  * Backward pass after forward() on the same rows: ws.grads = gradients of the mean cross-entropy.
  * δ_out = (ŷ − y)/N; ∇W_l = a_lᵀ δ_{l+1}; δ_l = (δ_{l+1} W_lᵀ) ⊙ f′(z_l).
  */
-export function backward(
-  model: Model, ws: Workspace, x: Input, labels: Uint8Array, labelOffset: number, rows: number,
-): void {
+export function backward(model: Model, ws: Workspace, x: Input, labels: Uint8Array, labelOffset: number, rows: number): void {
   const { sizes, weights } = model;
   const L = weights.length;
   outputDelta(ws.a[L - 1], ws.delta[L - 1], labels, labelOffset, rows, sizes[L]);
@@ -187,7 +198,8 @@ export function backward(
 /** δ_out = (ŷ − y)/N.  p, dOut: (rows, c) */
 function outputDelta(p: Float64Array, dOut: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): void {
   for (let r = 0; r < rows; r++) {
-    const o = r * c, label = labels[labelOffset + r];
+    const o = r * c,
+      label = labels[labelOffset + r];
     for (let k = 0; k < c; k++) dOut[o + k] = (p[o + k] - (k === label ? 1 : 0)) / rows;
   }
 }
@@ -200,7 +212,13 @@ function outputDelta(p: Float64Array, dOut: Float64Array, labels: Uint8Array, la
  * not finite, before any weight changes.
  */
 export function trainStep(
-  model: Model, ws: Workspace, opt: SgdState, x: Input, labels: Uint8Array, labelOffset: number, rows: number,
+  model: Model,
+  ws: Workspace,
+  opt: SgdState,
+  x: Input,
+  labels: Uint8Array,
+  labelOffset: number,
+  rows: number,
   prof: Profile | null = null,
 ): number {
   const { sizes, weights } = model;
@@ -283,10 +301,14 @@ export const LOSS_CHUNK = 1000;
  */
 export function evaluate(model: Model, ws: Workspace, data: LabelledRows): Evaluation {
   const { labels, count, sparse } = data;
-  const L = model.weights.length, c = model.sizes[L], nIn = model.sizes[0];
-  let lossSum = 0, partial = 0, hits = 0;
+  const L = model.weights.length,
+    c = model.sizes[L],
+    nIn = model.sizes[0];
+  let lossSum = 0,
+    partial = 0,
+    hits = 0;
   if (sparse) baseTimes(sparse.base, nIn, model.weights[0], model.sizes[1], ws.rowVec);
-  for (let from = 0; from < count;) {
+  for (let from = 0; from < count; ) {
     const chunkEnd = Math.min(count, (Math.floor(from / LOSS_CHUNK) + 1) * LOSS_CHUNK);
     const rows = Math.min(ws.capacity, chunkEnd - from);
     const input: Input = sparse ? { sparse, idx: null, from, cwReady: true } : { dense: data.x.subarray(from * nIn, (from + rows) * nIn) };

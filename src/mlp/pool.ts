@@ -23,9 +23,13 @@ export type FromWorker =
   | { readonly type: "progress"; readonly index: number; readonly progress: Progress }
   | { readonly type: "done"; readonly index: number; readonly result: TrainResult }
   | {
-    readonly type: "error"; readonly index: number; readonly kind: "input" | "divergence" | "bug";
-    readonly message: string; readonly stack: string; readonly step?: number;
-  };
+      readonly type: "error";
+      readonly index: number;
+      readonly kind: "input" | "divergence" | "bug";
+      readonly message: string;
+      readonly stack: string;
+      readonly step?: number;
+    };
 
 export interface PoolOptions {
   /** The worker's entry module (workerEntry(); default: the running library's). */
@@ -45,7 +49,9 @@ export interface PoolOptions {
 function startWorker(entry: string): Worker {
   if (!entry.endsWith(".ts")) return new Worker(entry);
   // createRequire resolves the package's "require" build; its ES module sibling has the same API.
-  const api = createRequire(entry).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs");
+  const api = createRequire(entry)
+    .resolve("tsx/esm/api")
+    .replace(/\.cjs$/, ".mjs");
   const boot = `import(${JSON.stringify(pathToFileURL(api).href)})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`;
   return new Worker(boot, { eval: true });
@@ -96,9 +102,16 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];
     const retired = new Set<Worker>();
-    let next = 0, finished = 0, failed = false;
-    const retire = (w: Worker) => { retired.add(w); void w.terminate(); };
-    const stopAll = () => { for (const w of pool) retire(w); };
+    let next = 0,
+      finished = 0,
+      failed = false;
+    const retire = (w: Worker) => {
+      retired.add(w);
+      void w.terminate();
+    };
+    const stopAll = () => {
+      for (const w of pool) retire(w);
+    };
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
@@ -106,7 +119,10 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
       reject(e);
     };
     const feed = (w: Worker) => {
-      if (next >= n) { retire(w); return; }
+      if (next >= n) {
+        retire(w);
+        return;
+      }
       const index = order[next++];
       w.postMessage({ index, config: configs[index], dataDir: opts.dataDir } satisfies ToWorker);
     };
@@ -119,8 +135,10 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
         else if (m.type === "done") {
           results[m.index] = m.result;
           opts.onDone?.(m.index, m.result);
-          if (++finished === n) { stopAll(); resolve(results as TrainResult[]); }
-          else feed(w);
+          if (++finished === n) {
+            stopAll();
+            resolve(results as TrainResult[]);
+          } else feed(w);
         } else {
           const where = `run ${configs[m.index].id}`;
           if (m.kind === "input") fail(new InputError(`${where}: ${m.message}`));
@@ -129,7 +147,9 @@ export function runPool(configs: readonly RunConfig[], opts: PoolOptions = {}): 
         }
       });
       w.on("error", (e) => fail(e));
-      w.on("exit", (code) => { if (!retired.has(w)) fail(new Error(`a worker stopped unexpectedly (exit code ${code})`)); });
+      w.on("exit", (code) => {
+        if (!retired.has(w)) fail(new Error(`a worker stopped unexpectedly (exit code ${code})`));
+      });
       feed(w);
     }
   });

@@ -6,7 +6,12 @@ export const PHASES = ["forward GEMMs", "backward GEMMs", "activations", "softma
 export type Phase = (typeof PHASES)[number];
 
 /** Indices into Profile.seconds, in PHASES order. */
-export const FORWARD = 0, BACKWARD = 1, ACTIVATION = 2, LOSS = 3, UPDATE = 4, EVALUATION = 5;
+export const FORWARD = 0,
+  BACKWARD = 1,
+  ACTIVATION = 2,
+  LOSS = 3,
+  UPDATE = 4,
+  EVALUATION = 5;
 
 export interface Profile {
   /** Seconds per phase, in PHASES order. */

@@ -82,12 +82,19 @@ export interface CachedPoolOptions extends PoolOptions {
  * Train the configs that are not cached on the worker pool (each written to the cache as it
  * finishes), return every result in config order. Configs that are equal are trained once.
  */
-export async function trainCached(configs: readonly RunConfig[], cache: RunCache | null, opts: CachedPoolOptions = {}): Promise<TrainResult[]> {
+export async function trainCached(
+  configs: readonly RunConfig[],
+  cache: RunCache | null,
+  opts: CachedPoolOptions = {},
+): Promise<TrainResult[]> {
   if (!cache) return runPool(configs, opts);
   const results: (TrainResult | null)[] = configs.map((c) => readCachedRun(cache, c));
-  results.forEach((r, i) => { if (r) opts.onCached?.(i, r); });
+  results.forEach((r, i) => {
+    if (r) opts.onCached?.(i, r);
+  });
   // Distinct configs still to train, and which indices each one answers.
-  const todo: RunConfig[] = [], answers: number[][] = [];
+  const todo: RunConfig[] = [],
+    answers: number[][] = [];
   const byText = new Map<string, number>();
   configs.forEach((c, i) => {
     if (results[i]) return;
@@ -105,7 +112,11 @@ export async function trainCached(configs: readonly RunConfig[], cache: RunCache
     await runPool(todo, {
       ...opts,
       entry: opts.entry ?? workerEntry(cache.lib),
-      onProgress: opts.onProgress && ((k, p) => { for (const i of answers[k]) opts.onProgress!(i, p); }),
+      onProgress:
+        opts.onProgress &&
+        ((k, p) => {
+          for (const i of answers[k]) opts.onProgress!(i, p);
+        }),
       onDone: (k, r) => {
         writeCachedRun(cache, r);
         for (const i of answers[k]) {

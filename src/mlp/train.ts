@@ -4,12 +4,18 @@
 
 import type { RunConfig } from "./config";
 import { checkLoss, checkMetrics } from "./divergence";
-import {
-  type PixelStats, type RawSplit, type Split, loadDataset, oneHot, pixelStats, preprocess, takeFirst, CLASSES,
-} from "./data";
+import { type PixelStats, type RawSplit, type Split, loadDataset, oneHot, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
 import { sparseFromBlocks } from "./kernels";
 import {
-  type Evaluation, type Input, type Model, type Workspace, createModel, createWorkspace, evaluate, firstLayerGradient, trainStep,
+  type Evaluation,
+  type Input,
+  type Model,
+  type Workspace,
+  createModel,
+  createWorkspace,
+  evaluate,
+  firstLayerGradient,
+  trainStep,
 } from "./model";
 import { createSgd } from "./optim";
 import { type Profile, EVALUATION, lap } from "./profile";
@@ -56,14 +62,19 @@ const PREPARE_BLOCK = 1000;
 function sparseSplit(raw: RawSplit, stats: PixelStats): Split {
   const cols = raw.features + 1;
   const rows = (from: number, count: number): RawSplit => ({
-    count, features: raw.features,
+    count,
+    features: raw.features,
     pixels: raw.pixels.subarray(from * raw.features, (from + count) * raw.features),
     labels: raw.labels.subarray(from, from + count),
   });
   const sparse = sparseFromBlocks(raw.count, cols, PREPARE_BLOCK, (from, count) => preprocess(rows(from, count), stats).sparse);
   let x: Float64Array | null = null;
   return {
-    count: raw.count, features: cols, labels: raw.labels, y: oneHot(raw.labels, CLASSES), sparse,
+    count: raw.count,
+    features: cols,
+    labels: raw.labels,
+    y: oneHot(raw.labels, CLASSES),
+    sparse,
     get x() {
       x ??= toHeap(preprocess(raw, stats).x);
       return x;
@@ -181,9 +192,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   const { train: tr, val } = data;
   const prof = opts.profile ?? null;
   const rng = createRng(cfg.seed);
-  const model = createModel(
-    { inputs: tr.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation }, cfg.init, rng,
-  );
+  const model = createModel({ inputs: tr.features, hidden: cfg.hidden, outputs: CLASSES, activation: cfg.activation }, cfg.init, rng);
   const B = cfg.batchSize;
   const stepsPerEpoch = Math.floor(tr.count / B);
   const checkEvery = cfg.checksPerEpoch === 0 ? 0 : Math.max(1, Math.floor(stepsPerEpoch / cfg.checksPerEpoch));
@@ -198,7 +207,9 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
   const checks: Check[] = [];
   const valLosses: number[] = [];
 
-  let step = 0, epoch = 0, stoppedEarly = false;
+  let step = 0,
+    epoch = 0,
+    stoppedEarly = false;
   let checkMs = 0;
   const t0 = performance.now();
   training: for (; epoch < cfg.epochs; epoch++) {
@@ -220,7 +231,11 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
         checkMetrics(step + 1, { "validation loss": v.loss });
         firstLayerGradient(model, ws, batch, B);
         check = {
-          step, valLoss: v.loss, valAccuracy: v.accuracy, trainAccuracy, gradMeanAbs: meanAbs(ws.grads),
+          step,
+          valLoss: v.loss,
+          valAccuracy: v.accuracy,
+          trainAccuracy,
+          gradMeanAbs: meanAbs(ws.grads),
           lowSlope: lowSlopeShares(cfg.activation, ws.z, model.sizes, B),
         };
         checks.push(check);

@@ -29,20 +29,62 @@ export interface WasmKernels {
   sgdMomentum(w: number, g: number, v: number, n: number, lr: number, gamma: number): void;
   baseTimes(base: number, k: number, w: number, n: number, cw: number): void;
   sparseMatmul(
-    base: number, start: number, col: number, val: number, k: number,
-    idx: number, from: number, count: number, w: number, n: number, cw: number, out: number, haveCw: number,
+    base: number,
+    start: number,
+    col: number,
+    val: number,
+    k: number,
+    idx: number,
+    from: number,
+    count: number,
+    w: number,
+    n: number,
+    cw: number,
+    out: number,
+    haveCw: number,
   ): void;
   sparseColumns(
-    start: number, col: number, val: number, k: number, idx: number, from: number, count: number,
-    cap: number, cnt: number, rows: number, vals: number,
+    start: number,
+    col: number,
+    val: number,
+    k: number,
+    idx: number,
+    from: number,
+    count: number,
+    cap: number,
+    cnt: number,
+    rows: number,
+    vals: number,
   ): void;
   sparseGradientStep(
-    base: number, k: number, cap: number, cnt: number, rows: number, vals: number, count: number,
-    d: number, n: number, colsum: number, w: number, v: number, lr: number, gamma: number,
+    base: number,
+    k: number,
+    cap: number,
+    cnt: number,
+    rows: number,
+    vals: number,
+    count: number,
+    d: number,
+    n: number,
+    colsum: number,
+    w: number,
+    v: number,
+    lr: number,
+    gamma: number,
   ): void;
   sparseMatmulAtB(
-    base: number, start: number, col: number, val: number, k: number,
-    idx: number, from: number, count: number, d: number, n: number, colsum: number, out: number,
+    base: number,
+    start: number,
+    col: number,
+    val: number,
+    k: number,
+    idx: number,
+    from: number,
+    count: number,
+    d: number,
+    n: number,
+    colsum: number,
+    out: number,
   ): void;
 }
 
@@ -69,7 +111,12 @@ function getArena(): Arena {
   if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build:wasm (npm ci does it)`);
   const memory = new WebAssembly.Memory({ initial: ARENA_BYTES / PAGE });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {
-    env: { memory, abort: () => { throw new Error("wasm kernel abort"); } },
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("wasm kernel abort");
+      },
+    },
   });
   // Address 0 stays unused: the kernels read a 0 index pointer as "no index".
   arena = { buffer: memory.buffer, kernels: instance.exports as unknown as WasmKernels, top: ALIGN };

@@ -32,7 +32,8 @@ function describe(fig: PlotlyFigure): string {
 export function figureBundle(fig: PlotlyFigure): Bundle {
   const id = `a2fig-${process.pid}-${++figureCount}`;
   const spec = JSON.stringify(fig).replace(/</g, "\\u003c");
-  const html = `<div id="${id}" style="width:${(fig.layout.width as number) ?? 900}px;max-width:100%">` +
+  const html =
+    `<div id="${id}" style="width:${(fig.layout.width as number) ?? 900}px;max-width:100%">` +
     `<p><em>Interactive figure (Plotly): ${escapeHtml(describe(fig))}. It appears here when Jupyter serves this ` +
     `project (npm run jupyter) or in JupyterLab with a Plotly renderer, and in the report.</em></p></div>\n` +
     `<script>(function () {\n` +
@@ -57,17 +58,25 @@ export function resultBundle(values: readonly Recorded[]): Bundle {
 
 /** The normalised configs of the runs a cell trained (the report's results file lists them). */
 export function runsBundle(configs: readonly RunRecord[]): Bundle {
-  const text = configs.map((c) =>
-    `${c.id}: hidden [${c.hidden.join(", ")}], ${c.activation}, ${c.init} init, lr ${c.learningRate}, momentum ${c.momentum}, ` +
-    `batch ${c.batchSize}, ${c.trainSize}/${c.valSize} images, ≤ ${c.epochs} epochs, seed ${c.seed}`).join("\n");
+  const text = configs
+    .map(
+      (c) =>
+        `${c.id}: hidden [${c.hidden.join(", ")}], ${c.activation}, ${c.init} init, lr ${c.learningRate}, momentum ${c.momentum}, ` +
+        `batch ${c.batchSize}, ${c.trainSize}/${c.valSize} images, ≤ ${c.epochs} epochs, seed ${c.seed}`,
+    )
+    .join("\n");
   return { [MIME.runs]: configs, "text/plain": text };
 }
 
 /** A seed study: per run, the seeds and the mean ± std of its final numbers. */
 export function seedsBundle(study: SeedStudyRecord): Bundle {
-  const text = study.runs.map((r) =>
-    `${r.id}: ${r.seeds.length} seeds, val acc ${(100 * r.mean.valAccuracy).toFixed(2)} ± ${(100 * r.std.valAccuracy).toFixed(2)} %, ` +
-    `steps ${Math.round(r.mean.steps)} ± ${Math.round(r.std.steps)}`).join("\n");
+  const text = study.runs
+    .map(
+      (r) =>
+        `${r.id}: ${r.seeds.length} seeds, val acc ${(100 * r.mean.valAccuracy).toFixed(2)} ± ${(100 * r.std.valAccuracy).toFixed(2)} %, ` +
+        `steps ${Math.round(r.mean.steps)} ± ${Math.round(r.std.steps)}`,
+    )
+    .join("\n");
   return { [MIME.seeds]: study, "text/plain": text };
 }
 
@@ -111,7 +120,9 @@ export function progressBundle(ids: readonly string[], latest: readonly (Progres
     const pct = Math.round((100 * (p.step + 1)) / p.maxSteps);
     const check = p.check ? `, val loss ${p.check.valLoss.toFixed(4)}, val acc ${(100 * p.check.valAccuracy).toFixed(2)} %` : "";
     if (states[i] === "cached") return `${id}: from the run cache, ${p.step + 1} steps${check}`;
-    return states[i] === "done" ? `${id}: done after ${p.step + 1} steps${check}` : `${id}: step ${p.step + 1} (${pct} % of the epoch budget), epoch ${p.epoch + 1}${check}`;
+    return states[i] === "done"
+      ? `${id}: done after ${p.step + 1} steps${check}`
+      : `${id}: step ${p.step + 1} (${pct} % of the epoch budget), epoch ${p.epoch + 1}${check}`;
   });
   return { "text/plain": lines.join("\n") };
 }
@@ -129,8 +140,9 @@ export interface ProgressDisplay {
 export function progressDisplay(ids: readonly string[], show: (b: Bundle, update: boolean) => void): ProgressDisplay {
   const latest: (Progress | null)[] = ids.map(() => null);
   const states: RunState[] = ids.map(() => "waiting");
-  const lastCheck: (Progress["check"])[] = ids.map(() => null);
-  let shown = false, last = 0;
+  const lastCheck: Progress["check"][] = ids.map(() => null);
+  let shown = false,
+    last = 0;
   const render = (force: boolean) => {
     const now = Date.now();
     if (!force && now - last < 500) return;
@@ -153,8 +165,12 @@ export function progressDisplay(ids: readonly string[], show: (b: Bundle, update
     onCached(i, r) {
       const checks = r.history.checks;
       latest[i] = {
-        step: r.steps - 1, epoch: r.epochs - 1, stepsPerEpoch: r.stepsPerEpoch, maxSteps: r.stepsPerEpoch * r.config.epochs,
-        trainLoss: r.history.trainLoss[r.steps - 1] ?? NaN, check: checks[checks.length - 1] ?? null,
+        step: r.steps - 1,
+        epoch: r.epochs - 1,
+        stepsPerEpoch: r.stepsPerEpoch,
+        maxSteps: r.stepsPerEpoch * r.config.epochs,
+        trainLoss: r.history.trainLoss[r.steps - 1] ?? NaN,
+        check: checks[checks.length - 1] ?? null,
       };
       states[i] = "cached";
       render(true);

@@ -37,7 +37,9 @@ export const RUN_COLORS: Readonly<Record<string, string>> = Object.freeze({
 
 /** Activations as a reader names them. */
 export const ACTIVATION_NAMES: Readonly<Record<string, string>> = Object.freeze({
-  sigmoid: "sigmoid", "improved-sigmoid": "improved sigmoid", relu: "ReLU",
+  sigmoid: "sigmoid",
+  "improved-sigmoid": "improved sigmoid",
+  relu: "ReLU",
 });
 
 export function activationName(a: string): string {

@@ -34,7 +34,11 @@ export function show(out: TaskOutput): void {
 export async function train(s: Session, ids: readonly string[]): Promise<Record<string, TrainResult>> {
   emit(runsBundle(ids.map((id) => runConfig(s, id))));
   const progress = notebookProgress(ids);
-  const results = await trainRuns(s, ids, { onProgress: progress.onProgress, onDone: (i) => progress.onDone(i), onCached: progress.onCached });
+  const results = await trainRuns(s, ids, {
+    onProgress: progress.onProgress,
+    onDone: (i) => progress.onDone(i),
+    onCached: progress.onCached,
+  });
   progress.finish();
   return results;
 }
@@ -47,10 +51,18 @@ export async function seedStudy(s: Session, ids: readonly string[] = SEED_STUDY_
   const groups = studyConfigs(s, ids);
   const configs = groups.flatMap((g) => g.configs);
   const progress = notebookProgress(configs.map(runLabel));
-  const flat = await trainConfigs(s, configs, { onProgress: progress.onProgress, onDone: (i) => progress.onDone(i), onCached: progress.onCached });
+  const flat = await trainConfigs(s, configs, {
+    onProgress: progress.onProgress,
+    onDone: (i) => progress.onDone(i),
+    onCached: progress.onCached,
+  });
   progress.finish();
   let k = 0;
-  const record = study(s, ids, groups.map((g) => g.configs.map(() => flat[k++])));
+  const record = study(
+    s,
+    ids,
+    groups.map((g) => g.configs.map(() => flat[k++])),
+  );
   emit(seedsBundle(record));
   return record;
 }

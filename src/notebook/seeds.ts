@@ -44,7 +44,11 @@ export function seedStudy(s: Session, ids: readonly string[], results: readonly 
 }
 
 const FORMAT: Readonly<Record<SeedMetric, "percent" | "loss" | "int">> = {
-  valAccuracy: "percent", valLoss: "loss", trainAccuracy: "percent", trainLoss: "loss", steps: "int",
+  valAccuracy: "percent",
+  valLoss: "loss",
+  trainAccuracy: "percent",
+  trainLoss: "loss",
+  steps: "int",
 };
 
 /** The study's numbers the report quotes: for each run, `<metric>Mean` and `<metric>Std`, and `seedCount`. */
@@ -68,10 +72,12 @@ const pm = (mean: string, std: string) => `${mean} ± ${std}`;
  */
 export function seedTable(study: SeedStudyRecord, names: Readonly<Record<string, string>> = {}): Table {
   const columns = ["run", "seeds", "validation accuracy", "validation loss", "steps"];
-  const rows: string[][] = [], values: (number | string | null)[][] = [];
+  const rows: string[][] = [],
+    values: (number | string | null)[][] = [];
   for (const r of study.runs) {
     rows.push([
-      names[r.id] ?? runName(r.id), String(r.seeds.length),
+      names[r.id] ?? runName(r.id),
+      String(r.seeds.length),
       pm(formatPercent(r.mean.valAccuracy), formatPercent(r.std.valAccuracy)),
       pm(formatNumber(r.mean.valLoss, "loss"), formatNumber(r.std.valLoss, "loss")),
       pm(formatNumber(r.mean.steps, "int"), formatNumber(r.std.steps, "int")),

@@ -41,7 +41,8 @@ export interface Session {
 const PARAM_KEYS = ["quick", "workers", "dataDir", "runs", "cache", "seeds"];
 
 /** Seeds of the seed study by default, and in quick mode. */
-export const DEFAULT_SEEDS = 5, QUICK_SEEDS = 2;
+export const DEFAULT_SEEDS = 5,
+  QUICK_SEEDS = 2;
 
 export const QUICK: RunSpec = Object.freeze({ trainSize: 2000, valSize: 1000, epochs: 2 });
 
@@ -50,12 +51,15 @@ export function normalizeParams(p: NotebookParams): Session {
   for (const k of Object.keys(p)) {
     if (!PARAM_KEYS.includes(k)) throw new InputError(`unknown notebook parameter "${k}": expected one of ${PARAM_KEYS.join(", ")}`);
   }
-  if (p.quick !== undefined && typeof p.quick !== "boolean") throw new InputError(`quick ${JSON.stringify(p.quick)}: expected true or false`);
+  if (p.quick !== undefined && typeof p.quick !== "boolean")
+    throw new InputError(`quick ${JSON.stringify(p.quick)}: expected true or false`);
   if (p.workers !== undefined && !(Number.isInteger(p.workers) && p.workers >= 1)) {
     throw new InputError(`workers ${JSON.stringify(p.workers)}: expected an integer ≥ 1`);
   }
-  if (p.dataDir !== undefined && typeof p.dataDir !== "string") throw new InputError(`dataDir ${JSON.stringify(p.dataDir)}: expected a folder path`);
-  if (p.cache !== undefined && typeof p.cache !== "boolean") throw new InputError(`cache ${JSON.stringify(p.cache)}: expected true or false`);
+  if (p.dataDir !== undefined && typeof p.dataDir !== "string")
+    throw new InputError(`dataDir ${JSON.stringify(p.dataDir)}: expected a folder path`);
+  if (p.cache !== undefined && typeof p.cache !== "boolean")
+    throw new InputError(`cache ${JSON.stringify(p.cache)}: expected true or false`);
   if (p.seeds !== undefined && !(Number.isInteger(p.seeds) && p.seeds >= 1 && p.seeds <= 100)) {
     throw new InputError(`seeds ${JSON.stringify(p.seeds)}: expected an integer from 1 to 100`);
   }
@@ -65,7 +69,11 @@ export function normalizeParams(p: NotebookParams): Session {
     throw new InputError(`runs ${JSON.stringify(runs)}: expected an object of run settings by run id`);
   }
   const s: Session = Object.freeze({
-    quick, workers: p.workers ?? null, dataDir: p.dataDir ?? null, overrides: quick ? QUICK : {}, runs: Object.freeze({ ...runs }),
+    quick,
+    workers: p.workers ?? null,
+    dataDir: p.dataDir ?? null,
+    overrides: quick ? QUICK : {},
+    runs: Object.freeze({ ...runs }),
     cache: p.cache ?? true,
     seeds: p.seeds ?? (quick ? QUICK_SEEDS : DEFAULT_SEEDS),
   });
@@ -147,6 +155,10 @@ export function trainConfigs(s: Session, configs: readonly RunConfig[], hooks: T
 
 /** Train runs of the report in parallel; results keyed by id, in the order asked. */
 export async function trainRuns(s: Session, ids: readonly string[], hooks: TrainHooks = {}): Promise<Record<string, TrainResult>> {
-  const results = await trainConfigs(s, ids.map((id) => runConfig(s, id)), hooks);
+  const results = await trainConfigs(
+    s,
+    ids.map((id) => runConfig(s, id)),
+    hooks,
+  );
   return Object.fromEntries(ids.map((id, i) => [id, results[i]]));
 }

@@ -36,9 +36,12 @@ export function pixelStatistics(s: Session, subset = runConfig(s, "2c").trainSiz
   const n = Math.min(subset, ds.train.count);
   const sub = pixelStats(takeFirst(ds.train, n, "train size"));
   const recorded = [
-    rec("2a", "mean", all.mean, "plain"), rec("2a", "std", all.std, "plain"),
-    rec("2a", "meanSubset", sub.mean, "plain"), rec("2a", "stdSubset", sub.std, "plain"),
-    rec("2a", "images", ds.train.count, "int"), rec("2a", "subsetSize", n, "int"),
+    rec("2a", "mean", all.mean, "plain"),
+    rec("2a", "std", all.std, "plain"),
+    rec("2a", "meanSubset", sub.mean, "plain"),
+    rec("2a", "stdSubset", sub.std, "plain"),
+    rec("2a", "images", ds.train.count, "int"),
+    rec("2a", "subsetSize", n, "int"),
   ];
   return {
     table: {
@@ -47,7 +50,10 @@ export function pixelStatistics(s: Session, subset = runConfig(s, "2c").trainSiz
         ["all training images", formatNumber(ds.train.count, "int"), String(all.mean), String(all.std), "yes: (x − μ)/σ for every split"],
         [`the first ${formatNumber(n, "int")} (the training split)`, formatNumber(n, "int"), String(sub.mean), String(sub.std), "no"],
       ],
-      values: [["all", ds.train.count, all.mean, all.std, null], ["subset", n, sub.mean, sub.std, null]],
+      values: [
+        ["all", ds.train.count, all.mean, all.std, null],
+        ["subset", n, sub.mean, sub.std, null],
+      ],
     },
     recorded,
   };
@@ -64,7 +70,8 @@ const sizesOf = (hidden: readonly number[]) => [MNIST_INPUTS, ...hidden, 10];
 export function gradientChecks(s: Session, task: string, rows: readonly GradCheckRow[]): TaskOutput {
   const images = s.quick ? 10 : 100;
   const recorded: Recorded[] = [];
-  const out: string[][] = [], values: (number | string | null)[][] = [];
+  const out: string[][] = [],
+    values: (number | string | null)[][] = [];
   let widest = 0;
   const reports = rows.map(({ key, ...spec }) => ({ key, r: runGradientCheck({ ...spec, images }, s.dataDir ?? undefined) }));
   for (const { r } of reports) widest = Math.max(widest, r.maxDifference.length);
@@ -73,28 +80,42 @@ export function gradientChecks(s: Session, task: string, rows: readonly GradChec
     recorded.push(rec(task, `${key}Passed`, r.passed ? 1 : 0, "int"));
     recorded.push(rec(task, `${key}Epsilon`, r.epsilon, "sci"), rec(task, `${key}Tolerance`, r.tolerance, "sci"));
     recorded.push(rec(task, `${key}Weights`, parameterCount([MNIST_INPUTS, ...r.hidden, 10]), "int"));
-    r.exceeding.forEach((n, l) => recorded.push(
-      rec(task, `${key}Layer${l + 1}Exceeding`, n, "int"), rec(task, `${key}Layer${l + 1}Crossing`, r.crossing[l], "int"),
-      rec(task, `${key}Layer${l + 1}ExceedingWithoutCrossing`, r.exceedingWithoutCrossing[l], "int"),
-      rec(task, `${key}Layer${l + 1}Weights`, sizesOf(r.hidden)[l] * sizesOf(r.hidden)[l + 1], "int"),
-    ));
+    r.exceeding.forEach((n, l) =>
+      recorded.push(
+        rec(task, `${key}Layer${l + 1}Exceeding`, n, "int"),
+        rec(task, `${key}Layer${l + 1}Crossing`, r.crossing[l], "int"),
+        rec(task, `${key}Layer${l + 1}ExceedingWithoutCrossing`, r.exceedingWithoutCrossing[l], "int"),
+        rec(task, `${key}Layer${l + 1}Weights`, sizesOf(r.hidden)[l] * sizesOf(r.hidden)[l + 1], "int"),
+      ),
+    );
     const cells = Array.from({ length: widest }, (_, l) => (l < r.maxDifference.length ? formatNumber(r.maxDifference[l], "sci") : ""));
     out.push([`[${r.hidden.join(", ")}]`, activationName(r.activation), formatNumber(r.epsilon, "sci"), ...cells, r.passed ? "yes" : "no"]);
-    values.push([r.hidden.join(","), r.activation, r.epsilon, ...Array.from({ length: widest }, (_, l) => r.maxDifference[l] ?? null), r.passed ? 1 : 0]);
+    values.push([
+      r.hidden.join(","),
+      r.activation,
+      r.epsilon,
+      ...Array.from({ length: widest }, (_, l) => r.maxDifference[l] ?? null),
+      r.passed ? 1 : 0,
+    ]);
   }
   recorded.push(rec(task, "images", images, "int"));
   const layerCols = Array.from({ length: widest }, (_, l) => `layer ${l + 1}`);
   const tolerances = [...new Set(reports.map(({ r }) => formatNumber(r.tolerance, "sci")))];
-  return { table: { columns: ["hidden", "activation", "ε", ...layerCols, `every difference ≤ ${tolerances.join(" / ")}`], rows: out, values }, recorded };
+  return {
+    table: { columns: ["hidden", "activation", "ε", ...layerCols, `every difference ≤ ${tolerances.join(" / ")}`], rows: out, values },
+    recorded,
+  };
 }
 
 /** 2d/4d: weight counts (the bias as the input's extra column) and with a bias per unit. */
 export function parameterCounts(task: string, nets: readonly { key: string; hidden: readonly number[] }[]): TaskOutput {
   const recorded: Recorded[] = [];
-  const rows: string[][] = [], values: (number | string | null)[][] = [];
+  const rows: string[][] = [],
+    values: (number | string | null)[][] = [];
   for (const { key, hidden } of nets) {
     const sizes = layerSizes({ inputs: MNIST_INPUTS, hidden, outputs: 10, activation: "sigmoid" });
-    const w = parameterCount(sizes), b = parameterCountWithUnitBias(sizes);
+    const w = parameterCount(sizes),
+      b = parameterCountWithUnitBias(sizes);
     recorded.push(rec(task, `${key}Params`, w, "int"), rec(task, `${key}ParamsWithBias`, b, "int"));
     rows.push([`[${sizes.join(", ")}]`, formatNumber(w, "int"), formatNumber(b, "int")]);
     values.push([sizes.join(","), w, b]);
@@ -119,11 +140,16 @@ export function runNumbers(task: string, r: TrainResult): Recorded[] {
   const f = r.final;
   const best = bestValidation(r);
   return [
-    rec(task, "trainLoss", f.trainLoss, "loss"), rec(task, "valLoss", f.valLoss, "loss"),
-    rec(task, "trainAccuracy", f.trainAccuracy, "percent"), rec(task, "valAccuracy", f.valAccuracy, "percent"),
-    rec(task, "steps", r.steps, "int"), rec(task, "epochs", r.epochs, "int"), rec(task, "stoppedEarly", r.stoppedEarly ? 1 : 0, "int"),
+    rec(task, "trainLoss", f.trainLoss, "loss"),
+    rec(task, "valLoss", f.valLoss, "loss"),
+    rec(task, "trainAccuracy", f.trainAccuracy, "percent"),
+    rec(task, "valAccuracy", f.valAccuracy, "percent"),
+    rec(task, "steps", r.steps, "int"),
+    rec(task, "epochs", r.epochs, "int"),
+    rec(task, "stoppedEarly", r.stoppedEarly ? 1 : 0, "int"),
     rec(task, "accuracyGap", f.trainAccuracy - f.valAccuracy, "points"),
-    rec(task, "bestValLoss", best.loss, "loss"), rec(task, "bestValLossStep", best.step + 1, "int"),
+    rec(task, "bestValLoss", best.loss, "loss"),
+    rec(task, "bestValLossStep", best.step + 1, "int"),
     rec(task, "valLossRise", best.rise, "loss"),
     rec(task, "weights", parameterCount([MNIST_INPUTS, ...r.config.hidden, 10]), "int"),
     ...lowSlopeNumbers(task, r),
@@ -144,8 +170,10 @@ export function lowSlopeNumbers(task: string, r: TrainResult): Recorded[] {
   const first = averaged(checks.slice(0, perEpoch), (c) => c.lowSlope);
   const last = averaged(checks.slice((epochs - 1) * perEpoch), (c) => c.lowSlope);
   return [
-    rec(task, "lowSlopeFirstCheck", mean(checks[0].lowSlope), "percent"), rec(task, "lowSlopeFirstEpoch", mean(first), "percent"),
-    rec(task, "lowSlopeLastEpoch", mean(last), "percent"), rec(task, "lowSlopeLastEpochLayer1", last[0], "percent"),
+    rec(task, "lowSlopeFirstCheck", mean(checks[0].lowSlope), "percent"),
+    rec(task, "lowSlopeFirstEpoch", mean(first), "percent"),
+    rec(task, "lowSlopeLastEpoch", mean(last), "percent"),
+    rec(task, "lowSlopeLastEpochLayer1", last[0], "percent"),
   ];
 }
 
@@ -158,7 +186,13 @@ export function epochTimes(task: string, r: TrainResult): Recorded[] {
   const checks = r.history.checks.length / Math.max(1, epochs);
   return [
     { task, name: "secondsPerEpoch", value: r.timing.trainSeconds / epochs, format: "seconds", measured: true },
-    { task, name: "checkSecondsPerEpoch", value: r.history.checks.length ? (r.timing.checkSeconds / r.history.checks.length) * checks : 0, format: "seconds", measured: true },
+    {
+      task,
+      name: "checkSecondsPerEpoch",
+      value: r.history.checks.length ? (r.timing.checkSeconds / r.history.checks.length) * checks : 0,
+      format: "seconds",
+      measured: true,
+    },
   ];
 }
 
@@ -166,10 +200,15 @@ export function epochTimes(task: string, r: TrainResult): Recorded[] {
  * 4d's width: two equal hidden layers of w units hold 785·w + w² + 10·w weights; the real root of
  * w² + 795·w − budget = 0, and the counts of its two integer neighbours.
  */
-export function widthForBudget(inputs: number, outputs: number, budget: number): { exact: number; below: number; above: number; belowParams: number; aboveParams: number } {
+export function widthForBudget(
+  inputs: number,
+  outputs: number,
+  budget: number,
+): { exact: number; below: number; above: number; belowParams: number; aboveParams: number } {
   const b = inputs + outputs;
   const exact = (-b + Math.sqrt(b * b + 4 * budget)) / 2;
-  const below = Math.floor(exact), above = below + 1;
+  const below = Math.floor(exact),
+    above = below + 1;
   const count = (w: number) => parameterCount([inputs, w, w, outputs]);
   return { exact, below, above, belowParams: count(below), aboveParams: count(above) };
 }
@@ -178,9 +217,13 @@ export function widthForBudget(inputs: number, outputs: number, budget: number):
 export function widthNumbers(task: string, budget: number): Recorded[] {
   const w = widthForBudget(MNIST_INPUTS, 10, budget);
   return [
-    rec(task, "widthExact", w.exact, "decimal"), rec(task, "widthBelow", w.below, "int"), rec(task, "widthAbove", w.above, "int"),
-    rec(task, "widthBelowParams", w.belowParams, "int"), rec(task, "widthAboveParams", w.aboveParams, "int"),
-    rec(task, "widthBelowGap", Math.abs(w.belowParams - budget), "int"), rec(task, "widthAboveGap", Math.abs(w.aboveParams - budget), "int"),
+    rec(task, "widthExact", w.exact, "decimal"),
+    rec(task, "widthBelow", w.below, "int"),
+    rec(task, "widthAbove", w.above, "int"),
+    rec(task, "widthBelowParams", w.belowParams, "int"),
+    rec(task, "widthAboveParams", w.aboveParams, "int"),
+    rec(task, "widthBelowGap", Math.abs(w.belowParams - budget), "int"),
+    rec(task, "widthAboveGap", Math.abs(w.aboveParams - budget), "int"),
   ];
 }
 
@@ -201,10 +244,12 @@ export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const first = checks.slice(0, perEpoch);
   const mean = (l: number) => first.reduce((s, c) => s + c.gradMeanAbs[l], 0) / first.length;
   const layers = first[0].gradMeanAbs.length;
-  const input = mean(0), output = mean(layers - 1);
+  const input = mean(0),
+    output = mean(layers - 1);
   const hidden = Array.from({ length: Math.max(0, layers - 2) }, (_, l) => mean(l + 1));
   return [
-    rec(task, "gradInputLayer", input, "sci"), rec(task, "gradOutputLayer", output, "sci"),
+    rec(task, "gradInputLayer", input, "sci"),
+    rec(task, "gradOutputLayer", output, "sci"),
     rec(task, "gradRatio", output / input, "decimal"),
     rec(task, "gradHiddenSpread", hidden.length ? Math.max(...hidden) / Math.min(...hidden) : 1, "decimal"),
   ];
@@ -212,13 +257,20 @@ export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
 
 /** Time per epoch as the runs measured it: one row per run. */
 export function epochTimeTable(runs: readonly { readonly id: string; readonly name?: string; readonly result: TrainResult }[]): TaskOutput {
-  const rows: string[][] = [], values: (number | string | null)[][] = [], recorded: Recorded[] = [];
+  const rows: string[][] = [],
+    values: (number | string | null)[][] = [],
+    recorded: Recorded[] = [];
   for (const { id, name, result } of runs) {
     const [train, checks] = epochTimes(id, result);
     recorded.push(train, checks);
     const params = parameterCount([MNIST_INPUTS, ...result.config.hidden, 10]);
-    rows.push([name ?? runName(id), `[${result.config.hidden.length > 2 ? `${result.config.hidden.length} × ${result.config.hidden[0]}` : result.config.hidden.join(", ")}]`,
-      formatNumber(params, "int"), formatNumber(train.value, "seconds"), formatNumber(checks.value, "seconds")]);
+    rows.push([
+      name ?? runName(id),
+      `[${result.config.hidden.length > 2 ? `${result.config.hidden.length} × ${result.config.hidden[0]}` : result.config.hidden.join(", ")}]`,
+      formatNumber(params, "int"),
+      formatNumber(train.value, "seconds"),
+      formatNumber(checks.value, "seconds"),
+    ]);
     values.push([id, result.config.hidden.join(","), params, train.value, checks.value]);
   }
   return {

@@ -10,11 +10,22 @@
   var keys = state.keys; // null: no document shown yet
   var logLines = [];
   var specJson = {};
-  var figures = window.a2figures || { specs: {}, draw: function () { return Promise.resolve(); } };
-  Object.keys(figures.specs).forEach(function (l) { specJson[l] = JSON.stringify(figures.specs[l]); });
+  var figures = window.a2figures || {
+    specs: {},
+    draw: function () {
+      return Promise.resolve();
+    },
+  };
+  Object.keys(figures.specs).forEach(function (l) {
+    specJson[l] = JSON.stringify(figures.specs[l]);
+  });
 
-  function $(id) { return document.getElementById(id); }
-  function part(name) { return document.querySelector('[data-part="' + name + '"]'); }
+  function $(id) {
+    return document.getElementById(id);
+  }
+  function part(name) {
+    return document.querySelector('[data-part="' + name + '"]');
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -35,10 +46,16 @@
   /** Whether a block on the page (old) shows the same as a new one; a drawn chart counts by its spec. */
   function same(a, b, specs) {
     if (a.nodeType === 1 && b.nodeType === 1 && a.matches("figure.plot") && b.matches("figure.plot")) {
-      var da = a.querySelector("div.plotly"), db = b.querySelector("div.plotly");
+      var da = a.querySelector("div.plotly"),
+        db = b.querySelector("div.plotly");
       var label = db && db.getAttribute("data-label");
-      return !!da && da.getAttribute("data-label") === label && a.id === b.id && specJson[label] === JSON.stringify(specs[label]) &&
-        a.querySelector("figcaption").isEqualNode(b.querySelector("figcaption"));
+      return (
+        !!da &&
+        da.getAttribute("data-label") === label &&
+        a.id === b.id &&
+        specJson[label] === JSON.stringify(specs[label]) &&
+        a.querySelector("figcaption").isEqualNode(b.querySelector("figcaption"))
+      );
     }
     return a.isEqualNode(b);
   }
@@ -51,14 +68,20 @@
   function replaceSection(sec, html, specs) {
     var tpl = document.createElement("template");
     tpl.innerHTML = html;
-    var fresh = Array.prototype.slice.call(tpl.content.childNodes), old = Array.prototype.slice.call(sec.childNodes);
-    var s = 0, e = 0;
+    var fresh = Array.prototype.slice.call(tpl.content.childNodes),
+      old = Array.prototype.slice.call(sec.childNodes);
+    var s = 0,
+      e = 0;
     while (s < old.length && s < fresh.length && same(old[s], fresh[s], specs)) s++;
     while (e < old.length - s && e < fresh.length - s && same(old[old.length - 1 - e], fresh[fresh.length - 1 - e], specs)) e++;
     var anchor = old[old.length - e] || null;
-    old.slice(s, old.length - e).forEach(function (n) { n.remove(); });
+    old.slice(s, old.length - e).forEach(function (n) {
+      n.remove();
+    });
     var added = fresh.slice(s, fresh.length - e);
-    added.forEach(function (n) { sec.insertBefore(n, anchor); });
+    added.forEach(function (n) {
+      sec.insertBefore(n, anchor);
+    });
     var draws = [];
     added.forEach(function (n) {
       if (n.nodeType !== 1) return;
@@ -89,12 +112,22 @@
 
   function applyUpdate(u) {
     var received = Date.now();
-    if (keys === null) { location.reload(); return; }
+    if (keys === null) {
+      location.reload();
+      return;
+    }
     // Parts whose key differs from ours but were not sent: we are out of step; take everything.
-    var missing = u.keys.css !== keys.css && u.css === undefined || u.keys.title !== keys.title && u.titleBlock === undefined ||
-      u.keys.toc !== keys.toc && u.toc === undefined ||
-      u.keys.sections.some(function (k, i) { return k !== keys.sections[i] && u.sections[i] === undefined; });
-    if (missing) { resync(); return; }
+    var missing =
+      (u.keys.css !== keys.css && u.css === undefined) ||
+      (u.keys.title !== keys.title && u.titleBlock === undefined) ||
+      (u.keys.toc !== keys.toc && u.toc === undefined) ||
+      u.keys.sections.some(function (k, i) {
+        return k !== keys.sections[i] && u.sections[i] === undefined;
+      });
+    if (missing) {
+      resync();
+      return;
+    }
     var anchor = scrollAnchor();
     document.title = u.title;
     if (u.css !== undefined) part("css").textContent = u.css;
@@ -116,19 +149,36 @@
     for (var j = n; part("section-" + j); j++) part("section-" + j).remove();
     keys = u.keys;
     state.version = u.version;
-    draws.forEach(function (d) { figures.draw(d); });
+    draws.forEach(function (d) {
+      figures.draw(d);
+    });
     keepScroll(anchor);
     painted(u.version, received, Date.now());
   }
 
   function resync() {
-    fetch("/parts", { headers: { "X-A2-Preview": "1" } }).then(function (r) { return r.json(); }).then(function (full) {
-      if (!full.keys) { location.reload(); return; }
-      var all = { version: full.version, title: full.title, keys: full.keys, css: full.css, titleBlock: full.titleBlock, toc: full.toc,
-        sections: full.sections, specs: full.specs };
-      keys = { css: "", title: "", toc: "", sections: [] };
-      applyUpdate(all);
-    });
+    fetch("/parts", { headers: { "X-A2-Preview": "1" } })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (full) {
+        if (!full.keys) {
+          location.reload();
+          return;
+        }
+        var all = {
+          version: full.version,
+          title: full.title,
+          keys: full.keys,
+          css: full.css,
+          titleBlock: full.titleBlock,
+          toc: full.toc,
+          sections: full.sections,
+          specs: full.specs,
+        };
+        keys = { css: "", title: "", toc: "", sections: [] };
+        applyUpdate(all);
+      });
   }
 
   function showError(err) {
@@ -146,8 +196,16 @@
 
   function post(body) {
     return fetch("/api/execute", {
-      method: "POST", headers: { "Content-Type": "application/json", "X-A2-Preview": "1" }, body: JSON.stringify(body),
-    }).then(function (r) { return r.json(); }).then(function (r) { if (r.error) addLog("error: " + r.error); });
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-A2-Preview": "1" },
+      body: JSON.stringify(body),
+    })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (r) {
+        if (r.error) addLog("error: " + r.error);
+      });
   }
 
   function showNotebooks(nb) {
@@ -163,14 +221,19 @@
       li.appendChild(el("code", "", n.command));
       var b = el("button", "", nb.running ? "running…" : "Re-execute");
       b.disabled = !!nb.running;
-      b.addEventListener("click", function () { post({ notebook: n.name }); });
+      b.addEventListener("click", function () {
+        post({ notebook: n.name });
+      });
       li.appendChild(b);
       list.appendChild(li);
     });
     $("a2-notebooks").hidden = !list.firstChild && !nb.running && !logLines.length;
     $("a2-running").textContent = nb.running ? "Running: " + nb.running : "";
     var run = $("a2-run-quick");
-    if (run) { run.disabled = !!nb.running; run.textContent = nb.running ? "Running…" : "Run the quick notebooks"; }
+    if (run) {
+      run.disabled = !!nb.running;
+      run.textContent = nb.running ? "Running…" : "Run the quick notebooks";
+    }
   }
 
   function addLog(line) {
@@ -184,7 +247,10 @@
   }
 
   var run = $("a2-run-quick");
-  if (run) run.addEventListener("click", function () { post({ all: true }); });
+  if (run)
+    run.addEventListener("click", function () {
+      post({ all: true });
+    });
   showError(state.error);
   showNotebooks(state.notebooks);
   painted(state.version);
@@ -201,10 +267,22 @@
     showNotebooks(h.notebooks);
     $("a2-live").className = "live on";
   });
-  source.addEventListener("update", function (e) { applyUpdate(JSON.parse(e.data)); });
-  source.addEventListener("error-state", function (e) { showError(JSON.parse(e.data)); });
-  source.addEventListener("notebooks", function (e) { showNotebooks(JSON.parse(e.data)); });
-  source.addEventListener("log", function (e) { addLog(JSON.parse(e.data)); });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.onerror = function () { $("a2-live").className = "live off"; };
+  source.addEventListener("update", function (e) {
+    applyUpdate(JSON.parse(e.data));
+  });
+  source.addEventListener("error-state", function (e) {
+    showError(JSON.parse(e.data));
+  });
+  source.addEventListener("notebooks", function (e) {
+    showNotebooks(JSON.parse(e.data));
+  });
+  source.addEventListener("log", function (e) {
+    addLog(JSON.parse(e.data));
+  });
+  source.addEventListener("reload", function () {
+    location.reload();
+  });
+  source.onerror = function () {
+    $("a2-live").className = "live off";
+  };
 })();

@@ -35,7 +35,10 @@ export interface ExecutedSet {
 /** The task notebooks (notebooks/task*.ipynb), in name order. */
 export function taskNotebooks(root: string): string[] {
   const dir = join(root, "notebooks");
-  return readdirSync(dir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /^task.*\.ipynb$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** The default folders of executed notebooks, by mode. */
@@ -48,8 +51,12 @@ const complete = (dir: string, sources: readonly string[]) => sources.every((s) 
 /** The command that executes notebooks into `dir` (relative paths when inside the project). */
 export function notebooksCommand(root: string, mode: Mode, dir: string, notebooks: readonly string[], dataDir?: string): string {
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
-  const args = [mode === "quick" ? "--quick" : "", dir === executedDirs(root)[mode] ? "" : `--out ${rel(dir)}`,
-    dataDir ? `--data-dir ${rel(dataDir)}` : "", ...notebooks.map(rel)].filter(Boolean);
+  const args = [
+    mode === "quick" ? "--quick" : "",
+    dir === executedDirs(root)[mode] ? "" : `--out ${rel(dir)}`,
+    dataDir ? `--data-dir ${rel(dataDir)}` : "",
+    ...notebooks.map(rel),
+  ].filter(Boolean);
   return `npm run notebooks${args.length ? ` -- ${args.join(" ")}` : ""}`;
 }
 
@@ -61,7 +68,8 @@ export function notebooksCommand(root: string, mode: Mode, dir: string, notebook
 export function executedSet(root: string, o: { dir?: string; quick?: boolean; dataDir?: string } = {}): ExecutedSet {
   const sources = taskNotebooks(root);
   const dirs = executedDirs(root);
-  let dir: string | null = null, mode: Mode | null = null;
+  let dir: string | null = null,
+    mode: Mode | null = null;
   if (o.dir) [dir, mode] = [o.dir, o.quick ? "quick" : "full"];
   else if (!o.quick && complete(dirs.full, sources)) [dir, mode] = [dirs.full, "full"];
   else if (complete(dirs.quick, sources)) [dir, mode] = [dirs.quick, "quick"];
@@ -75,7 +83,9 @@ export function executedSet(root: string, o: { dir?: string; quick?: boolean; da
       stale = true;
     }
     return {
-      name: basename(src), executed: copy !== null, stale,
+      name: basename(src),
+      executed: copy !== null,
+      stale,
       command: notebooksCommand(root, mode ?? "quick", dir ?? dirs.quick, [src], o.dataDir),
     };
   });
@@ -84,14 +94,16 @@ export function executedSet(root: string, o: { dir?: string; quick?: boolean; da
 
 /** The executed copies' sizes and times: what changes when one is replaced. */
 export function filesStamp(paths: readonly string[]): string {
-  return paths.map((p) => {
-    try {
-      const st = statSync(p);
-      return `${p}:${st.size}:${st.mtimeMs}`;
-    } catch {
-      return `${p}:-`;
-    }
-  }).join("\n");
+  return paths
+    .map((p) => {
+      try {
+        const st = statSync(p);
+        return `${p}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${p}:-`;
+      }
+    })
+    .join("\n");
 }
 
 export interface RunnerEvents {
@@ -106,7 +118,10 @@ export class NotebookRunner {
   private child: ChildProcess | null = null;
   private command: string | null = null;
 
-  constructor(private readonly root: string, private readonly events: RunnerEvents) {}
+  constructor(
+    private readonly root: string,
+    private readonly events: RunnerEvents,
+  ) {}
 
   /** The command running, or null. */
   get running(): string | null {
@@ -117,7 +132,10 @@ export class NotebookRunner {
   start(args: readonly string[], shown: string): number {
     if (this.child) throw new InputError(`${this.command} is still running`);
     const child = spawn("npm", ["run", "--silent", "notebooks", "--", ...args], {
-      cwd: this.root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" },
+      cwd: this.root,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0" },
     });
     this.child = child;
     this.command = shown;

@@ -68,7 +68,8 @@ const ASSETS: Record<string, string> = {
 };
 
 /** The page may run its own scripts and talk to this server, and reach nothing else. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "font-src 'self' data:; connect-src 'self'; frame-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export class PreviewServer {
@@ -96,7 +97,11 @@ export class PreviewServer {
   private closed = false;
   private readonly log: (line: string) => void;
 
-  private constructor(private readonly server: Server, readonly port: number, private readonly o: PreviewOptions) {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly o: PreviewOptions,
+  ) {
     this.log = o.log ?? ((l) => console.log(l));
     this.reportDir = o.reportDir ?? join(this.root, "report");
     this.set = this.executed();
@@ -208,7 +213,10 @@ export class PreviewServer {
   private sourcesStamp(): string {
     const list = (dir: string, ext: RegExp) => {
       try {
-        return readdirSync(dir).filter((f) => ext.test(f)).sort().map((f) => join(dir, f));
+        return readdirSync(dir)
+          .filter((f) => ext.test(f))
+          .sort()
+          .map((f) => join(dir, f));
       } catch {
         return [];
       }
@@ -244,7 +252,9 @@ export class PreviewServer {
       const meta = readMeta(join(this.reportDir, "meta.yaml"));
       // A draft: a false claim is an overlay like any error, but quick notebooks' numbers are not the prose's.
       const doc = reportDocument(sources, this.collected.value, meta, {
-        dataDir: this.o.dataDir, tex: this.tex, claims: this.set.mode === "quick" ? "warn" : "strict",
+        dataDir: this.o.dataDir,
+        tex: this.tex,
+        claims: this.set.mode === "quick" ? "warn" : "strict",
       });
       const parts = documentParts(doc.input);
       const update = updateFrom(this.snapshot?.keys ?? null, parts, ++this.version);
@@ -279,8 +289,13 @@ export class PreviewServer {
 
   private async watch(): Promise<void> {
     const dirs = executedDirs(this.root);
-    const watched = [this.reportDir, join(this.root, "notebooks"), templatesDir(), join(this.root, "build"),
-      ...(this.o.notebooksDir ? [this.o.notebooksDir] : [])];
+    const watched = [
+      this.reportDir,
+      join(this.root, "notebooks"),
+      templatesDir(),
+      join(this.root, "build"),
+      ...(this.o.notebooksDir ? [this.o.notebooksDir] : []),
+    ];
     const build = join(this.root, "build");
     const executedFolder = (p: string) => [dirs.full, dirs.quick, this.o.notebooksDir].includes(p);
     const ignored = (p: string) => {
@@ -326,7 +341,8 @@ export class PreviewServer {
       res.end(message + "\n");
     };
     try {
-      if (req.method === "POST" && path === "/api/execute") return void this.execute(req, res).catch((e) => fail(500, (e as Error).message));
+      if (req.method === "POST" && path === "/api/execute")
+        return void this.execute(req, res).catch((e) => fail(500, (e as Error).message));
       if (req.method !== "GET" && req.method !== "HEAD") return fail(405, `${req.method} is not allowed here`);
       if (path === "/") {
         res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP });
@@ -392,7 +408,10 @@ export class PreviewServer {
       res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     };
     const origin = req.headers.origin;
-    if (req.headers["x-a2-preview"] !== "1" || (origin !== undefined && origin !== this.url.slice(0, -1) && origin !== `http://localhost:${this.port}`)) {
+    if (
+      req.headers["x-a2-preview"] !== "1" ||
+      (origin !== undefined && origin !== this.url.slice(0, -1) && origin !== `http://localhost:${this.port}`)
+    ) {
       return reply(403, { error: "requests must come from the preview page" });
     }
     let body = "";
@@ -404,16 +423,25 @@ export class PreviewServer {
     try {
       ask = JSON.parse(body) as typeof ask;
     } catch {
-      return reply(400, { error: "expected JSON: {\"notebook\": \"task2.ipynb\"} or {\"all\": true}" });
+      return reply(400, { error: 'expected JSON: {"notebook": "task2.ipynb"} or {"all": true}' });
     }
     const sources = taskNotebooks(this.root);
     const mode = this.set.mode ?? "quick";
     const dir = this.o.notebooksDir ?? this.set.dir ?? executedDirs(this.root)[mode];
     const chosen = ask.all === true ? sources : sources.filter((s) => basename(s) === ask.notebook);
-    if (chosen.length === 0) return reply(400, { error: `unknown notebook ${JSON.stringify(ask.notebook)}: expected one of ${sources.map((s) => basename(s)).join(", ")}` });
+    if (chosen.length === 0)
+      return reply(400, {
+        error: `unknown notebook ${JSON.stringify(ask.notebook)}: expected one of ${sources.map((s) => basename(s)).join(", ")}`,
+      });
     if (this.runner.running) return reply(409, { error: `${this.runner.running} is still running` });
     const rel = (p: string) => relative(this.root, p);
-    const args = [...(mode === "quick" ? ["--quick"] : []), "--out", dir, ...(this.o.dataDir ? ["--data-dir", this.o.dataDir] : []), ...chosen.map(rel)];
+    const args = [
+      ...(mode === "quick" ? ["--quick"] : []),
+      "--out",
+      dir,
+      ...(this.o.dataDir ? ["--data-dir", this.o.dataDir] : []),
+      ...chosen.map(rel),
+    ];
     const command = notebooksCommand(this.root, mode, dir, chosen, this.o.dataDir);
     const pid = this.runner.start(args, command);
     this.log(`[run] ${command} (process group ${pid})`);
@@ -442,7 +470,11 @@ function listen(server: Server, port: number): Promise<number> {
 /** "2 sections, toc" */
 function describe(u: Update): string {
   const n = Object.keys(u.sections).length;
-  const parts = [n ? `${n} section${n > 1 ? "s" : ""}` : "", u.toc !== undefined ? "contents" : "", u.titleBlock !== undefined ? "title" : "",
-    u.css !== undefined ? "style" : ""].filter(Boolean);
+  const parts = [
+    n ? `${n} section${n > 1 ? "s" : ""}` : "",
+    u.toc !== undefined ? "contents" : "",
+    u.titleBlock !== undefined ? "title" : "",
+    u.css !== undefined ? "style" : "",
+  ].filter(Boolean);
   return parts.length ? `render ${u.version}: ${parts.join(", ")}` : `render ${u.version}: no change`;
 }

@@ -139,16 +139,23 @@ export class Browser {
     const unregister = onStop(cleanup);
     try {
       launching = puppeteer.launch({
-        executablePath, headless: true, pipe: true, userDataDir: profile,
+        executablePath,
+        headless: true,
+        pipe: true,
+        userDataDir: profile,
         args: chromiumFlags((proxy.address() as { port: number }).port),
-        handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
       browser = await launching;
     } catch (e) {
       unregister();
       await cleanup();
       const first = (e as Error).message.split("\n")[0];
-      const hint = needsNoSandbox() ? "" : "; Chromium runs sandboxed when not root, which needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)";
+      const hint = needsNoSandbox()
+        ? ""
+        : "; Chromium runs sandboxed when not root, which needs user namespaces (sysctl kernel.unprivileged_userns_clone=1)";
       throw new InputError(`${executablePath}: Chromium did not start (${first})${hint}`);
     }
     return new Browser(browser, proxy, profile, unregister);
@@ -188,20 +195,40 @@ export class Browser {
    * arguments of page.evaluate, never as page source; the page, under a policy that runs no script of
    * its own, reaches nothing.
    */
-  async figureImages(figs: readonly PlotlyFigure[], o: { format?: "png" | "svg"; scale?: number; refused?: string[] } = {}): Promise<string[]> {
+  async figureImages(
+    figs: readonly PlotlyFigure[],
+    o: { format?: "png" | "svg"; scale?: number; refused?: string[] } = {},
+  ): Promise<string[]> {
     const page = await this.page(undefined, o.refused ?? []);
     try {
-      await page.setContent(`<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
-        `<body style="margin:0"></body></html>`, { waitUntil: "load" });
+      await page.setContent(
+        `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
+          `<body style="margin:0"></body></html>`,
+        { waitUntil: "load" },
+      );
       await page.evaluate(plotlySource());
       const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
       const out: string[] = [];
       for (const fig of figs) {
-        const opts = { format: o.format ?? "png", scale: o.scale ?? 2, width: size(fig.layout.width, 900), height: size(fig.layout.height, 450) };
+        const opts = {
+          format: o.format ?? "png",
+          scale: o.scale ?? 2,
+          width: size(fig.layout.width, 900),
+          height: size(fig.layout.height, 450),
+        };
         try {
-          out.push(await page.evaluate((data, layout, opts) =>
-            (globalThis as unknown as { Plotly: { toImage(f: object, o: object): Promise<string> } }).Plotly.toImage({ data, layout }, opts),
-          fig.data, fig.layout, opts));
+          out.push(
+            await page.evaluate(
+              (data, layout, opts) =>
+                (globalThis as unknown as { Plotly: { toImage(f: object, o: object): Promise<string> } }).Plotly.toImage(
+                  { data, layout },
+                  opts,
+                ),
+              fig.data,
+              fig.layout,
+              opts,
+            ),
+          );
         } catch (e) {
           throw new InputError(`the figure does not draw: ${(e as Error).message.split("\n")[0]}`);
         }

@@ -45,7 +45,8 @@ export class ClaimSyntaxError extends Error {
 }
 
 // Names first (their first part has a letter: "2c", "3-ind-sigmoid", "runs"), then operators, then numbers.
-const TOKEN = /\s*(?:((?=[\w-]*[A-Za-z])\w[\w-]*(?:\.[\w-]+){1,2})|(<=|>=|~=|≈|<|>|=|\(|\)|\*|\/|\+|-|within\b)|(\d+(?:\.\d+)?(?:e[-+]?\d+)?))/y;
+const TOKEN =
+  /\s*(?:((?=[\w-]*[A-Za-z])\w[\w-]*(?:\.[\w-]+){1,2})|(<=|>=|~=|≈|<|>|=|\(|\)|\*|\/|\+|-|within\b)|(\d+(?:\.\d+)?(?:e[-+]?\d+)?))/y;
 
 const NAME = /^(?=[\w-]*[A-Za-z])\w[\w-]*\./;
 
@@ -115,24 +116,31 @@ export function parseClaim(src: string): Claim {
 export function namesOf(e: Expr | null): string[] {
   if (!e) return [];
   switch (e.kind) {
-    case "num": return [];
-    case "name": return [e.name];
-    case "neg": return namesOf(e.arg);
-    case "bin": return [...namesOf(e.left), ...namesOf(e.right)];
+    case "num":
+      return [];
+    case "name":
+      return [e.name];
+    case "neg":
+      return namesOf(e.arg);
+    case "bin":
+      return [...namesOf(e.left), ...namesOf(e.right)];
   }
 }
 
 function evaluate(e: Expr, lookup: Lookup): number {
   switch (e.kind) {
-    case "num": return e.value;
+    case "num":
+      return e.value;
     case "name": {
       const v = lookup(e.name);
       if (!v) throw new ClaimSyntaxError(`unknown number "${e.name}"`);
       return v.value;
     }
-    case "neg": return -evaluate(e.arg, lookup);
+    case "neg":
+      return -evaluate(e.arg, lookup);
     case "bin": {
-      const a = evaluate(e.left, lookup), b = evaluate(e.right, lookup);
+      const a = evaluate(e.left, lookup),
+        b = evaluate(e.right, lookup);
       return e.op === "+" ? a + b : e.op === "-" ? a - b : e.op === "*" ? a * b : a / b;
     }
   }
@@ -148,15 +156,28 @@ export interface Verdict {
 
 /** Evaluate a claim; unknown names throw ClaimSyntaxError. */
 export function judge(c: Claim, lookup: Lookup): Verdict {
-  const left = evaluate(c.left, lookup), right = evaluate(c.right, lookup);
+  const left = evaluate(c.left, lookup),
+    right = evaluate(c.right, lookup);
   let holds: boolean;
   switch (c.op) {
-    case "<": holds = left < right; break;
-    case ">": holds = left > right; break;
-    case "<=": holds = left <= right; break;
-    case ">=": holds = left >= right; break;
-    case "=": holds = left === right; break;
-    case "≈": holds = Math.abs(left - right) <= evaluate(c.within!, lookup); break;
+    case "<":
+      holds = left < right;
+      break;
+    case ">":
+      holds = left > right;
+      break;
+    case "<=":
+      holds = left <= right;
+      break;
+    case ">=":
+      holds = left >= right;
+      break;
+    case "=":
+      holds = left === right;
+      break;
+    case "≈":
+      holds = Math.abs(left - right) <= evaluate(c.within!, lookup);
+      break;
   }
   const names = [...new Set([...namesOf(c.left), ...namesOf(c.right), ...namesOf(c.within)])];
   const values = names.map((n) => {

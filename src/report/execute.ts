@@ -197,7 +197,10 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   }
 
   const queue = o.notebooks.map((nb) => ({
-    nb, out: join(o.outDir, basename(nb)), staged: join(staging, basename(nb)), key: sha256(common, notebookCode(nb)),
+    nb,
+    out: join(o.outDir, basename(nb)),
+    staged: join(staging, basename(nb)),
+    key: sha256(common, notebookCode(nb)),
   }));
   const statuses: NotebookStatus[] = [];
   // On a stop: once the executors have exited, the staging folder goes.
@@ -215,17 +218,41 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     log(`[run] ${name}`);
     const t0 = performance.now();
     const meta: ExecutedMeta = { cacheKey: item.key, params };
-    const args = [join(root, "scripts", "execute_notebook.py"), item.nb, item.staged, "--kernel", KERNEL_NAME,
-      "--params", JSON.stringify(params), "--meta", JSON.stringify(meta), "--timeout", String(timeout), "--parent-pipe"];
+    const args = [
+      join(root, "scripts", "execute_notebook.py"),
+      item.nb,
+      item.staged,
+      "--kernel",
+      KERNEL_NAME,
+      "--params",
+      JSON.stringify(params),
+      "--meta",
+      JSON.stringify(meta),
+      "--timeout",
+      String(timeout),
+      "--parent-pipe",
+    ];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const { child, exited } = spawnOwned(python, args, { env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" }, cwd: root });
+      const { child, exited } = spawnOwned(python, args, {
+        env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" },
+        cwd: root,
+      });
       running.add(exited);
       let err = "";
-      child.stdout!.on("data", (d: Buffer) => d.toString().split("\n").filter(Boolean).forEach((l) => log(l)));
-      child.stderr!.on("data", (d: Buffer) => { err += d.toString(); });
+      child.stdout!.on("data", (d: Buffer) =>
+        d
+          .toString()
+          .split("\n")
+          .filter(Boolean)
+          .forEach((l) => log(l)),
+      );
+      child.stderr!.on("data", (d: Buffer) => {
+        err += d.toString();
+      });
       // Output is read to its end ("close"), but a kernel that outlived its executor holds the
       // executor's stdout open: two seconds after the executor's exit is the end.
-      let done = false, timer: NodeJS.Timeout | undefined;
+      let done = false,
+        timer: NodeJS.Timeout | undefined;
       const finish = (c: number | null) => {
         if (done) return;
         done = true;
@@ -235,13 +262,19 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
         resolve({ code: c, stderr: err });
       };
       child.on("close", finish);
-      void exited.then((c) => { if (!done) timer = setTimeout(() => finish(c), 2000); });
+      void exited.then((c) => {
+        if (!done) timer = setTimeout(() => finish(c), 2000);
+      });
     });
     const seconds = (performance.now() - t0) / 1000;
     if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
     if (code !== 0) {
-      const line = stderr.split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7) ??
-        `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
+      const line =
+        stderr
+          .split("\n")
+          .filter((l) => l.startsWith("error: "))
+          .pop()
+          ?.slice(7) ?? `${name}: the executor failed (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" ")}`;
       log(`[failed] ${name} after ${seconds.toFixed(0)} s`);
       return { notebook: item.nb, status: "failed", seconds, output: item.out, error: line };
     }
@@ -264,7 +297,9 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       const ran = queue.filter((_, i) => statuses[i].status === "run");
       const counts = await addStaticImages(ran.map((item) => item.staged));
       ran.forEach((item, i) => log(`[images] ${basename(item.nb)} ${counts[i]} figure${counts[i] === 1 ? "" : "s"}`));
-      queue.forEach((item, i) => { if (statuses[i].status === "run") renameSync(item.staged, item.out); });
+      queue.forEach((item, i) => {
+        if (statuses[i].status === "run") renameSync(item.staged, item.out);
+      });
     }
   } finally {
     unregister();

@@ -25,16 +25,21 @@ export const FIGURE_WIDTH = 660;
  */
 export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
   const l = fig.layout;
-  const width = (l.width as number) ?? 960, height = (l.height as number) ?? 420;
-  const names = l.showlegend === false ? [] : fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string").map((t) => t.name as string);
+  const width = (l.width as number) ?? 960,
+    height = (l.height as number) ?? 420;
+  const names =
+    l.showlegend === false ? [] : fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string").map((t) => t.name as string);
   const entry = 40 + 5.4 * Math.max(0, ...names.map((n) => n.length));
   const rows = names.length ? Math.ceil(names.length / Math.max(1, Math.floor((FIGURE_WIDTH - 20) / entry))) : 0;
   const legend = { ...(l.legend as object), font: { size: 9 } };
   return {
     data: fig.data,
     layout: {
-      ...l, width: FIGURE_WIDTH, height: Math.round((height * FIGURE_WIDTH) / width) + 15 * Math.max(0, rows - 1),
-      font: { ...(l.font as object), size: 10 }, legend,
+      ...l,
+      width: FIGURE_WIDTH,
+      height: Math.round((height * FIGURE_WIDTH) / width) + 15 * Math.max(0, rows - 1),
+      font: { ...(l.font as object), size: 10 },
+      legend,
       margin: { ...(l.margin as object), b: ((l.margin as { b?: number })?.b ?? 40) + 15 * Math.max(0, rows - 1) },
     },
   };
@@ -54,15 +59,20 @@ export function template(name: "report.css" | "draw.js"): string {
   return readFileSync(join(templatesDir(), name), "utf8");
 }
 
-const QUICK_NOTE = `<p class="quick-note"><strong>Quick build.</strong> These runs use a small part of the data for ` +
+const QUICK_NOTE =
+  `<p class="quick-note"><strong>Quick build.</strong> These runs use a small part of the data for ` +
   `a few epochs, to test the pipeline; the discussion is written for the full runs (npm run report).</p>`;
 
 function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | null): string {
-  const items = headings.filter((h) => h.depth <= 2).map((h) => {
-    const page = pages?.get(h.id);
-    return `<li class="d${h.depth}"><a href="#${h.id}">${esc(h.text)}</a><span class="dots"></span>` +
-      `<span class="page">${page ?? ""}</span></li>`;
-  });
+  const items = headings
+    .filter((h) => h.depth <= 2)
+    .map((h) => {
+      const page = pages?.get(h.id);
+      return (
+        `<li class="d${h.depth}"><a href="#${h.id}">${esc(h.text)}</a><span class="dots"></span>` +
+        `<span class="page">${page ?? ""}</span></li>`
+      );
+    });
   return `<nav class="toc" data-part="toc"><h2>Contents</h2><ol>\n${items.join("\n")}\n</ol></nav>`;
 }
 
@@ -72,8 +82,15 @@ function toc(headings: readonly Heading[], pages: ReadonlyMap<string, number> | 
  */
 export function contentSecurityPolicy(scripts: readonly string[]): string {
   const hashes = scripts.map((s) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`);
-  return ["default-src 'none'", `script-src ${hashes.join(" ")}`, "style-src 'unsafe-inline'", "img-src data:",
-    "font-src data:", "base-uri 'none'", "form-action 'none'"].join("; ");
+  return [
+    "default-src 'none'",
+    `script-src ${hashes.join(" ")}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
 }
 
 export interface DocumentInput {
@@ -91,10 +108,12 @@ export interface DocumentInput {
 }
 
 function cover(m: ReportMeta): string {
-  return `<h1 class="title">${esc(m.title)}</h1>\n` +
+  return (
+    `<h1 class="title">${esc(m.title)}</h1>\n` +
     `<p class="subtitle">${esc(m.course)} · ${esc(m.assignment)}</p>\n` +
     `<p class="authors">${m.authors.map(esc).join(", ")}</p>\n` +
-    `<p class="date">${esc(m.date)}</p>\n`;
+    `<p class="date">${esc(m.date)}</p>\n`
+  );
 }
 
 /** The document in parts: what the live preview compares and sends one by one. */

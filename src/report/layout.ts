@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A4 with the report's margins: the text area's top and bottom as fractions of the page height. */
-const TOP = 18 / 297, BOTTOM = 1 - 20 / 297;
+const TOP = 18 / 297,
+  BOTTOM = 1 - 20 / 297;
 
 /** Gray PGM (P5, 8 bit) → width, height, pixels. */
 export function readPgm(bytes: Uint8Array): { width: number; height: number; pixels: Uint8Array } {
@@ -18,19 +19,24 @@ export function readPgm(bytes: Uint8Array): { width: number; height: number; pix
   const fields: string[] = [];
   while (fields.length < 4) {
     while (at < bytes.length && /\s/.test(String.fromCharCode(bytes[at]))) at++;
-    if (bytes[at] === 0x23) { while (at < bytes.length && bytes[at] !== 0x0a) at++; continue; }
+    if (bytes[at] === 0x23) {
+      while (at < bytes.length && bytes[at] !== 0x0a) at++;
+      continue;
+    }
     let tok = "";
     while (at < bytes.length && !/\s/.test(String.fromCharCode(bytes[at]))) tok += String.fromCharCode(bytes[at++]);
     fields.push(tok);
   }
   if (fields[0] !== "P5" || fields[3] !== "255") throw new Error("not an 8-bit binary PGM");
-  const width = Number(fields[1]), height = Number(fields[2]);
+  const width = Number(fields[1]),
+    height = Number(fields[2]);
   return { width, height, pixels: bytes.subarray(at + 1, at + 1 + width * height) };
 }
 
 /** The blank fraction of the text area below a page's last ink (0: full, 1: empty). */
 export function blankBelow(page: { width: number; height: number; pixels: Uint8Array }): number {
-  const top = Math.floor(page.height * TOP), bottom = Math.floor(page.height * BOTTOM);
+  const top = Math.floor(page.height * TOP),
+    bottom = Math.floor(page.height * BOTTOM);
   let last = top;
   for (let y = top; y < bottom; y++) {
     const row = page.pixels.subarray(y * page.width, (y + 1) * page.width);
@@ -47,7 +53,10 @@ export function pageBlankness(pdf: Uint8Array): number[] | null {
     writeFileSync(file, pdf);
     const r = spawnSync("pdftoppm", ["-r", "24", "-gray", file, join(dir, "p")], { stdio: "ignore" });
     if (r.error || r.status !== 0) return null;
-    return readdirSync(dir).filter((f) => f.endsWith(".pgm")).sort().map((f) => blankBelow(readPgm(readFileSync(join(dir, f)))));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".pgm"))
+      .sort()
+      .map((f) => blankBelow(readPgm(readFileSync(join(dir, f)))));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -59,7 +59,13 @@ const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">
 const unescapeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]);
 
 export function slug(s: string): string {
-  return s.toLowerCase().normalize("NFKD").replace(/[^\w\s-]/g, "").trim().replace(/[\s_]+/g, "-").replace(/-+/g, "-");
+  return s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^\w\s-]/g, "")
+    .trim()
+    .replace(/[\s_]+/g, "-")
+    .replace(/-+/g, "-");
 }
 
 /** "report/task2.md:14" for the first line holding `snippet`. */
@@ -71,11 +77,21 @@ function place(file: SourceFile, snippet: string, nth: number | "last" = 0): str
   return at < 0 ? file.name : `${file.name}:${file.text.slice(0, at).split("\n").length}`;
 }
 
-interface MathToken extends Tokens.Generic { text: string }
-interface LabelToken extends Tokens.Generic { label: string }
+interface MathToken extends Tokens.Generic {
+  text: string;
+}
+interface LabelToken extends Tokens.Generic {
+  label: string;
+}
 
 /** A marked extension whose token is a regular expression's match at the start of the source. */
-function syntax(name: string, level: "block" | "inline", start: RegExp, token: RegExp, field: "text" | "label"): TokenizerAndRendererExtension {
+function syntax(
+  name: string,
+  level: "block" | "inline",
+  start: RegExp,
+  token: RegExp,
+  field: "text" | "label",
+): TokenizerAndRendererExtension {
   return {
     name,
     level,
@@ -117,23 +133,33 @@ export interface CheckedClaim {
 }
 
 /** Words that compare results or say how they behave: a sentence with one and a result needs a claim. */
-const COMPARATIVE = /\b(higher|lower|faster|slower|better|worse|best|worst|more|fewer|less|larger|smaller|earlier|later|sooner|longer|shorter|overfit\w*|close to|closer|similar\w*|above|below|exceed\w*|outperform\w*|than|rises?|rising|rose|falls?|falling|fell|drops?|dropped|increas\w*|decreas\w*|gap|twice|half)\b/i;
+const COMPARATIVE =
+  /\b(higher|lower|faster|slower|better|worse|best|worst|more|fewer|less|larger|smaller|earlier|later|sooner|longer|shorter|overfit\w*|close to|closer|similar\w*|above|below|exceed\w*|outperform\w*|than|rises?|rising|rose|falls?|falling|fell|drops?|dropped|increas\w*|decreas\w*|gap|twice|half)\b/i;
 /** A sentence speaks of results when it quotes a recorded number or names a run. */
 const RESULT = /\{\{\s*(?!claim\b|embed\b|runs\.)[\w-]+\.[\w-]+\s*\}\}|\b(?:2c|3a|3b|3c|4a|4b|4d|4e|4f)\b|\bbaseline\b/;
 
 /** Sentences of a paragraph's source (math and directives kept whole). */
 export function sentences(text: string): string[] {
-  return text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z@{$([])/).map((x) => x.trim()).filter(Boolean);
+  return text
+    .replace(/\s+/g, " ")
+    .split(/(?<=[.!?])\s+(?=[A-Z@{$([])/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /** Render the report's markdown files against the notebooks' results. */
-export function renderReport(files: readonly SourceFile[], c: Collected, opts: RenderOptions = {}): RenderedReport & { claims: CheckedClaim[] } {
+export function renderReport(
+  files: readonly SourceFile[],
+  c: Collected,
+  opts: RenderOptions = {},
+): RenderedReport & { claims: CheckedClaim[] } {
   const claims: CheckedClaim[] = [];
   const falseClaims: string[] = [];
   const claimsSeen = new Map<string, number>();
   const unclaimed: string[] = [];
   const tex: TexRenderer = texRenderer(opts.texCache);
-  const figureOrder: string[] = [], tableOrder: string[] = [];
+  const figureOrder: string[] = [],
+    tableOrder: string[] = [];
   const headings: Heading[] = [];
   const ids = new Set<string>();
   let current: SourceFile = files[0];
@@ -219,21 +245,29 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
         ...embed,
         renderer: (t) => {
           const { label } = t as LabelToken;
-          const fig = c.figures.get(label), tbl = c.tables.get(label);
+          const fig = c.figures.get(label),
+            tbl = c.tables.get(label);
           if (fig) {
             const n = figureOrder.indexOf(label) + 1;
-            return `<figure class="plot" id="${esc(label)}"><div class="plotly" data-label="${esc(label)}"></div>` +
-              `<figcaption><strong>Figure ${n}:</strong> ${esc(captionText(label, fig.caption, t.raw))}</figcaption></figure>\n`;
+            return (
+              `<figure class="plot" id="${esc(label)}"><div class="plotly" data-label="${esc(label)}"></div>` +
+              `<figcaption><strong>Figure ${n}:</strong> ${esc(captionText(label, fig.caption, t.raw))}</figcaption></figure>\n`
+            );
           }
           const n = tableOrder.indexOf(label) + 1;
-          return `<figure class="table" id="${esc(label)}">` + tableHtml(tbl!.table, `Table ${n}: ${captionText(label, tbl!.caption, t.raw)}`) + `</figure>\n`;
+          return (
+            `<figure class="table" id="${esc(label)}">` +
+            tableHtml(tbl!.table, `Table ${n}: ${captionText(label, tbl!.caption, t.raw)}`) +
+            `</figure>\n`
+          );
         },
       },
       {
         ...xref,
         renderer: (t) => {
           const { label, raw } = t as LabelToken;
-          const fi = figureOrder.indexOf(label), ti = tableOrder.indexOf(label);
+          const fi = figureOrder.indexOf(label),
+            ti = tableOrder.indexOf(label);
           if (fi < 0 && ti < 0) {
             const known = [...c.figures.keys(), ...c.tables.keys()];
             if (known.includes(label)) fail(raw, `${raw} refers to ${label}, which the report does not embed ({{embed ${label}}})`);
@@ -274,37 +308,52 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
     current = file;
     marked.walkTokens(tokens, (t: Token) => {
       // Raw HTML and URLs: the policy of rawhtml.ts.
-      const unsafe = t.type === "html" ? rawHtmlProblem(t.raw)
-        : t.type === "link" || t.type === "image" ? urlProblem((t as Tokens.Link).href, t.raw, t.type === "image") : null;
+      const unsafe =
+        t.type === "html"
+          ? rawHtmlProblem(t.raw)
+          : t.type === "link" || t.type === "image"
+            ? urlProblem((t as Tokens.Link).href, t.raw, t.type === "image")
+            : null;
       if (unsafe) fail(unsafe.snippet, unsafe.message);
       if (t.type === "embed") {
         const { label, raw } = t as LabelToken;
         if (figureOrder.includes(label) || tableOrder.includes(label)) fail(raw, `${label} is embedded twice`);
         if (c.figures.has(label)) figureOrder.push(label);
         else if (c.tables.has(label)) tableOrder.push(label);
-        else fail(raw, `unknown label "${label}": expected one of ${closest([...c.figures.keys(), ...c.tables.keys()], label.slice(0, 4))}`);
+        else
+          fail(raw, `unknown label "${label}": expected one of ${closest([...c.figures.keys(), ...c.tables.keys()], label.slice(0, 4))}`);
       } else if (t.type === "heading") {
         const m = /^Task\s+(\d[a-z])\b/.exec((t as Tokens.Heading).text);
         if (m) {
           const at = place(file, t.raw.trim());
-          if (tasks.has(m[1])) throw new InputError(`${place(file, t.raw.trim(), "last")}: a second heading for Task ${m[1]} (the first is at ${tasks.get(m[1])})`);
+          if (tasks.has(m[1]))
+            throw new InputError(
+              `${place(file, t.raw.trim(), "last")}: a second heading for Task ${m[1]} (the first is at ${tasks.get(m[1])})`,
+            );
           tasks.set(m[1], at);
         }
       } else if (t.type === "paragraph") {
         for (const sentence of sentences(t.raw)) {
           if (COMPARATIVE.test(sentence) && RESULT.test(sentence) && !/\{\{\s*claim\s/.test(sentence)) {
-            const words = sentence.split(" ").slice(0, 6).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+");
+            const words = sentence
+              .split(" ")
+              .slice(0, 6)
+              .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+              .join("\\s+");
             const within = new RegExp(words).exec(t.raw)?.index ?? 0;
             const start = file.text.indexOf(t.raw.split("\n")[0]);
             const line = file.text.slice(0, Math.max(0, start)).split("\n").length + t.raw.slice(0, within).split("\n").length - 1;
-            unclaimed.push(`${file.name}:${line}: a sentence compares results without a claim: "${sentence.slice(0, 90)}${sentence.length > 90 ? "…" : ""}" ` +
-              `(add {{claim …}} with the numbers it compares, e.g. {{claim 3c.valLoss > 3a.valLoss}})`);
+            unclaimed.push(
+              `${file.name}:${line}: a sentence compares results without a claim: "${sentence.slice(0, 90)}${sentence.length > 90 ? "…" : ""}" ` +
+                `(add {{claim …}} with the numbers it compares, e.g. {{claim 3c.valLoss > 3a.valLoss}})`,
+            );
           }
         }
       } else if (t.type === "text" && !("tokens" in t && t.tokens)) {
         const hit = PLACEHOLDER.exec(t.raw);
         if (hit?.[0].startsWith("\\")) fail(t.raw.trim(), `${hit[0]}…} outside math: write it as $${hit[0]}…}$`);
-        if (hit && /[{}]/.test(hit[0])) fail(t.raw.trim(), `malformed directive near "${t.raw.trim().slice(0, 40)}": expected {{TASK.NAME}} or {{embed LABEL}}`);
+        if (hit && /[{}]/.test(hit[0]))
+          fail(t.raw.trim(), `malformed directive near "${t.raw.trim().slice(0, 40)}": expected {{TASK.NAME}} or {{embed LABEL}}`);
         if (hit) fail(t.raw.trim(), `placeholder text "${hit[0]}" left in the report`);
       }
     });
@@ -312,8 +361,10 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
   if (unclaimed.length) throw new InputError(unclaimed.join("\n"));
   const missing = REPORT_TASKS.filter((t) => !tasks.has(t));
   if (missing.length) {
-    throw new InputError(`${files.map((f) => f.name).join(", ")}: no heading for ${missing.map((t) => `Task ${t}`).join(", ")} ` +
-      `(expected a heading such as "## Task ${missing[0]}: …")`);
+    throw new InputError(
+      `${files.map((f) => f.name).join(", ")}: no heading for ${missing.map((t) => `Task ${t}`).join(", ")} ` +
+        `(expected a heading such as "## Task ${missing[0]}: …")`,
+    );
   }
 
   // Pass 2: HTML.
@@ -324,7 +375,12 @@ export function renderReport(files: readonly SourceFile[], c: Collected, opts: R
   const title = headings.find((h) => h.depth === 1)?.text ?? "Report";
   if (falseClaims.length && (opts.claims ?? "strict") === "strict") {
     const n = falseClaims.length;
-    throw new InputError([...falseClaims, `${n} claim${n === 1 ? " is" : "s are"} false on these runs: change the text, or build a draft with --claims warn`].join("\n"));
+    throw new InputError(
+      [
+        ...falseClaims,
+        `${n} claim${n === 1 ? " is" : "s are"} false on these runs: change the text, or build a draft with --claims warn`,
+      ].join("\n"),
+    );
   }
   return { title, sections, headings, figureOrder, tableOrder, mathCss: tex.css(), claims, captions };
 }

@@ -22,7 +22,8 @@ export type ReportMetaSpec = Partial<Record<keyof ReportMeta, unknown>>;
 const FIELDS: readonly (keyof ReportMeta)[] = ["title", "course", "assignment", "authors", "date"];
 
 export function normalizeMeta(spec: unknown, where: string): ReportMeta {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new InputError(`${where}: expected a mapping of ${FIELDS.join(", ")}`);
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec))
+    throw new InputError(`${where}: expected a mapping of ${FIELDS.join(", ")}`);
   const s = spec as ReportMetaSpec;
   for (const k of Object.keys(s)) {
     if (!(FIELDS as readonly string[]).includes(k)) throw new InputError(`${where}: unknown field "${k}": expected ${FIELDS.join(", ")}`);
@@ -39,8 +40,11 @@ export function normalizeMeta(spec: unknown, where: string): ReportMeta {
     throw new InputError(`${where}: authors ${JSON.stringify(a ?? null)}: expected a name or a list of names`);
   }
   return Object.freeze({
-    title: text("title"), course: text("course"), assignment: text("assignment"),
-    authors: Object.freeze(authors.map((x: string) => x.trim())), date: text("date"),
+    title: text("title"),
+    course: text("course"),
+    assignment: text("assignment"),
+    authors: Object.freeze(authors.map((x: string) => x.trim())),
+    date: text("date"),
   });
 }
 

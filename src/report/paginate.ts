@@ -73,7 +73,11 @@ export function pageStarters(dests: ReadonlyMap<string, Destination>, pageHeight
 }
 
 /** New floats: the figure or table that starts the page after each hole moves one block further. */
-export function adjustFloats(floats: Readonly<Record<string, number>>, blank: readonly number[], starters: ReadonlyMap<number, string>): Record<string, number> {
+export function adjustFloats(
+  floats: Readonly<Record<string, number>>,
+  blank: readonly number[],
+  starters: ReadonlyMap<number, string>,
+): Record<string, number> {
   const out = { ...floats };
   blank.forEach((b, i) => {
     if (i >= blank.length - 1 || b <= FLOAT_AT) return;

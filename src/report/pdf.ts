@@ -11,7 +11,8 @@ import type { Browser } from "./browser";
 import { InputError } from "../base/errors";
 import { onStop } from "../base/lifecycle";
 
-const FOOTER = `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
+const FOOTER =
+  `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
   `<span class="pageNumber"></span> / <span class="totalPages"></span></div>`;
 
 /**
@@ -31,7 +32,10 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     await page.setViewport({ width: 794, height: 1123 });
     // What the document's Content-Security-Policy blocks never reaches the request filter: collected too.
     await page.evaluateOnNewDocument(() => {
-      const w = globalThis as unknown as { __blocked: string[]; document: { addEventListener(t: string, f: (e: { blockedURI: string }) => void): void } };
+      const w = globalThis as unknown as {
+        __blocked: string[];
+        document: { addEventListener(t: string, f: (e: { blockedURI: string }) => void): void };
+      };
       w.__blocked = [];
       w.document.addEventListener("securitypolicyviolation", (e) => w.__blocked.push(e.blockedURI));
     });
@@ -72,7 +76,10 @@ const EPOCH = new Date(0);
 export async function attachFile(pdf: Uint8Array, name: string, content: string, description: string): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
   await doc.attach(new TextEncoder().encode(content), name, {
-    mimeType: "application/json", description, creationDate: EPOCH, modificationDate: EPOCH,
+    mimeType: "application/json",
+    description,
+    creationDate: EPOCH,
+    modificationDate: EPOCH,
   });
   return await doc.save();
 }

@@ -62,7 +62,9 @@ export const OUTPUT_FILES = ["report.pdf", "report.html", "results.json"];
 export function reportSources(dir: string): SourceFile[] {
   if (!existsSync(dir)) throw new InputError(`${dir}: no such report folder`);
   const root = packageRoot();
-  const names = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   if (names.length === 0) throw new InputError(`${dir}: no markdown files`);
   return names.map((f) => {
     const path = join(dir, f);
@@ -85,13 +87,23 @@ export interface DocumentOptions extends Pick<RenderOptions, "claims"> {
 }
 
 /** Render the report's sources against the notebooks' results, with its cover (report/meta.yaml). */
-export function reportDocument(sources: readonly SourceFile[], collected: Collected, meta: ReportMeta, o: DocumentOptions = {}): ReportDocument {
+export function reportDocument(
+  sources: readonly SourceFile[],
+  collected: Collected,
+  meta: ReportMeta,
+  o: DocumentOptions = {},
+): ReportDocument {
   const rendered = renderReport(sources, collected, { claims: o.claims, texCache: o.tex });
   const dataset = ([...collected.runs.values()][0]?.dataset ?? "mnist") as DatasetName;
-  const results = resultsJson(resultsFile({
-    collected, versions: versions(), tableOrder: rendered.tableOrder, captions: rendered.captions,
-    dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
-  }));
+  const results = resultsJson(
+    resultsFile({
+      collected,
+      versions: versions(),
+      tableOrder: rendered.tableOrder,
+      captions: rendered.captions,
+      dataset: { name: dataset, files: datasetFiles(dataset, o.dataDir) },
+    }),
+  );
   return { rendered, results, input: { rendered, collected, resultsJson: results, plotlyJs: plotlySource(), meta } };
 }
 
@@ -127,7 +139,10 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   checkOutputFolder(outDir, OUTPUT_FILES);
   cellTimeout(o.cellTimeout);
   const nbDir = join(root, "notebooks");
-  const notebooks = readdirSync(nbDir).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(nbDir, f));
+  const notebooks = readdirSync(nbDir)
+    .filter((f) => /^task.*\.ipynb$/.test(f))
+    .sort()
+    .map((f) => join(nbDir, f));
   const params: Record<string, unknown> = {};
   if (quick) params.quick = true;
   if (o.dataDir) params.dataDir = o.dataDir;
@@ -142,7 +157,12 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const trained = await pretrain(session, root, log);
   log(`[runs] ${trained.trained} trained, ${trained.cached} from the run cache (${trained.seconds.toFixed(0)} s)`);
   const statuses = await executeNotebooks({
-    notebooks, params, force: o.force, dataDir: o.dataDir, log, cellTimeout: o.cellTimeout,
+    notebooks,
+    params,
+    force: o.force,
+    dataDir: o.dataDir,
+    log,
+    cellTimeout: o.cellTimeout,
     outDir: o.notebooksOut ?? join(root, "build", quick ? "notebooks-quick" : "notebooks"),
   });
   const failed = statuses.filter((s) => s.status === "failed");
@@ -152,11 +172,14 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
   const collected = collect(statuses.map((s) => s.output));
   const { rendered, results, input } = reportDocument(sources, collected, meta, {
-    dataDir: o.dataDir, claims: o.claims ?? (quick ? "warn" : "strict"),
+    dataDir: o.dataDir,
+    claims: o.claims ?? (quick ? "warn" : "strict"),
   });
   const held = rendered.claims.filter((c) => c.holds).length;
-  log(`[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
-    `${held} of ${rendered.claims.length} claims hold`);
+  log(
+    `[render] ${sources.length} markdown files, ${rendered.figureOrder.length} figures, ${rendered.tableOrder.length} tables, ` +
+      `${held} of ${rendered.claims.length} claims hold`,
+  );
   if (held < rendered.claims.length) {
     log(`[claims] ${rendered.claims.length - held} do not hold on these runs and are not enforced (a draft); --claims strict lists them`);
   }
@@ -171,9 +194,15 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     await browser.close();
   }
   const { html, pageCount, blank } = printed;
-  const pdf = await reproduciblePdf(await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)"));
+  const pdf = await reproduciblePdf(
+    await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)"),
+  );
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
-  writeFolderAtomic(outDir, [["results.json", results], ["report.html", html], ["report.pdf", pdf]]);
+  writeFolderAtomic(outDir, [
+    ["results.json", results],
+    ["report.html", html],
+    ["report.pdf", pdf],
+  ]);
   const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
@@ -182,7 +211,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   });
   const end = performance.now();
   log(`[pdf] ${rel(out.pdf)} ${pageCount} pages (${((end - t0) / 1000).toFixed(1)} s)`);
-  log(`[time] ${((end - start) / 1000).toFixed(0)} s: runs ${trained.seconds.toFixed(0)} s, notebooks ${notebookSeconds.toFixed(0)} s, ` +
-    `render ${((end - t0) / 1000).toFixed(0)} s`);
+  log(
+    `[time] ${((end - start) / 1000).toFixed(0)} s: runs ${trained.seconds.toFixed(0)} s, notebooks ${notebookSeconds.toFixed(0)} s, ` +
+      `render ${((end - t0) / 1000).toFixed(0)} s`,
+  );
   return { ...out, pages: pageCount };
 }

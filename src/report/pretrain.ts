@@ -26,7 +26,8 @@ export async function pretrain(s: Session, root: string, log: (line: string) => 
   const configs = reportRuns(s);
   const labels = configs.map(runLabel);
   const cache = defaultRunCache(s.dataDir ?? undefined, join(root, "dist"));
-  const started = configs.map(() => 0), lastLine = configs.map(() => 0);
+  const started = configs.map(() => 0),
+    lastLine = configs.map(() => 0);
   let cached = 0;
   await trainCached(configs, cache, {
     workers: s.workers ?? defaultWorkers(configs.length),

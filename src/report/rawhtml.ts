@@ -36,7 +36,11 @@ export function rawHtmlProblem(html: string): Problem | null {
   for (let i = html.indexOf("<"); i >= 0; i = html.indexOf("<", i + 1)) {
     if (html.startsWith("<!--", i)) {
       const c = comment(html, i);
-      if (!c.ok) return { snippet: html.slice(i, Math.min(c.end, i + 60)), message: "a malformed HTML comment (it must be <!-- text --> with no -- inside)" };
+      if (!c.ok)
+        return {
+          snippet: html.slice(i, Math.min(c.end, i + 60)),
+          message: "a malformed HTML comment (it must be <!-- text --> with no -- inside)",
+        };
       i = c.end - 1;
       continue;
     }
@@ -56,7 +60,8 @@ export function rawHtmlProblem(html: string): Problem | null {
     if (DANGEROUS.test(name)) message = `raw HTML <${name}> is not allowed in the report (${allowed})`;
     else if (handler) message = `an event-handler attribute (${handler[1]}=) is not allowed in the report (${allowed})`;
     else if (/javascript\s*:/i.test(text)) message = `a javascript: URL is not allowed in the report`;
-    else message = `raw HTML ${text.slice(0, 40)}${text.length > 40 ? "…" : ""} is not allowed in the report: ${allowed}; write markdown instead`;
+    else
+      message = `raw HTML ${text.slice(0, 40)}${text.length > 40 ? "…" : ""} is not allowed in the report: ${allowed}; write markdown instead`;
     return { snippet: text.split("\n")[0], message };
   }
   return null;

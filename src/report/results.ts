@@ -7,7 +7,14 @@ import { basename } from "node:path";
 import type { RunConfig } from "../mlp/config";
 import type { DatasetFile } from "../mlp/data";
 import {
-  CONTRACT_VERSION, MIME, type PlotlyFigure, type Recorded, type RunRecord, type SeedStudyRecord, type TableRecord, cellOption,
+  CONTRACT_VERSION,
+  MIME,
+  type PlotlyFigure,
+  type Recorded,
+  type RunRecord,
+  type SeedStudyRecord,
+  type TableRecord,
+  cellOption,
 } from "../contract/contract";
 import { FORMATS, type NumberFormat } from "../contract/format";
 import { InputError } from "../base/errors";
@@ -43,9 +50,19 @@ export interface Collected {
   readonly seedStudy: SeedStudyRecord | null;
 }
 
-interface Output { output_type: string; data?: Record<string, unknown> }
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
-interface Notebook { cells: Cell[]; metadata?: { a2report?: { params?: Record<string, unknown> } } }
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
+interface Notebook {
+  cells: Cell[];
+  metadata?: { a2report?: { params?: Record<string, unknown> } };
+}
 
 const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
 
@@ -62,14 +79,21 @@ function readNotebook(path: string): Notebook {
 
 function isRecorded(v: unknown): v is Recorded {
   const r = v as Recorded;
-  return !!r && typeof r.task === "string" && typeof r.name === "string" && typeof r.value === "number" &&
-    (FORMATS as readonly string[]).includes(r.format);
+  return (
+    !!r &&
+    typeof r.task === "string" &&
+    typeof r.name === "string" &&
+    typeof r.value === "number" &&
+    (FORMATS as readonly string[]).includes(r.format)
+  );
 }
 
 /** Read executed notebooks; conflicting duplicates (a label, or a number with two values) are errors. */
 export function collect(paths: readonly string[]): Collected {
-  const figures = new Map<string, LabelledFigure>(), tables = new Map<string, LabelledTable>();
-  const numbers = new Map<string, Recorded>(), runs = new Map<string, RunConfig>();
+  const figures = new Map<string, LabelledFigure>(),
+    tables = new Map<string, LabelledTable>();
+  const numbers = new Map<string, Recorded>(),
+    runs = new Map<string, RunConfig>();
   const whereNumber = new Map<string, string>();
   // Notebooks share every parameter but the run settings, of which each needs only its own runs'.
   let params: Record<string, unknown> | null = null;
@@ -78,7 +102,7 @@ export function collect(paths: readonly string[]): Collected {
   for (const path of paths) {
     const nb = readNotebook(path);
     const name = basename(path);
-    const { runs: settings = {}, ...p } = (nb.metadata?.a2report?.params ?? null) ?? {};
+    const { runs: settings = {}, ...p } = nb.metadata?.a2report?.params ?? {};
     if (!nb.metadata?.a2report?.params) throw new InputError(`${path}: not executed by npm run notebooks (no a2report metadata)`);
     if (params && JSON.stringify(params) !== JSON.stringify(p)) {
       throw new InputError(`${path}: executed with parameters ${JSON.stringify(p)}, the others with ${JSON.stringify(params)}`);
@@ -88,7 +112,9 @@ export function collect(paths: readonly string[]): Collected {
       const v = (settings as Record<string, unknown>)[id];
       if (v === undefined) continue;
       if (id in runSettings && JSON.stringify(runSettings[id]) !== JSON.stringify(v)) {
-        throw new InputError(`${path}: run ${id} was executed with settings ${JSON.stringify(v)}, another notebook with ${JSON.stringify(runSettings[id])}`);
+        throw new InputError(
+          `${path}: run ${id} was executed with settings ${JSON.stringify(v)}, another notebook with ${JSON.stringify(runSettings[id])}`,
+        );
       }
       runSettings[id] = v;
     }
@@ -113,9 +139,16 @@ export function collect(paths: readonly string[]): Collected {
           const key = `${r.task}.${r.name}`;
           const prev = numbers.get(key);
           if (prev && (prev.value !== r.value || prev.format !== r.format)) {
-            throw new InputError(`${key} is recorded twice with different values (${whereNumber.get(key)}: ${prev.value}, ${name}: ${r.value})`);
+            throw new InputError(
+              `${key} is recorded twice with different values (${whereNumber.get(key)}: ${prev.value}, ${name}: ${r.value})`,
+            );
           }
-          numbers.set(key, r.measured ? { task: r.task, name: r.name, value: r.value, format: r.format, measured: true } : { task: r.task, name: r.name, value: r.value, format: r.format });
+          numbers.set(
+            key,
+            r.measured
+              ? { task: r.task, name: r.name, value: r.value, format: r.format, measured: true }
+              : { task: r.task, name: r.name, value: r.value, format: r.format },
+          );
           whereNumber.set(key, name);
         }
         if (d[MIME.seeds]) {
@@ -140,8 +173,25 @@ export function collect(paths: readonly string[]): Collected {
 export const RESULTS_FORMAT = "tdt4265-a2-results/2";
 
 /** The report's tasks first, in the assignment's order, then the runs of task 3 on their own. */
-export const TASK_ORDER = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "3c", "3-ind-sigmoid", "3-ind-momentum",
-  "4a", "4b", "4c", "4d", "4e", "4f"];
+export const TASK_ORDER = [
+  "1a",
+  "1b",
+  "2a",
+  "2b",
+  "2c",
+  "2d",
+  "3a",
+  "3b",
+  "3c",
+  "3-ind-sigmoid",
+  "3-ind-momentum",
+  "4a",
+  "4b",
+  "4c",
+  "4d",
+  "4e",
+  "4f",
+];
 
 function taskRank(t: string): number {
   const i = TASK_ORDER.indexOf(t);
@@ -205,7 +255,8 @@ export interface ResultsInput {
 /** Build the results file: plain data in a fixed key order. */
 export function resultsFile(i: ResultsInput): ResultsFile {
   const c = i.collected;
-  const tasks: Record<string, Record<string, number>> = {}, measured: Record<string, Record<string, number>> = {};
+  const tasks: Record<string, Record<string, number>> = {},
+    measured: Record<string, Record<string, number>> = {};
   const formats: Record<string, Record<string, NumberFormat>> = {};
   const numbers = [...c.numbers.values()].sort((a, b) => byTask(a.task, b.task));
   for (const r of numbers) {
@@ -217,9 +268,22 @@ export function resultsFile(i: ResultsInput): ResultsFile {
   for (const id of [...c.runs.keys()].sort(byTask)) {
     const r = c.runs.get(id)!;
     runs[id] = {
-      id: r.id, hidden: r.hidden, activation: r.activation, init: r.init, learningRate: r.learningRate, momentum: r.momentum,
-      epochs: r.epochs, batchSize: r.batchSize, trainSize: r.trainSize, valSize: r.valSize, seed: r.seed, shuffle: r.shuffle,
-      dataset: r.dataset, normalization: r.normalization, checksPerEpoch: r.checksPerEpoch, earlyStopWindow: r.earlyStopWindow,
+      id: r.id,
+      hidden: r.hidden,
+      activation: r.activation,
+      init: r.init,
+      learningRate: r.learningRate,
+      momentum: r.momentum,
+      epochs: r.epochs,
+      batchSize: r.batchSize,
+      trainSize: r.trainSize,
+      valSize: r.valSize,
+      seed: r.seed,
+      shuffle: r.shuffle,
+      dataset: r.dataset,
+      normalization: r.normalization,
+      checksPerEpoch: r.checksPerEpoch,
+      earlyStopWindow: r.earlyStopWindow,
       checkTrainAccuracy: r.checkTrainAccuracy,
     };
   }
@@ -228,7 +292,14 @@ export function resultsFile(i: ResultsInput): ResultsFile {
   const tables = labels.map((label): ResultsTable => {
     const t = c.tables.get(label)!;
     const n = order.indexOf(label);
-    return { label, number: n >= 0 ? n + 1 : null, caption: i.captions?.get(label) ?? t.caption, columns: t.table.columns, rows: t.table.rows, values: t.table.values };
+    return {
+      label,
+      number: n >= 0 ? n + 1 : null,
+      caption: i.captions?.get(label) ?? t.caption,
+      columns: t.table.columns,
+      rows: t.table.rows,
+      values: t.table.values,
+    };
   });
   const params = Object.fromEntries(Object.entries(c.params).filter(([k]) => k !== "dataDir"));
   return {

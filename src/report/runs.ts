@@ -29,7 +29,15 @@ export function runRecords(id: string, result: TrainResult): Recorded[] {
 }
 
 /** The numbers every run of a report records and whose values its config constrains (runNumbers records these and more). */
-export const RUN_NUMBERS: readonly string[] = Object.freeze(["trainLoss", "valLoss", "trainAccuracy", "valAccuracy", "steps", "epochs", "stoppedEarly"]);
+export const RUN_NUMBERS: readonly string[] = Object.freeze([
+  "trainLoss",
+  "valLoss",
+  "trainAccuracy",
+  "valAccuracy",
+  "steps",
+  "epochs",
+  "stoppedEarly",
+]);
 
 export type DerivedMode = "full" | "quick" | "mixed";
 

@@ -89,7 +89,11 @@ export function rendererIdentity(chromium: string): RendererIdentity {
 
 /** The source of a build: its markdown, every figure, its cover, the layout the final HTML shows. */
 export function reportSource(
-  sources: readonly SourceFile[], collected: Collected, meta: ReportMeta, layout: Layout | null, renderer: RendererIdentity,
+  sources: readonly SourceFile[],
+  collected: Collected,
+  meta: ReportMeta,
+  layout: Layout | null,
+  renderer: RendererIdentity,
 ): ReportSource {
   return {
     format: SOURCE_FORMAT,
@@ -127,11 +131,21 @@ export function parseSource(json: string, what: string): ReportSource {
   }
   if (!Array.isArray(s.figures)) throw bad("no figures");
   for (const f of s.figures as unknown[]) {
-    if (!isObject(f) || typeof f.label !== "string" || typeof f.caption !== "string" || typeof f.notebook !== "string" ||
-      !isObject(f.figure) || !Array.isArray(f.figure.data) || !isObject(f.figure.layout)) throw bad("a malformed figure");
+    if (
+      !isObject(f) ||
+      typeof f.label !== "string" ||
+      typeof f.caption !== "string" ||
+      typeof f.notebook !== "string" ||
+      !isObject(f.figure) ||
+      !Array.isArray(f.figure.data) ||
+      !isObject(f.figure.layout)
+    )
+      throw bad("a malformed figure");
   }
-  if (s.pages !== null && (!isObject(s.pages) || !Object.values(s.pages).every((p) => Number.isInteger(p)))) throw bad("malformed page numbers");
-  if (!isObject(s.floats) || !Object.values(s.floats).every((n) => Number.isInteger(n) && (n as number) >= 0)) throw bad("malformed floats");
+  if (s.pages !== null && (!isObject(s.pages) || !Object.values(s.pages).every((p) => Number.isInteger(p))))
+    throw bad("malformed page numbers");
+  if (!isObject(s.floats) || !Object.values(s.floats).every((n) => Number.isInteger(n) && (n as number) >= 0))
+    throw bad("malformed floats");
   try {
     normalizeMeta(s.meta, `${what} (meta)`);
   } catch {
@@ -143,11 +157,22 @@ export function parseSource(json: string, what: string): ReportSource {
 /** What the notebooks gave the build, as a PDF's results and source carry it. */
 export function collectedFromAttachments(results: ResultsFile, source: ReportSource): Collected {
   const figures = new Map<string, LabelledFigure>(source.figures.map((f) => [f.label, { ...f }]));
-  const tables = new Map<string, LabelledTable>(results.tables.map((t) => [t.label, {
-    label: t.label, caption: t.caption, notebook: "", table: { columns: t.columns, rows: t.rows, values: t.values },
-  }]));
+  const tables = new Map<string, LabelledTable>(
+    results.tables.map((t) => [
+      t.label,
+      {
+        label: t.label,
+        caption: t.caption,
+        notebook: "",
+        table: { columns: t.columns, rows: t.rows, values: t.values },
+      },
+    ]),
+  );
   const numbers = new Map<string, Recorded>();
-  for (const [part, measured] of [[results.tasks, false], [results.measured ?? {}, true]] as const) {
+  for (const [part, measured] of [
+    [results.tasks, false],
+    [results.measured ?? {}, true],
+  ] as const) {
     for (const [task, names] of Object.entries(part)) {
       for (const [name, value] of Object.entries(names)) {
         const format = results.formats?.[task]?.[name] ?? "plain";
@@ -157,7 +182,12 @@ export function collectedFromAttachments(results: ResultsFile, source: ReportSou
   }
   const runs = new Map<string, RunConfig>(Object.entries(results.runs ?? {}));
   return {
-    notebooks: results.meta?.notebooks ?? [], figures, tables, numbers, runs, params: results.meta?.params ?? {},
+    notebooks: results.meta?.notebooks ?? [],
+    figures,
+    tables,
+    numbers,
+    runs,
+    params: results.meta?.params ?? {},
     seedStudy: results.seedStudy ?? null,
   };
 }
@@ -177,6 +207,14 @@ export function documentFromSource(results: ResultsFile, resultsText: string, so
   // Claims are the build's to enforce; the rebuilt document only has to look the same.
   const rendered = renderReport(source.sources, collected, { claims: "warn" });
   const pages = source.pages ? new Map(Object.entries(source.pages)) : null;
-  const html = reportHtml({ rendered, collected, resultsJson: resultsText, plotlyJs, pages, floats: source.floats, meta: normalizeMeta(source.meta, "meta") });
+  const html = reportHtml({
+    rendered,
+    collected,
+    resultsJson: resultsText,
+    plotlyJs,
+    pages,
+    floats: source.floats,
+    meta: normalizeMeta(source.meta, "meta"),
+  });
   return { html, rendered, collected };
 }

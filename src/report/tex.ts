@@ -60,7 +60,8 @@ function touch(cache: TexCache, key: string, value: CachedFormula | "contextual"
 }
 
 /** Macro definitions and package loads: they change how every later formula reads. */
-const DEFINES = /\\(?:def|gdef|edef|xdef|let|newcommand|renewcommand|providecommand|DeclareMathOperator|newenvironment|renewenvironment|require)(?![a-zA-Z])/;
+const DEFINES =
+  /\\(?:def|gdef|edef|xdef|let|newcommand|renewcommand|providecommand|DeclareMathOperator|newenvironment|renewenvironment|require)(?![a-zA-Z])/;
 /** The font cache's ids in one formula's SVG, "MJX-<n>-…", n counting the document's formulas. */
 const LOCAL_ID = /(id="|href="#)MJX-\d+-/g;
 
@@ -121,12 +122,21 @@ export function texRenderer(cache?: TexCache): TexRenderer {
         if (base !== null) {
           const added = (all: Record<string, unknown>, old: Set<string>) =>
             Object.fromEntries(Object.entries(all).filter(([name]) => !old.has(name)));
-          const labelsAdded = added(tags.allLabels, before.labels), idsAdded = added(tags.allIds, before.ids);
-          const contextual = refs.length > 0 || tags.allCounter !== before.counter ||
-            Object.keys(labelsAdded).length > 0 || Object.keys(idsAdded).length > 0;
+          const labelsAdded = added(tags.allLabels, before.labels),
+            idsAdded = added(tags.allIds, before.ids);
+          const contextual =
+            refs.length > 0 ||
+            tags.allCounter !== before.counter ||
+            Object.keys(labelsAdded).length > 0 ||
+            Object.keys(idsAdded).length > 0;
           cache!.misses++;
           if (contextual) touch(cache!, base, "contextual");
-          touch(cache!, contextual ? fullBefore! : base, { svg, numbered: tags.allCounter - before.counter, labels: labelsAdded, ids: idsAdded });
+          touch(cache!, contextual ? fullBefore! : base, {
+            svg,
+            numbered: tags.allCounter - before.counter,
+            labels: labelsAdded,
+            ids: idsAdded,
+          });
         }
       }
       for (const m of tex.matchAll(/\\label\{([^}]*)\}/g)) labels.add(m[1]);

@@ -7,8 +7,18 @@ import { listFiles, orphanedOutputs, upToDate } from "../../src/base/files";
 
 function tree(): string {
   const dir = mkdtempSync(join(tmpdir(), "a2-files-"));
-  for (const p of ["src/index.ts", "src/mlp/train.ts", "src/mlp/deep/x.ts", "dist/index.js", "dist/index.d.ts",
-    "dist/mlp/train.js", "dist/train.js", "dist/train.d.ts", "dist/package.json", "dist/.tsbuildinfo"]) {
+  for (const p of [
+    "src/index.ts",
+    "src/mlp/train.ts",
+    "src/mlp/deep/x.ts",
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/mlp/train.js",
+    "dist/train.js",
+    "dist/train.d.ts",
+    "dist/package.json",
+    "dist/.tsbuildinfo",
+  ]) {
     mkdirSync(join(dir, p, ".."), { recursive: true });
     writeFileSync(join(dir, p), "");
   }
@@ -17,7 +27,10 @@ function tree(): string {
 
 test("listFiles finds files at every depth", () => {
   const dir = tree();
-  assert.equal(listFiles(join(dir, "src")).map((f) => f.slice(dir.length + 5)), ["index.ts", "mlp/deep/x.ts", "mlp/train.ts"]);
+  assert.equal(
+    listFiles(join(dir, "src")).map((f) => f.slice(dir.length + 5)),
+    ["index.ts", "mlp/deep/x.ts", "mlp/train.ts"],
+  );
 });
 
 test("upToDate sees an input changed in a nested folder", () => {
@@ -34,7 +47,10 @@ test("upToDate sees an input changed in a nested folder", () => {
 
 test("orphanedOutputs names the compiled copies of moved sources only", () => {
   const dir = tree();
-  assert.equal(orphanedOutputs(join(dir, "src"), join(dir, "dist")).map((f) => f.slice(dir.length + 6)), ["train.d.ts", "train.js"]);
+  assert.equal(
+    orphanedOutputs(join(dir, "src"), join(dir, "dist")).map((f) => f.slice(dir.length + 6)),
+    ["train.d.ts", "train.js"],
+  );
 });
 
 test.run();

@@ -27,7 +27,15 @@ function fakeDist(): string {
 test("the closure follows relative requires into every folder, and nothing else", () => {
   const dir = fakeDist();
   const files = moduleClosure([join(dir, "index.js")]).map((f) => f.slice(dir.length + 1));
-  assert.equal(files, ["base/errors.js", "index.js", "mlp/kernels.js", "mlp/model.js", "mlp/pool.js", "mlp/train.js", "notebook/session.js"]);
+  assert.equal(files, [
+    "base/errors.js",
+    "index.js",
+    "mlp/kernels.js",
+    "mlp/model.js",
+    "mlp/pool.js",
+    "mlp/train.js",
+    "notebook/session.js",
+  ]);
 });
 
 test("the closure follows TypeScript imports, re-exports and dynamic imports", () => {

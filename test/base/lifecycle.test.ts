@@ -15,25 +15,40 @@ const tmp = mkdtempSync(join(tmpdir(), "lifecycle-"));
 
 function start(name: string, body: string, tag: string) {
   const script = join(tmp, `${name}.mts`);
-  writeFileSync(script, `import { onStop, spawnOwned } from ${JSON.stringify(join(ROOT, "src/base/lifecycle.ts"))};
+  writeFileSync(
+    script,
+    `import { onStop, spawnOwned } from ${JSON.stringify(join(ROOT, "src/base/lifecycle.ts"))};
 import { writeFileAtomic } from ${JSON.stringify(join(ROOT, "src/base/io.ts"))};
 import { runMain } from ${JSON.stringify(join(ROOT, "scripts/lib/cli.ts"))};
 import { appendFileSync } from "node:fs";
 const dir = ${JSON.stringify(tmp)};
 ${body}
-`);
-  const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: ROOT, env: { ...process.env, A2_TEST_TAG: tag }, stdio: ["ignore", "pipe", "pipe"] });
+`,
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: ROOT,
+    env: { ...process.env, A2_TEST_TAG: tag },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const io = { out: "", err: "" };
-  child.stdout.on("data", (d) => { io.out += d; });
-  child.stderr.on("data", (d) => { io.err += d; });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on("exit", (code, signal) => r({ code, signal })));
+  child.stdout.on("data", (d) => {
+    io.out += d;
+  });
+  child.stderr.on("data", (d) => {
+    io.err += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    child.on("exit", (code, signal) => r({ code, signal })),
+  );
   return { child, io, exited };
 }
 
 test("SIGTERM: cleanups run, the child's process group dies, a later commit is refused, exit 143 with one line", async () => {
   const tag = `lifecycle-term-${process.pid}`;
   writeFileSync(join(tmp, "out.txt"), "previous");
-  const { child, io, exited } = start("term", `
+  const { child, io, exited } = start(
+    "term",
+    `
 await runMain(async () => {
   const { exited } = spawnOwned("sh", ["-c", "sleep 60 & sleep 60"], { stdio: ["pipe", "ignore", "ignore"] });
   onStop(() => appendFileSync(dir + "/order.txt", "registered first\\n"));
@@ -42,7 +57,9 @@ await runMain(async () => {
   await exited;
   onStop(() => appendFileSync(dir + "/order.txt", "registered after the stop\\n"));
   writeFileAtomic(dir + "/out.txt", "written after the stop");
-});`, tag);
+});`,
+    tag,
+  );
   try {
     assert.ok(await waitUntil(() => io.out.includes("ready"), 20000), io.err);
     assert.ok(await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length >= 3, 5000), "node, sh and its two sleeps");
@@ -52,8 +69,16 @@ await runMain(async () => {
     assert.is(io.err, "stopped (SIGTERM)\n");
     assert.ok(await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 3000), "the sleeps died with their group");
     assert.is(readFileSync(join(tmp, "out.txt"), "utf8"), "previous", "nothing is committed after a stop");
-    assert.equal(readdirSync(tmp).filter((f) => f.endsWith(".tmp")), [], "no temporary file left");
-    assert.is(readFileSync(join(tmp, "order.txt"), "utf8"), "registered second\nregistered first\nregistered after the stop\n", "newest cleanup first; one registered after the stop runs at once");
+    assert.equal(
+      readdirSync(tmp).filter((f) => f.endsWith(".tmp")),
+      [],
+      "no temporary file left",
+    );
+    assert.is(
+      readFileSync(join(tmp, "order.txt"), "utf8"),
+      "registered second\nregistered first\nregistered after the stop\n",
+      "newest cleanup first; one registered after the stop runs at once",
+    );
   } finally {
     for (const pid of processesWithEnv("A2_TEST_TAG", tag)) process.kill(pid, "SIGKILL");
   }
@@ -61,12 +86,16 @@ await runMain(async () => {
 
 test("SIGKILL of the parent closes the pipe on its children's stdin", async () => {
   const tag = `lifecycle-kill-${process.pid}`;
-  const { child, io, exited } = start("kill", `
+  const { child, io, exited } = start(
+    "kill",
+    `
 await runMain(async () => {
   spawnOwned("sh", ["-c", "cat > /dev/null; echo orphaned > " + dir + "/noticed.txt"], { stdio: ["pipe", "ignore", "ignore"] });
   console.log("ready");
   await new Promise(() => {});
-});`, tag);
+});`,
+    tag,
+  );
   try {
     assert.ok(await waitUntil(() => io.out.includes("ready"), 20000), io.err);
     child.kill("SIGKILL");
@@ -79,8 +108,12 @@ await runMain(async () => {
 });
 
 test("with nothing registered a signal keeps its default action, even in a synchronous loop", async () => {
-  const { child, io, exited } = start("busy", `
-await runMain(() => { console.log("ready"); for (;;) {} });`, `lifecycle-busy-${process.pid}`);
+  const { child, io, exited } = start(
+    "busy",
+    `
+await runMain(() => { console.log("ready"); for (;;) {} });`,
+    `lifecycle-busy-${process.pid}`,
+  );
   assert.ok(await waitUntil(() => io.out.includes("ready"), 20000), io.err);
   child.kill("SIGTERM");
   const r = await Promise.race([exited, new Promise<null>((res) => setTimeout(() => res(null), 3000))]);

@@ -33,10 +33,17 @@ export async function classroom(dir: string): Promise<Classroom> {
   const source = parseSource(new TextDecoder().decode(files.get(SOURCE_NAME)), SOURCE_NAME);
   const renderer = Renderer.open();
   return {
-    results, resultsText, source, renderer, report: { pdf: r.pdf, html: r.html },
+    results,
+    resultsText,
+    source,
+    renderer,
+    report: { pdf: r.pdf, html: r.html },
     async student(k, r2 = results, edit) {
       const last = source.sources.length - 1;
-      const s: ReportSource = { ...source, sources: source.sources.map((f, i) => (i === last ? { ...f, text: `${f.text}\n\nA remark by student ${k}.\n` } : f)) };
+      const s: ReportSource = {
+        ...source,
+        sources: source.sources.map((f, i) => (i === last ? { ...f, text: `${f.text}\n\nA remark by student ${k}.\n` } : f)),
+      };
       const text = resultsJson(r2);
       const doc = documentFromSource(r2, text, s, renderer.plotlyJs).html;
       const pdf = await attachFile(await renderer.print(edit ? edit(doc) : doc), "results.json", text, "test");
@@ -49,12 +56,16 @@ export async function classroom(dir: string): Promise<Classroom> {
 export function forge2c(results: ResultsFile, recorded: boolean): ResultsFile {
   const f = copy(results);
   const real = results.tasks["2c"].valAccuracy;
-  f.tables.forEach((t: { values: unknown[][]; rows: string[][] }) => t.values.forEach((vs, i) => vs.forEach((x, j) => {
-    if (x === real && t.values[i][0] === "2c") {
-      t.values[i][j] = 0.991;
-      t.rows[i][j] = "99.100 %";
-    }
-  })));
+  f.tables.forEach((t: { values: unknown[][]; rows: string[][] }) =>
+    t.values.forEach((vs, i) =>
+      vs.forEach((x, j) => {
+        if (x === real && t.values[i][0] === "2c") {
+          t.values[i][j] = 0.991;
+          t.rows[i][j] = "99.100 %";
+        }
+      }),
+    ),
+  );
   if (recorded) f.tasks["2c"].valAccuracy = 0.991;
   return f;
 }

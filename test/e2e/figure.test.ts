@@ -12,18 +12,25 @@ import { MIME } from "../../src/contract/contract";
 import { runScript } from "../helpers";
 
 const hostile = "</script><script>document.title='pwned'</script><img src=x onerror=alert(1)>";
-const fig = { data: [{ type: "scatter", x: [0, 1, 2], y: [2, 1, 3], name: hostile }], layout: { width: 400, height: 300, showlegend: true } };
+const fig = {
+  data: [{ type: "scatter", x: [0, 1, 2], y: [2, 1, 3], name: hostile }],
+  layout: { width: 400, height: 300, showlegend: true },
+};
 
 test("a figure is data: markup in it is drawn as text; PNG and SVG come back", async () => {
   const browser = await Browser.launch();
   try {
-    const [png, svg] = [...await browser.figureImages([fig]), ...await browser.figureImages([fig], { format: "svg" })];
+    const [png, svg] = [...(await browser.figureImages([fig])), ...(await browser.figureImages([fig], { format: "svg" }))];
     const bytes = Buffer.from(png.slice(png.indexOf(",") + 1), "base64");
     assert.is(bytes.subarray(1, 4).toString(), "PNG");
     assert.equal([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [800, 600]);
     const text = decodeURIComponent(svg.slice(svg.indexOf(",") + 1));
     // plotly.js writes "<" as &#60; inside its SVG text.
-    assert.match(text, /<text class="legendtext"[^>]*>(&#60;|&lt;)\/script(&#62;|&gt;)(&#60;|&lt;)script(&#62;|&gt;)document\.title=/, "the legend shows the name as text");
+    assert.match(
+      text,
+      /<text class="legendtext"[^>]*>(&#60;|&lt;)\/script(&#62;|&gt;)(&#60;|&lt;)script(&#62;|&gt;)document\.title=/,
+      "the legend shows the name as text",
+    );
   } finally {
     await browser.close();
   }
@@ -31,7 +38,11 @@ test("a figure is data: markup in it is drawn as text; PNG and SVG come back", a
 
 test("npm run figure writes the labelled figure of a notebook as PNG", () => {
   const dir = mkdtempSync(join(tmpdir(), "figure-"));
-  const nb = { cells: [{ cell_type: "code", source: "//| label: fig-x\nshow()", outputs: [{ output_type: "display_data", data: { [MIME.plotly]: fig } }] }] };
+  const nb = {
+    cells: [
+      { cell_type: "code", source: "//| label: fig-x\nshow()", outputs: [{ output_type: "display_data", data: { [MIME.plotly]: fig } }] },
+    ],
+  };
   writeFileSync(join(dir, "n.ipynb"), JSON.stringify(nb));
   const r = runScript("figure", [join(dir, "n.ipynb"), "fig-x", join(dir, "x.png")]);
   assert.is(r.status, 0, r.stderr);

@@ -34,8 +34,16 @@ test("a folder of twenty PDFs: honest ones with their own prose, tampered ones, 
   };
   for (let k = 1; k <= 10; k++) put(`student-${String(k).padStart(2, "0")}.pdf`, await c.student(k), "ok");
   const v = pct(results.tasks["2c"].valAccuracy);
-  put("edited-cell.pdf", await c.student(11, results, (h) => h.replace(`<td class="num">${v}</td>`, `<td class="num">99.100 %</td>`)), "tampered");
-  put("edited-prose.pdf", await c.student(12, results, (h) => h.replace(/(<span class="num" data-key="3c\.valAccuracy">)[^<]*/, "$198.000 %")), "tampered");
+  put(
+    "edited-cell.pdf",
+    await c.student(11, results, (h) => h.replace(`<td class="num">${v}</td>`, `<td class="num">99.100 %</td>`)),
+    "tampered",
+  );
+  put(
+    "edited-prose.pdf",
+    await c.student(12, results, (h) => h.replace(/(<span class="num" data-key="3c\.valAccuracy">)[^<]*/, "$198.000 %")),
+    "tampered",
+  );
   const honest = await c.student(13);
   const { page, word } = await findWord(honest, v.split(" ")[0]);
   put("covered.pdf", await coverAndRedraw(honest, page, word, "99.100"), "tampered");
@@ -53,7 +61,11 @@ test("npm run grade: one row per PDF with its status, a markdown summary, exit 0
   const csv = join(tmp, "grades.csv");
   const g = runScript("grade", [klass, "--csv", csv, "--jobs", "2"]);
   assert.is(g.status, 0, g.stderr);
-  const rows = readFileSync(csv, "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  const rows = readFileSync(csv, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(","));
   assert.is(rows.length, 20);
   for (const row of rows) assert.is(row[1], expected.get(row[0]), `${row[0]}: ${row.join(",")}`);
   const byName = new Map(rows.map((r) => [r[0], r] as const));
@@ -65,7 +77,8 @@ test("npm run grade: one row per PDF with its status, a markdown summary, exit 0
 });
 
 test("grade: a folder it cannot read is exit 2 and one line", () => {
-  const none = join(tmp, "none"), empty = join(tmp, "empty");
+  const none = join(tmp, "none"),
+    empty = join(tmp, "empty");
   mkdirSync(empty);
   for (const [args, re] of [
     [[none], /^error: .*none: no such folder\n$/],
@@ -86,7 +99,11 @@ test("verify --rerun: the consistent forgery passes verify but not re-execution,
   assert.is(plain.status, 0, plain.stdout + plain.stderr);
   const re = runScript("verify", [pdf, "--rerun", "--no-cache", "--json", join(tmp, "forgery.json")]);
   assert.is(re.status, 1, re.stdout + re.stderr);
-  assert.match(re.stdout, new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(c.results.tasks["2c"].valAccuracy)}`), re.stdout);
+  assert.match(
+    re.stdout,
+    new RegExp(`2c\\.valAccuracy: the PDF reports 99\\.100 %, re-executing run 2c gives ${pct(c.results.tasks["2c"].valAccuracy)}`),
+    re.stdout,
+  );
   const o = JSON.parse(readFileSync(join(tmp, "forgery.json"), "utf8"));
   assert.is(o.status, "tampered");
   assert.ok(o.rerun);
@@ -98,7 +115,12 @@ test("hostile input from the command line: a stream bomb is refused within secon
   const { deflateSync } = await import("node:zlib");
   const { PDFDocument, PDFName } = await import("pdf-lib");
   const doc = await PDFDocument.create();
-  doc.addPage().node.set(PDFName.of("Contents"), doc.context.register(doc.context.stream(deflateSync(Buffer.alloc(500 << 20), { level: 9 }), { Filter: "FlateDecode" })));
+  doc
+    .addPage()
+    .node.set(
+      PDFName.of("Contents"),
+      doc.context.register(doc.context.stream(deflateSync(Buffer.alloc(500 << 20), { level: 9 }), { Filter: "FlateDecode" })),
+    );
   const bomb = join(tmp, "bomb.pdf");
   writeFileSync(bomb, await doc.save({ useObjectStreams: false }));
   const t0 = performance.now();

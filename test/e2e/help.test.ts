@@ -15,23 +15,32 @@ const commands = Object.entries(pkg.scripts).flatMap(([name, line]) => {
   return m ? [{ name, file: m[1] }] : [];
 });
 
-const run = (file: string, args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, file), ...args], { cwd: ROOT });
-  let stdout = "", stderr = "";
-  child.stdout.on("data", (d) => { stdout += d; });
-  child.stderr.on("data", (d) => { stderr += d; });
-  child.on("close", (status) => resolve({ status, stdout, stderr }));
-});
+const run = (file: string, args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, file), ...args], { cwd: ROOT });
+    let stdout = "",
+      stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 
 test("every command's --help: exit 0, usage, every flag described, an example", async () => {
   assert.ok(commands.length >= 12, commands.map((c) => c.name).join(", "));
   for (let i = 0; i < commands.length; i += 2) {
-    for (const { name, file, r } of await Promise.all(commands.slice(i, i + 2).map(async (c) => ({ ...c, r: await run(c.file, ["--help"]) })))) {
+    for (const { name, file, r } of await Promise.all(
+      commands.slice(i, i + 2).map(async (c) => ({ ...c, r: await run(c.file, ["--help"]) })),
+    )) {
       assert.is(r.status, 0, `${name} (${file}): exit ${r.status}\n${r.stderr}`);
       assert.match(r.stdout, /^usage: npm (run \S+|test)/, name);
       assert.match(r.stdout, /\nexample: npm (run \S+|test)/, name);
       assert.not.match(r.stdout, /undocumented|no help text/, `${name}: ${r.stdout}`);
-      for (const flag of Object.keys(HELP[file.replace(/^scripts\/|\.ts$/g, "")]?.flags ?? {})) assert.ok(r.stdout.includes(`--${flag}`), `${name}: --${flag}`);
+      for (const flag of Object.keys(HELP[file.replace(/^scripts\/|\.ts$/g, "")]?.flags ?? {}))
+        assert.ok(r.stdout.includes(`--${flag}`), `${name}: --${flag}`);
     }
   }
 });

@@ -12,12 +12,18 @@ import { MIME } from "../../src/contract/contract";
 import { ROOT } from "../helpers";
 
 const out = mkdtempSync(join(tmpdir(), "nb-"));
-const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => /^task.*\.ipynb$/.test(f)).sort().map((f) => join(ROOT, "notebooks", f));
+const notebooks = readdirSync(join(ROOT, "notebooks"))
+  .filter((f) => /^task.*\.ipynb$/.test(f))
+  .sort()
+  .map((f) => join(ROOT, "notebooks", f));
 const logs: string[] = [];
 const log = (l: string) => logs.push(l);
 
 interface Cell {
-  cell_type: string; id?: string; source: string[] | string; metadata?: { tags?: string[] };
+  cell_type: string;
+  id?: string;
+  source: string[] | string;
+  metadata?: { tags?: string[] };
   outputs?: { output_type: string; data?: Record<string, unknown>; metadata?: Record<string, unknown>; name?: string; text?: string }[];
 }
 const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
@@ -25,10 +31,18 @@ const labelOf = (c: Cell) => /^\/\/\|\s*label:\s*(\S+)/m.exec(src(c))?.[1] ?? nu
 
 test("the task notebooks run in quick mode on the real kernel; every labelled cell has its declared output", async () => {
   const statuses = await executeNotebooks({ notebooks, outDir: out, params: { quick: true }, log });
-  assert.equal(statuses.map((s) => s.status), notebooks.map(() => "run"), logs.join("\n") + statuses.map((s) => s.error ?? "").join("\n"));
+  assert.equal(
+    statuses.map((s) => s.status),
+    notebooks.map(() => "run"),
+    logs.join("\n") + statuses.map((s) => s.error ?? "").join("\n"),
+  );
   const labels = new Set<string>();
   for (const s of statuses) {
-    const nb = JSON.parse(readFileSync(s.output, "utf8")) as { nbformat_minor: number; cells: Cell[]; metadata: { a2report?: { cacheKey: string } } };
+    const nb = JSON.parse(readFileSync(s.output, "utf8")) as {
+      nbformat_minor: number;
+      cells: Cell[];
+      metadata: { a2report?: { cacheKey: string } };
+    };
     assert.ok(nb.metadata.a2report?.cacheKey, "the cache key is stored");
     // nbformat 4.5 ids: unique, the label of a labelled cell (when the source had none), stable.
     assert.ok(nb.nbformat_minor >= 5);
@@ -62,8 +76,16 @@ test("the task notebooks run in quick mode on the real kernel; every labelled ce
         assert.ok(html.includes(`<img src="data:image/png;base64,${png}"`), `${lab}: the HTML fallback shows the image`);
         assert.match(html, /Plotly\.newPlot/, `${lab}: and draws the chart when plotly.js loads`);
       }
-      if (lab.startsWith("tbl-")) assert.ok(data.some((d) => d[MIME.table]), `${lab} has a table`);
-      if (/^tbl-(2c|3|4-)/.test(lab)) assert.ok(data.some((d) => Array.isArray(d[MIME.result])), `${lab} records numbers`);
+      if (lab.startsWith("tbl-"))
+        assert.ok(
+          data.some((d) => d[MIME.table]),
+          `${lab} has a table`,
+        );
+      if (/^tbl-(2c|3|4-)/.test(lab))
+        assert.ok(
+          data.some((d) => Array.isArray(d[MIME.result])),
+          `${lab} records numbers`,
+        );
     }
     // The progress display keeps only its final state.
     const progress = nb.cells.filter((c) => /nb\.train/.test(src(c))).flatMap((c) => c.outputs ?? []);
@@ -88,8 +110,14 @@ test("a second run reports every notebook as cached", async () => {
   const lines: string[] = [];
   const t = performance.now();
   const statuses = await executeNotebooks({ notebooks, outDir: out, params: { quick: true }, log: (l) => lines.push(l) });
-  assert.equal(statuses.map((s) => s.status), notebooks.map(() => "cached"));
-  assert.equal(lines, notebooks.map((n) => `[cached] ${n.split("/").pop()}`));
+  assert.equal(
+    statuses.map((s) => s.status),
+    notebooks.map(() => "cached"),
+  );
+  assert.equal(
+    lines,
+    notebooks.map((n) => `[cached] ${n.split("/").pop()}`),
+  );
   assert.ok(performance.now() - t < 10000, "seconds, not minutes");
 });
 

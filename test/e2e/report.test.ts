@@ -18,14 +18,20 @@ import { SOURCE_NAME } from "../../src/report/source";
 import { PDFDocument } from "pdf-lib";
 
 const tmp = mkdtempSync(join(tmpdir(), "report-"));
-const nbA = join(tmp, "nb-a"), nbB = join(tmp, "nb-b");
-const outA = join(tmp, "a"), outA2 = join(tmp, "a2"), outB = join(tmp, "b");
+const nbA = join(tmp, "nb-a"),
+  nbB = join(tmp, "nb-b");
+const outA = join(tmp, "a"),
+  outA2 = join(tmp, "a2"),
+  outB = join(tmp, "b");
 const logs: string[] = [];
 const log = (l: string) => logs.push(l);
 
 test("a quick report: the PDF shows every task, caption and number as the tables format them", async () => {
   const r = await buildReport({ quick: true, outDir: outA, notebooksOut: nbA, log });
-  assert.ok(logs.some((l) => /^\[pdf\] .*report\.pdf \d+ pages/.test(l)), logs.join("\n"));
+  assert.ok(
+    logs.some((l) => /^\[pdf\] .*report\.pdf \d+ pages/.test(l)),
+    logs.join("\n"),
+  );
   const { pages, attachments } = await readPdf(readFileSync(r.pdf), r.pdf);
   assert.ok(r.pages >= 8 && pages.length === r.pages, `${pages.length} pages`);
   const text = pages.join("\n").replace(/\s+/g, " ");
@@ -58,7 +64,10 @@ test("two builds of the same quick configuration give byte-identical results.jso
   assert.is(readFileSync(r2.results, "utf8"), readFileSync(join(outA, "results.json"), "utf8"));
   assert.ok(readFileSync(r2.html).equals(readFileSync(join(outA, "report.html"))), "the same HTML");
   assert.ok(readFileSync(r2.pdf).equals(readFileSync(join(outA, "report.pdf"))), "the same PDF, byte for byte");
-  assert.ok(lstatSync(outA2).isSymbolicLink() && /^\.a2\.\d+-[0-9a-f]+$/.test(readlinkSync(outA2)), "the output folder is a link to the set");
+  assert.ok(
+    lstatSync(outA2).isSymbolicLink() && /^\.a2\.\d+-[0-9a-f]+$/.test(readlinkSync(outA2)),
+    "the output folder is a link to the set",
+  );
   const d = runScript("diff", [join(outA, "report.pdf"), r2.results]);
   assert.is(d.status, 0, d.stdout + d.stderr);
   assert.match(d.stdout, /all \d+ values agree/);
@@ -93,19 +102,35 @@ test("a PDF whose table text was altered fails verify, naming the number", async
   }
   const path = join(tmp, "tampered.pdf");
   const source = await embeddedFiles(readFileSync(join(outA, "report.pdf")), "report.pdf");
-  writeFileSync(path, await attachFile(await attachFile(pdf, "results.json", results, "tampered"), SOURCE_NAME, new TextDecoder().decode(source.get(SOURCE_NAME)), "tampered"));
+  writeFileSync(
+    path,
+    await attachFile(
+      await attachFile(pdf, "results.json", results, "tampered"),
+      SOURCE_NAME,
+      new TextDecoder().decode(source.get(SOURCE_NAME)),
+      "tampered",
+    ),
+  );
   const v = runScript("verify", [path]);
   assert.is(v.status, 1, v.stdout + v.stderr);
   const [num, was] = [forged, cell].map((x) => x.split(" ")[0]);
   assert.match(v.stdout, new RegExp(`page \\d+: its text reads "${num}" where the report reads "${was}" \\(2c\\.valAccuracy`));
-  assert.match(v.stdout, new RegExp(`page \\d+: what it shows at x \\d+–\\d+ pt, y \\d+–\\d+ pt is not the report rendered from its attachments, which shows "${was}" there`));
+  assert.match(
+    v.stdout,
+    new RegExp(
+      `page \\d+: what it shows at x \\d+–\\d+ pt, y \\d+–\\d+ pt is not the report rendered from its attachments, which shows "${was}" there`,
+    ),
+  );
   assert.match(v.stdout, /tampered: \d+ findings/);
 });
 
 test("printing refuses the network: a document that fetches anything fails", async () => {
   const browser = await Browser.launch();
   try {
-    await printPdf(browser, `<!doctype html><img src="https://example.com/logo.png"><script>document.documentElement.setAttribute("data-ready", "1")</script>`);
+    await printPdf(
+      browser,
+      `<!doctype html><img src="https://example.com/logo.png"><script>document.documentElement.setAttribute("data-ready", "1")</script>`,
+    );
     assert.unreachable("the print must fail");
   } catch (e) {
     assert.match((e as Error).message, /^the report asks for https:\/\/example\.com\/logo\.png: it must not need the network/);
@@ -157,15 +182,34 @@ test("a claim holds until a --set flips it; then the build fails naming the file
   cpSync(join(ROOT, "report", "meta.yaml"), join(dir, "meta.yaml"));
   writeFileSync(join(dir, "00-intro.md"), "A report of claims.\n");
   const tasks = REPORT_TASKS.map((t) => `## Task ${t}: part\n\nText.\n`).join("\n");
-  writeFileSync(join(dir, "01-body.md"), `# Tasks\n\n${tasks}\nThe baseline reaches {{2c.valAccuracy}}, above 30 %{{claim 2c.valAccuracy > 0.3}}.\n`);
-  const line = readFileSync(join(dir, "01-body.md"), "utf8").split("\n").findIndex((l) => l.includes("{{claim")) + 1;
+  writeFileSync(
+    join(dir, "01-body.md"),
+    `# Tasks\n\n${tasks}\nThe baseline reaches {{2c.valAccuracy}}, above 30 %{{claim 2c.valAccuracy > 0.3}}.\n`,
+  );
+  const line =
+    readFileSync(join(dir, "01-body.md"), "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes("{{claim")) + 1;
   const ok = await buildReport({ quick: true, outDir: join(tmp, "claims-a"), notebooksOut: nbA, reportDir: dir, claims: "strict", log });
   assert.ok(readFileSync(ok.results, "utf8").length > 0);
   try {
-    await buildReport({ quick: true, outDir: join(tmp, "claims-b"), notebooksOut: nbB, reportDir: dir, claims: "strict", runs: { "2c": { learningRate: 1e-6 } }, log });
+    await buildReport({
+      quick: true,
+      outDir: join(tmp, "claims-b"),
+      notebooksOut: nbB,
+      reportDir: dir,
+      claims: "strict",
+      runs: { "2c": { learningRate: 1e-6 } },
+      log,
+    });
     assert.unreachable("the flipped claim must fail the build");
   } catch (e) {
-    assert.match((e as Error).message, new RegExp(`^\\S*01-body\\.md:${line}: claim "2c\\.valAccuracy > 0\\.3" is false: left side 0\\.\\d+, right side 0\\.3 \\(2c\\.valAccuracy = \\d+\\.\\d{3} %\\)\n1 claim is false on these runs: change the text, or build a draft with --claims warn$`));
+    assert.match(
+      (e as Error).message,
+      new RegExp(
+        `^\\S*01-body\\.md:${line}: claim "2c\\.valAccuracy > 0\\.3" is false: left side 0\\.\\d+, right side 0\\.3 \\(2c\\.valAccuracy = \\d+\\.\\d{3} %\\)\n1 claim is false on these runs: change the text, or build a draft with --claims warn$`,
+      ),
+    );
   }
 });
 

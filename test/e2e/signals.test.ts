@@ -30,25 +30,40 @@ function start(command: string, args: string[], name: string): Run {
   const scratch = join(tmp, "scratch", name);
   mkdirSync(join(scratch, "runtime"), { recursive: true });
   const child = spawn(command, args, {
-    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, A2_TEST_TAG: tag, TMPDIR: scratch, JUPYTER_RUNTIME_DIR: join(scratch, "runtime") },
   });
   let log = "";
-  child.stdout!.on("data", (d) => { log += d; });
-  child.stderr!.on("data", (d) => { log += d; });
+  child.stdout!.on("data", (d) => {
+    log += d;
+  });
+  child.stderr!.on("data", (d) => {
+    log += d;
+  });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return { child, tag, scratch, log: () => log, exited };
 }
 
 const left = (r: Run) => processesWithEnv("A2_TEST_TAG", r.tag);
-const commandOf = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, "latin1"); } catch { return ""; } };
+const commandOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "latin1");
+  } catch {
+    return "";
+  }
+};
 /** What a stop may leave in the scratch folder: tsx's compile cache (not ours). */
 const scratchLeft = (r: Run) => readdirSync(r.scratch).filter((f) => f !== "runtime" && !f.startsWith("tsx-"));
 
 async function assertAllGone(r: Run, what: string, ms = 10000) {
   try {
-    assert.ok(await waitUntil(() => left(r).length === 0, ms),
-      `${what}: left running: ${left(r).map((p) => `${p} ${commandOf(p).split("\0").slice(0, 3).join(" ")}`).join("; ")}\n${r.log()}`);
+    assert.ok(
+      await waitUntil(() => left(r).length === 0, ms),
+      `${what}: left running: ${left(r)
+        .map((p) => `${p} ${commandOf(p).split("\0").slice(0, 3).join(" ")}`)
+        .join("; ")}\n${r.log()}`,
+    );
   } finally {
     for (const pid of left(r)) process.kill(pid, "SIGKILL");
   }
@@ -75,7 +90,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     const read = previous(out, ["slow.ipynb"]);
     const r = start("npm", ["run", "-s", "notebooks", "--", "--out", out, slow], `nb-${signal}`);
     assert.ok(await waitUntil(() => r.log().includes("[cell] slow.ipynb tbl-quick"), 120000), r.log());
-    assert.ok(left(r).some((p) => commandOf(p).includes("tslab")), "the kernel runs");
+    assert.ok(
+      left(r).some((p) => commandOf(p).includes("tslab")),
+      "the kernel runs",
+    );
     r.child.kill(signal);
     await assertAllGone(r, `after ${signal}`);
     assert.equal(read(), ["previous slow.ipynb\n"]);
@@ -114,8 +132,11 @@ test("a kernel whose executor is SIGKILLed exits by itself (scripts/kernel_guard
     assert.ok(executor && left(r).some((p) => commandOf(p).includes("tslab")), "executor and kernel run");
     process.kill(executor!, "SIGKILL");
     assert.ok(await waitUntil(() => !left(r).some((p) => commandOf(p).includes("tslab")), 5000), "the kernel exits");
-    assert.is(await Promise.race([r.exited, new Promise((res) => setTimeout(() => res("still running"), 20000))]), 1,
-      "the command reports the failed notebook");
+    assert.is(
+      await Promise.race([r.exited, new Promise((res) => setTimeout(() => res("still running"), 20000))]),
+      1,
+      "the command reports the failed notebook",
+    );
     assert.match(r.log(), /slow\.ipynb: the executor failed/);
   } finally {
     await assertAllGone(r, "after SIGKILL of the executor", 5000);
@@ -129,13 +150,20 @@ test("npm run report, SIGTERM to npm while the notebooks execute: everything sto
   const read = previous(out, OUTPUTS);
   const before = read();
   const r = start("npm", ["run", "-s", "report", "--", "--quick", "--force", "--out", out], "report-term");
-  assert.ok(await waitUntil(() => /\[run\] task\d\.ipynb/.test(r.log()) && left(r).some((p) => commandOf(p).includes("tslab")), 240000), r.log());
+  assert.ok(
+    await waitUntil(() => /\[run\] task\d\.ipynb/.test(r.log()) && left(r).some((p) => commandOf(p).includes("tslab")), 240000),
+    r.log(),
+  );
   r.child.kill("SIGTERM");
   await assertAllGone(r, "after SIGTERM");
   assert.equal(read(), before);
   assert.equal(readdirSync(out).sort(), [...OUTPUTS].sort());
   assert.equal(scratchLeft(r), [], "no temporary file or folder");
-  assert.equal(readdirSync(join(ROOT, "build", "notebooks-quick")).filter((f) => f.startsWith(".staging-")), [], "no staging folder");
+  assert.equal(
+    readdirSync(join(ROOT, "build", "notebooks-quick")).filter((f) => f.startsWith(".staging-")),
+    [],
+    "no staging folder",
+  );
 });
 
 test("a stop while Chromium prints: SIGINT stops it and removes its files; SIGKILL of the command takes Chromium down too", async () => {

@@ -34,7 +34,11 @@ test.after(async () => {
 });
 
 /** Rows without the timing column, by file. */
-const rows = (csv: string) => readFileSync(csv, "utf8").trim().split("\n").map((l) => l.replace(/,[\d.]+$/, ""));
+const rows = (csv: string) =>
+  readFileSync(csv, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.replace(/,[\d.]+$/, ""));
 const env = () => ({ SLURM_CONF: conf });
 
 test("slurm-local: up is idempotent; a second cluster on the same ports fails at once, naming the reason, and leaves nothing running", () => {
@@ -58,7 +62,11 @@ test("three quick-mode PDFs graded --rerun --slurm: the forgeries are marked, an
   writeFileSync(join(three, "forgery.pdf"), await c.student(2, forge2c(c.results, true)));
   writeFileSync(join(three, "relabelled.pdf"), await c.student(3, relabel(c.results)));
   const t0 = performance.now();
-  const s = runScript("grade", [three, "--rerun", "--slurm", "--cpus", "1", "--time", "00:20:00", "--poll", "1", "--csv", join(tmp, "slurm.csv")], env());
+  const s = runScript(
+    "grade",
+    [three, "--rerun", "--slurm", "--cpus", "1", "--time", "00:20:00", "--poll", "1", "--csv", join(tmp, "slurm.csv")],
+    env(),
+  );
   const seconds = (performance.now() - t0) / 1000;
   assert.is(s.status, 0, s.stdout + s.stderr);
   assert.match(s.stderr, /^\[slurm\] job \d+: 3 tasks submitted/m);
@@ -66,7 +74,10 @@ test("three quick-mode PDFs graded --rerun --slurm: the forgeries are marked, an
   assert.match(s.stdout, /3 PDFs, runs re-executed, in [\d.]+ s \([\d.]+ s per PDF, on Slurm, job \d+\)/);
   const slurm = rows(join(tmp, "slurm.csv"));
   assert.match(slurm[1], /^clean\.pdf,ok,quick,/);
-  assert.match(slurm[2], /^forgery\.pdf,tampered,quick,\d+,1,2c\.valAccuracy,"2c\.valAccuracy: the PDF reports 99\.100 %, re-executing run 2c gives/);
+  assert.match(
+    slurm[2],
+    /^forgery\.pdf,tampered,quick,\d+,1,2c\.valAccuracy,"2c\.valAccuracy: the PDF reports 99\.100 %, re-executing run 2c gives/,
+  );
   assert.match(slurm[3], /^relabelled\.pdf,tampered,quick,\d+,2,,"runs 2c, 3a/);
   const l = runScript("grade", [three, "--rerun", "--jobs", "2", "--csv", join(tmp, "local.csv")]);
   assert.is(l.status, 0, l.stderr);
@@ -77,10 +88,20 @@ test("three quick-mode PDFs graded --rerun --slurm: the forgeries are marked, an
 test("--dry-run prints the job script and submits nothing", () => {
   const state = join(workDir(three), "state.json");
   const before = readFileSync(state, "utf8");
-  const d = runScript("grade", [three, "--rerun", "--slurm", "--dry-run", "--partition", "gpu", "--time", "01:00:00", "--cpus", "4"], env());
+  const d = runScript(
+    "grade",
+    [three, "--rerun", "--slurm", "--dry-run", "--partition", "gpu", "--time", "01:00:00", "--cpus", "4"],
+    env(),
+  );
   assert.is(d.status, 0, d.stderr);
   assert.match(d.stdout, /^#!\/bin\/bash\n/);
-  for (const line of ["#SBATCH --array=0-2", "#SBATCH --cpus-per-task=4", "#SBATCH --time=01:00:00", "#SBATCH --partition=gpu", "files=(clean.pdf forgery.pdf relabelled.pdf)"]) {
+  for (const line of [
+    "#SBATCH --array=0-2",
+    "#SBATCH --cpus-per-task=4",
+    "#SBATCH --time=01:00:00",
+    "#SBATCH --partition=gpu",
+    "files=(clean.pdf forgery.pdf relabelled.pdf)",
+  ]) {
     assert.ok(d.stdout.includes(line), line);
   }
   assert.match(d.stdout, /node --import tsx scripts\/verify\.ts .*--name "\$name" --rerun --workers 4 --json "\$out"/);
@@ -88,20 +109,30 @@ test("--dry-run prints the job script and submits nothing", () => {
 });
 
 test("a cancelled task is an error row with Slurm's state; --resume submits only it and completes the CSV", async () => {
-  const csv = join(tmp, "cancel.csv"), state = join(workDir(three), "state.json");
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "grade.ts"), three, "--rerun", "--slurm", "--cpus", "1", "--poll", "1", "--csv", csv],
-    { cwd: ROOT, env: { ...process.env, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+  const csv = join(tmp, "cancel.csv"),
+    state = join(workDir(three), "state.json");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "scripts", "grade.ts"), three, "--rerun", "--slurm", "--cpus", "1", "--poll", "1", "--csv", csv],
+    { cwd: ROOT, env: { ...process.env, ...env() }, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let err = "";
-  child.stderr.on("data", (b: Buffer) => { err += b.toString(); });
+  child.stderr.on("data", (b: Buffer) => {
+    err += b.toString();
+  });
   const exited = new Promise<number | null>((res) => child.on("close", res));
   // Cancel task 1 once it runs (a task cancelled while pending leaves squeue at once).
-  let job = "", running = false;
+  let job = "",
+    running = false;
   for (let i = 0; i < 1200 && !running; i++) {
     await new Promise((r) => setTimeout(r, 100));
     const m = /\[slurm\] job (\d+): 3 tasks submitted/.exec(err);
     if (m && existsSync(state)) job = m[1];
     if (job && i % 5 === 0) {
-      const q = spawnSync("squeue", ["--noheader", "--array", `--jobs=${job}`, "--format=%K|%T"], { env: { ...process.env, ...env() }, encoding: "utf8" });
+      const q = spawnSync("squeue", ["--noheader", "--array", `--jobs=${job}`, "--format=%K|%T"], {
+        env: { ...process.env, ...env() },
+        encoding: "utf8",
+      });
       running = /^1\|RUNNING$/m.test(q.stdout);
     }
   }

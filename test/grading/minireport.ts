@@ -29,7 +29,8 @@ import { type TinySet, writeDatasetDir } from "../helpers";
  * learns most of it, so accuracies land between 60 and 90 % and differ from run to run.
  */
 function noisySet(count: number, seed: number): TinySet {
-  const images = new Uint8Array(count * 16), labels = new Uint8Array(count);
+  const images = new Uint8Array(count * 16),
+    labels = new Uint8Array(count);
   let s = seed;
   const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < count; i++) {
@@ -97,7 +98,8 @@ export async function miniReport(): Promise<Mini> {
   const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
   const seeds = { runs: record.runs.map((r) => ({ ...r, config: sorted(r.config) as typeof r.config })) };
   const recorded: Recorded[] = [...configs.flatMap((c) => runRecords(c.id, trained[c.id])), ...seedNumbers(seeds)];
-  const tasks: Record<string, Record<string, number>> = {}, formats: Record<string, Record<string, string>> = {};
+  const tasks: Record<string, Record<string, number>> = {},
+    formats: Record<string, Record<string, string>> = {};
   for (const r of recorded) {
     (tasks[r.task] ??= {})[r.name] = r.value;
     (formats[r.task] ??= {})[r.name] = r.format;
@@ -107,8 +109,15 @@ export async function miniReport(): Promise<Mini> {
   const r: ResultsFile = {
     format: RESULTS_FORMAT,
     meta: {
-      project: "tdt4265-a2-report", contract: 2, versions: { project: "0.1.0", tslab: null, node: process.version }, preset: "test", mode: "quick",
-      seeds: [1], params: { quick: true }, notebooks: [], dataset: { name: "mnist", files: datasetFiles("mnist", dataDir) },
+      project: "tdt4265-a2-report",
+      contract: 2,
+      versions: { project: "0.1.0", tslab: null, node: process.version },
+      preset: "test",
+      mode: "quick",
+      seeds: [1],
+      params: { quick: true },
+      notebooks: [],
+      dataset: { name: "mnist", files: datasetFiles("mnist", dataDir) },
     },
     runs: Object.fromEntries(configs.map((c) => [c.id, c])),
     tasks,
@@ -123,8 +132,18 @@ export async function miniReport(): Promise<Mini> {
   const source: ReportSource = {
     format: SOURCE_FORMAT,
     renderer: { project: "0.1.0", code: "test", marked: null, mathjax: null, plotly: null, chromium: "test" },
-    sources: [{ name: "00-title.md", text: "# A small report\n\nFor the grading tests.\n" }, { name: "01-tasks.md", text: MARKDOWN }],
-    figures: [{ label: "fig-curves", caption: "Training curves of 2c.", notebook: "test", figure: trainingCurves([{ id: "2c", result: trained["2c"] }]) }],
+    sources: [
+      { name: "00-title.md", text: "# A small report\n\nFor the grading tests.\n" },
+      { name: "01-tasks.md", text: MARKDOWN },
+    ],
+    figures: [
+      {
+        label: "fig-curves",
+        caption: "Training curves of 2c.",
+        notebook: "test",
+        figure: trainingCurves([{ id: "2c", result: trained["2c"] }]),
+      },
+    ],
     pages: null,
     floats: {},
     meta: { title: "A small report", course: "TDT4265", assignment: "Assignment 2", authors: ["A tester"], date: "today" },
@@ -133,7 +152,12 @@ export async function miniReport(): Promise<Mini> {
 }
 
 /** The PDF as npm run report makes it from these attachments (or an HTML edited by `edit`). */
-export async function buildPdf(renderer: Renderer, results: ResultsFile, source: ReportSource, edit?: (html: string) => string): Promise<Uint8Array> {
+export async function buildPdf(
+  renderer: Renderer,
+  results: ResultsFile,
+  source: ReportSource,
+  edit?: (html: string) => string,
+): Promise<Uint8Array> {
   const text = resultsJson(results);
   const identity = await renderer.identity();
   const { html } = documentFromSource(results, text, { ...source, renderer: identity }, renderer.plotlyJs);
@@ -163,7 +187,8 @@ export async function findWord(pdf: Uint8Array, text: string): Promise<{ page: n
 /** A white rectangle over a word and another number drawn in its place. */
 export async function coverAndRedraw(pdf: Uint8Array, page: number, w: Word, text: string): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
-  const p = doc.getPages()[page], h = p.getHeight();
+  const p = doc.getPages()[page],
+    h = p.getHeight();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   p.drawRectangle({ x: w.x0 - 1, y: h - w.y1 - 1, width: w.x1 - w.x0 + 2, height: w.y1 - w.y0 + 2, color: rgb(1, 1, 1) });
   p.drawText(text, { x: w.x0, y: h - w.y1 + 2.5, size: (w.y1 - w.y0) * 0.75, font, color: rgb(0, 0, 0) });
@@ -172,13 +197,38 @@ export async function coverAndRedraw(pdf: Uint8Array, page: number, w: Word, tex
 
 /** Digits as seven-segment strokes, an SVG path of height `size` (no text at all). */
 export function digitPath(digits: string, size: number): string {
-  const w = size * 0.5, h = size / 2;
-  const seg: Record<string, string> = { a: `M0 0 L${w} 0`, b: `M${w} 0 L${w} ${h}`, c: `M${w} ${h} L${w} ${size}`, d: `M0 ${size} L${w} ${size}`,
-    e: `M0 ${h} L0 ${size}`, f: `M0 0 L0 ${h}`, g: `M0 ${h} L${w} ${h}` };
-  const on: Record<string, string> = { 0: "abcdef", 1: "bc", 2: "abged", 3: "abgcd", 4: "fgbc", 5: "afgcd", 6: "afgedc", 7: "abc", 8: "abcdefg", 9: "abcdfg" };
-  let x = 0, out = "";
+  const w = size * 0.5,
+    h = size / 2;
+  const seg: Record<string, string> = {
+    a: `M0 0 L${w} 0`,
+    b: `M${w} 0 L${w} ${h}`,
+    c: `M${w} ${h} L${w} ${size}`,
+    d: `M0 ${size} L${w} ${size}`,
+    e: `M0 ${h} L0 ${size}`,
+    f: `M0 0 L0 ${h}`,
+    g: `M0 ${h} L${w} ${h}`,
+  };
+  const on: Record<string, string> = {
+    0: "abcdef",
+    1: "bc",
+    2: "abged",
+    3: "abgcd",
+    4: "fgbc",
+    5: "afgcd",
+    6: "afgedc",
+    7: "abc",
+    8: "abcdefg",
+    9: "abcdfg",
+  };
+  let x = 0,
+    out = "";
   for (const ch of digits) {
-    if (on[ch]) out += on[ch].split("").map((s) => seg[s].replace(/(M|L)(\S+) (\S+)/g, (_, op, a, b) => `${op}${Number(a) + x} ${b}`)).join(" ") + " ";
+    if (on[ch])
+      out +=
+        on[ch]
+          .split("")
+          .map((s) => seg[s].replace(/(M|L)(\S+) (\S+)/g, (_, op, a, b) => `${op}${Number(a) + x} ${b}`))
+          .join(" ") + " ";
     else if (ch === ".") out += `M${x} ${size} L${x + 0.6} ${size} `;
     x += ch === "." ? size * 0.3 : size * 0.75;
   }
@@ -188,7 +238,8 @@ export function digitPath(digits: string, size: number): string {
 /** Digits drawn as a vector path at a word's place (over whatever is there). */
 export async function drawPathOver(pdf: Uint8Array, page: number, w: Word, digits: string): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
-  const p = doc.getPages()[page], h = p.getHeight();
+  const p = doc.getPages()[page],
+    h = p.getHeight();
   p.drawRectangle({ x: w.x0 - 1, y: h - w.y1 - 1, width: w.x1 - w.x0 + 2, height: w.y1 - w.y0 + 2, color: rgb(1, 1, 1) });
   p.drawSvgPath(digitPath(digits, (w.y1 - w.y0) * 0.6), { x: w.x0, y: h - w.y0 - 2, borderColor: rgb(0, 0, 0), borderWidth: 0.6 });
   return await doc.save();
@@ -197,7 +248,8 @@ export async function drawPathOver(pdf: Uint8Array, page: number, w: Word, digit
 /** An image (PNG) drawn over a word. */
 export async function imageOver(pdf: Uint8Array, page: number, w: Word, png: Uint8Array): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
-  const p = doc.getPages()[page], h = p.getHeight();
+  const p = doc.getPages()[page],
+    h = p.getHeight();
   const img = await doc.embedPng(png);
   p.drawImage(img, { x: w.x0 - 1, y: h - w.y1 - 1, width: w.x1 - w.x0 + 2, height: w.y1 - w.y0 + 2 });
   return await doc.save();
@@ -215,8 +267,14 @@ export async function addHiddenText(pdf: Uint8Array, page: number, text: string,
 }
 
 type M = [number, number, number, number, number, number];
-const mul = (m: M, n: M): M => [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]];
+const mul = (m: M, n: M): M => [
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
+];
 
 /**
  * Render mode 3 (invisible) for the text objects that show a word: the page's content is read with
@@ -225,30 +283,43 @@ const mul = (m: M, n: M): M => [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * 
  */
 export async function makeInvisible(pdf: Uint8Array, page: number, w: Word): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
-  const p = doc.getPages()[page], h = p.getHeight();
+  const p = doc.getPages()[page],
+    h = p.getHeight();
   const c = p.node.Contents()!;
   const refs = c instanceof PDFArray ? c.asArray() : [p.node.get(PDFName.of("Contents"))];
   const streams = refs.map((r) => doc.context.lookup(r) as PDFRawStream);
   let content = streams.map((s) => Buffer.from(decodePDFRawStream(s).decode()).toString("latin1")).join("\n");
-  const tokens = [...content.matchAll(/<[0-9A-Fa-f\s]*>|\[|\]|\/[^\s/[\]<>()]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'"*]+|\((?:\\.|[^\\)])*\)/g)];
-  let ctm: M = [1, 0, 0, 1, 0, 0], tm: M = [1, 0, 0, 1, 0, 0], tlm: M = tm;
+  const tokens = [
+    ...content.matchAll(/<[0-9A-Fa-f\s]*>|\[|\]|\/[^\s/[\]<>()]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'"*]+|\((?:\\.|[^\\)])*\)/g),
+  ];
+  let ctm: M = [1, 0, 0, 1, 0, 0],
+    tm: M = [1, 0, 0, 1, 0, 0],
+    tlm: M = tm;
   const stack: M[] = [];
   const nums: number[] = [];
   let bt = -1;
   const hits = new Set<number>();
   for (const t of tokens) {
     const s = t[0];
-    if (/^[-+]?(?:\d+\.?\d*|\.\d+)$/.test(s)) { nums.push(Number(s)); continue; }
+    if (/^[-+]?(?:\d+\.?\d*|\.\d+)$/.test(s)) {
+      nums.push(Number(s));
+      continue;
+    }
     const last = (k: number) => nums.slice(nums.length - k);
     if (s === "q") stack.push(ctm);
     else if (s === "Q") ctm = stack.pop() ?? ctm;
     else if (s === "cm") ctm = mul(last(6) as M, ctm);
-    else if (s === "BT") { bt = t.index! + 2; tm = tlm = [1, 0, 0, 1, 0, 0]; }
-    else if (s === "Tm") tm = tlm = last(6) as M;
-    else if (s === "Td") { const [x, y] = last(2); tm = tlm = mul([1, 0, 0, 1, x, y], tlm); }
-    else if (s === "Tj" || s === "TJ") {
+    else if (s === "BT") {
+      bt = t.index! + 2;
+      tm = tlm = [1, 0, 0, 1, 0, 0];
+    } else if (s === "Tm") tm = tlm = last(6) as M;
+    else if (s === "Td") {
+      const [x, y] = last(2);
+      tm = tlm = mul([1, 0, 0, 1, x, y], tlm);
+    } else if (s === "Tj" || s === "TJ") {
       const m = mul(tm, ctm);
-      const x = m[4], y = h - m[5];
+      const x = m[4],
+        y = h - m[5];
       if (x >= w.x0 - 2 && x <= w.x1 && y >= w.y0 - 2 && y <= w.y1 + 2 && bt >= 0) hits.add(bt);
     }
     if (!/^[<[\]/(]/.test(s)) nums.length = 0;
@@ -262,7 +333,6 @@ export async function makeInvisible(pdf: Uint8Array, page: number, w: Word): Pro
 
 /** A grey PNG (8-bit greyscale) of `width` × `height` pixels, dark digits-like stripes on white. */
 export function stripesPng(width: number, height: number): Uint8Array {
-
   const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -281,5 +351,10 @@ export function stripesPng(width: number, height: number): Uint8Array {
     raw[y * (width + 1)] = 0;
     for (let x = 0; x < width; x++) if (x % 5 < 2 && y > 1 && y < height - 2) raw[y * (width + 1) + 1 + x] = 20;
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }

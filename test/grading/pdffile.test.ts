@@ -9,7 +9,11 @@ import { InputError } from "../../src/base/errors";
 import { LIMITS, embeddedFiles, scanPdf } from "../../src/grading/pdffile";
 
 /** A one-page PDF whose page content is `content` (raw bytes), with `filter`, and optional attachment streams. */
-async function pdfWith(content: Uint8Array, filter: string | null, attach?: { data: Uint8Array; size: number; name: string }): Promise<Uint8Array> {
+async function pdfWith(
+  content: Uint8Array,
+  filter: string | null,
+  attach?: { data: Uint8Array; size: number; name: string },
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([200, 200]);
   const stream = doc.context.stream(content, filter ? { Filter: filter } : {});
@@ -49,7 +53,8 @@ const seconds = (t0: number) => (performance.now() - t0) / 1000;
 test("a page stream that inflates to 300 MB is refused within a second, without inflating it all", async () => {
   const bomb = deflateSync(Buffer.alloc(300 << 20, 0x20), { level: 9 });
   const pdf = await pdfWith(bomb, "FlateDecode");
-  const rss = process.memoryUsage().rss, t0 = performance.now();
+  const rss = process.memoryUsage().rss,
+    t0 = performance.now();
   refused(() => scanPdf(pdf, "bomb.pdf"), /^bomb\.pdf: the stream of object \d+ inflates to more than 32 MB \(refused before reading\)$/);
   assert.ok(seconds(t0) < 2, `${seconds(t0)} s`);
   assert.ok(process.memoryUsage().rss - rss < 200 << 20, "memory stays bounded");
@@ -95,7 +100,11 @@ test("an attachment is refused by its declared size, and by its real size when t
   await refusedAsync(() => embeddedFiles(declared, "a.pdf"), /^a\.pdf: the embedded file "results\.json" declares 20 MB, more than 16 MB$/);
   const lying = await pdfWith(new Uint8Array(), null, { data, size: 100, name: "results.json" });
   await refusedAsync(() => embeddedFiles(lying, "b.pdf"), /^b\.pdf: the embedded file "results\.json" inflates to more than 16 MB$/);
-  const bomb = await pdfWith(new Uint8Array(), null, { data: deflateSync(Buffer.alloc(64 << 20), { level: 9 }), size: 100, name: "results.json" });
+  const bomb = await pdfWith(new Uint8Array(), null, {
+    data: deflateSync(Buffer.alloc(64 << 20), { level: 9 }),
+    size: 100,
+    name: "results.json",
+  });
   refused(() => scanPdf(bomb, "c.pdf"), /^c\.pdf: the stream of object \d+ inflates to more than 32 MB/);
 });
 

@@ -14,7 +14,17 @@ import { attachFile } from "../../src/report/pdf";
 import { type ResultsFile, resultsJson } from "../../src/report/results";
 import { SOURCE_NAME, type ReportSource, documentFromSource, sourceJson } from "../../src/report/source";
 import {
-  type Mini, addHiddenText, buildPdf, coverAndRedraw, drawPathOver, findWord, imageOver, makeInvisible, miniReport, stripesPng, tmpFile,
+  type Mini,
+  addHiddenText,
+  buildPdf,
+  coverAndRedraw,
+  drawPathOver,
+  findWord,
+  imageOver,
+  makeInvisible,
+  miniReport,
+  stripesPng,
+  tmpFile,
 } from "./minireport";
 
 let renderer: Renderer;
@@ -45,7 +55,8 @@ test("a report as npm run report builds it verifies: every page as rendered agai
 });
 
 test("an edited table cell is named: the page's text and pixels differ where the report shows the number", async () => {
-  const v = pct(mini.results.tasks["2c"].valAccuracy), forged = pct(mini.results.tasks["2c"].valAccuracy + 0.05);
+  const v = pct(mini.results.tasks["2c"].valAccuracy),
+    forged = pct(mini.results.tasks["2c"].valAccuracy + 0.05);
   const pdf = await buildPdf(renderer, mini.results, mini.source, (html) => {
     const cell = `<td class="num">${v}</td>`;
     assert.ok(html.includes(cell), cell);
@@ -60,12 +71,17 @@ test("an edited table cell is named: the page's text and pixels differ where the
 });
 
 test("an edited number in the prose is named", async () => {
-  const key = "3a.valAccuracy", v = pct(mini.results.tasks["3a"].valAccuracy);
+  const key = "3a.valAccuracy",
+    v = pct(mini.results.tasks["3a"].valAccuracy);
   const pdf = await buildPdf(renderer, mini.results, mini.source, (html) =>
-    html.replace(`<span class="num" data-key="${key}">${v}</span>`, `<span class="num" data-key="${key}">99.100 %</span>`));
+    html.replace(`<span class="num" data-key="${key}">${v}</span>`, `<span class="num" data-key="${key}">99.100 %</span>`),
+  );
   const o = await verify(pdf);
   assert.is(o.status, "tampered");
-  assert.ok(o.findings.some((f) => f.kind === "text" && f.key === key && f.message.includes('"99.100"')), messages(o));
+  assert.ok(
+    o.findings.some((f) => f.kind === "text" && f.key === key && f.message.includes('"99.100"')),
+    messages(o),
+  );
 });
 
 test("a number covered by a white rectangle and drawn again is seen", async () => {
@@ -84,7 +100,10 @@ test("the original text made invisible (render mode 3) and digits drawn as a pat
   const o = await verify(forged);
   assert.is(o.status, "tampered");
   assert.equal(kinds(o), ["page"], "the text layer still says the original; only the pixels show the forgery");
-  assert.ok(o.findings.some((f) => f.message.includes(v)), messages(o));
+  assert.ok(
+    o.findings.some((f) => f.message.includes(v)),
+    messages(o),
+  );
 });
 
 test("an image over a number is seen", async () => {
@@ -99,7 +118,10 @@ test("text a reader cannot see (white, sub-point, outside the page) is found in 
   for (const how of ["white", "tiny", "outside"] as const) {
     const o = await verify(await addHiddenText(clean, 1, "99.100 %", how));
     assert.is(o.status, "tampered", how);
-    assert.ok(o.findings.some((f) => f.kind === "text" && f.message.includes('its text has "99.100 %", which the report does not')), `${how}: ${messages(o)}`);
+    assert.ok(
+      o.findings.some((f) => f.kind === "text" && f.message.includes('its text has "99.100 %", which the report does not')),
+      `${how}: ${messages(o)}`,
+    );
   }
 });
 
@@ -132,7 +154,8 @@ test("empty parts of the attachment are failures, not passes", async () => {
 
 test("a source that reaches outside the document is refused by the printer: a finding, nothing fetched", async () => {
   const pdf = await withAttachments(resultsJson(mini.results), (src) => ({
-    ...src, sources: src.sources.map((f, i) => (i === 1 ? { ...f, text: f.text + '\n![x](https://example.com/x.png)\n' } : f)),
+    ...src,
+    sources: src.sources.map((f, i) => (i === 1 ? { ...f, text: f.text + "\n![x](https://example.com/x.png)\n" } : f)),
   }));
   const o = await verify(pdf);
   assert.is(o.status, "tampered");
@@ -141,14 +164,19 @@ test("a source that reaches outside the document is refused by the printer: a fi
 
 test("a table edited in the attachment (and printed so) but not in the recorded numbers is inconsistent", async () => {
   const r = copy(mini.results);
-  const t = r.tables[0], row = t.values.findIndex((x: unknown[]) => x[0] === "2c"), col = t.columns.indexOf("validation accuracy");
+  const t = r.tables[0],
+    row = t.values.findIndex((x: unknown[]) => x[0] === "2c"),
+    col = t.columns.indexOf("validation accuracy");
   const forged = mini.results.tasks["2c"].valAccuracy + 0.05;
   t.rows[row][col] = pct(forged);
   t.values[row][col] = forged;
   const o = await verify(await buildPdf(renderer, r, mini.source));
   assert.is(o.status, "tampered");
   assert.equal(kinds(o), ["attachment"], "the pages are what the attachment says; the attachment contradicts itself");
-  assert.match(messages(o), new RegExp(`Table 1, row baseline \\(2c\\), validation accuracy: shows "${pct(forged)}", which results\\.json does not record for 2c`));
+  assert.match(
+    messages(o),
+    new RegExp(`Table 1, row baseline \\(2c\\), validation accuracy: shows "${pct(forged)}", which results\\.json does not record for 2c`),
+  );
 });
 
 test("a quick build relabelled full is caught from its runs' sizes", async () => {
@@ -159,27 +187,37 @@ test("a quick build relabelled full is caught from its runs' sizes", async () =>
   assert.is(o.status, "tampered");
   assert.is(o.mode, "quick", "the mode comes from the sizes");
   assert.match(messages(o), /labelled full, but every run is quick-sized \(2000 training images, 1000 validation images, ≤ 2 epochs\)/);
-  assert.match(messages(o), /runs 2c, 3a, 3b, .*: epochs 2, trainSize 2000, valSize 1000, but the recorded parameters \{\} give 50, 20000, 10000/);
+  assert.match(
+    messages(o),
+    /runs 2c, 3a, 3b, .*: epochs 2, trainSize 2000, valSize 1000, but the recorded parameters \{\} give 50, 20000, 10000/,
+  );
 });
 
 test("a consistent forgery (text and attachment edited alike) passes verify; only --rerun names the number", async () => {
   const r = copy(mini.results);
-  const real = mini.results.tasks["2c"].valAccuracy, forged = Math.round((real + 0.05) * 1000) / 1000;
+  const real = mini.results.tasks["2c"].valAccuracy,
+    forged = Math.round((real + 0.05) * 1000) / 1000;
   r.tasks["2c"].valAccuracy = forged;
   for (const t of r.tables) {
-    t.values.forEach((vs: unknown[], i: number) => vs.forEach((v, j) => {
-      if (v === real && t.values[i][0] === "2c") {
-        t.values[i][j] = forged;
-        t.rows[i][j] = pct(forged);
-      }
-    }));
+    t.values.forEach((vs: unknown[], i: number) =>
+      vs.forEach((v, j) => {
+        if (v === real && t.values[i][0] === "2c") {
+          t.values[i][j] = forged;
+          t.rows[i][j] = pct(forged);
+        }
+      }),
+    );
   }
   const pdf = await buildPdf(renderer, r, mini.source);
   const o = await verify(pdf);
   assert.is(o.status, "ok", messages(o));
   const re = await verify(pdf, true);
   assert.is(re.status, "tampered");
-  assert.equal(re.findings.map((f) => f.key), ["2c.valAccuracy"], messages(re));
+  assert.equal(
+    re.findings.map((f) => f.key),
+    ["2c.valAccuracy"],
+    messages(re),
+  );
   assert.match(re.findings[0].message, `2c.valAccuracy: the PDF reports ${pct(forged)}, re-executing run 2c gives ${pct(real)}`);
   assert.ok(re.rerun && re.checked > o.checked);
 });

@@ -40,12 +40,19 @@ test("tanh is within 4e-16 of Math.tanh (absolute) and odd", () => {
 
 test("the SIMD activations (arena arrays) equal the JavaScript ones bit for bit, odd lengths included", () => {
   const z = spread(1001, -40, 40);
-  z[0] = 0; z[1] = -0; z[2] = 800; z[3] = -800; z[4] = 1e-20;
+  z[0] = 0;
+  z[1] = -0;
+  z[2] = 800;
+  z[3] = -800;
+  z[4] = 1e-20;
   for (const kind of ["sigmoid", "improved-sigmoid"] as const) {
     const m = mark();
-    const za = f64(z.length), aa = f64(z.length), ta = f64(z.length);
+    const za = f64(z.length),
+      aa = f64(z.length),
+      ta = f64(z.length);
     za.set(z);
-    const aj = new Float64Array(z.length), tj = new Float64Array(z.length);
+    const aj = new Float64Array(z.length),
+      tj = new Float64Array(z.length);
     activate(kind, za, aa, z.length, kind === "improved-sigmoid" ? ta : null);
     activate(kind, z, aj, z.length, kind === "improved-sigmoid" ? tj : null);
     assert.equal(Array.from(aa), Array.from(aj), kind);
@@ -57,16 +64,27 @@ test("the SIMD activations (arena arrays) equal the JavaScript ones bit for bit,
 test("sigmoid and improved sigmoid where the SIMD kernels clamp (exp's ends, tanh's saturation): the same bits as JavaScript", () => {
   // Dense sweeps over where the results become exactly 0, 1 or ±1 and where exp flushes or overflows.
   const zs: number[] = [];
-  for (const [lo, hi] of [[-760, -700], [700, 760], [-32, -26], [26, 32], [-540, -525], [525, 540]]) {
+  for (const [lo, hi] of [
+    [-760, -700],
+    [700, 760],
+    [-32, -26],
+    [26, 32],
+    [-540, -525],
+    [525, 540],
+  ]) {
     for (let i = 0; i <= 6000; i++) zs.push(lo + ((hi - lo) * i) / 6000);
   }
   zs.push(1e300, -1e300, Infinity, -Infinity, NaN, 0, -0, 5e-324);
-  const n = zs.length, z = Float64Array.from(zs);
+  const n = zs.length,
+    z = Float64Array.from(zs);
   const m = mark();
-  const za = f64(n), aa = f64(n), ta = f64(n);
+  const za = f64(n),
+    aa = f64(n),
+    ta = f64(n);
   za.set(z);
   for (const kind of ["sigmoid", "improved-sigmoid"] as const) {
-    const aj = new Float64Array(n), tj = new Float64Array(n);
+    const aj = new Float64Array(n),
+      tj = new Float64Array(n);
     activate(kind, za, aa, n, kind === "improved-sigmoid" ? ta : null);
     activate(kind, z, aj, n, kind === "improved-sigmoid" ? tj : null);
     assertSameBits(aa, aj, kind);
@@ -81,13 +99,19 @@ test("ReLU and every slope: SIMD (arena arrays) equals JavaScript bit for bit, o
   const cases = [...specials.map((v) => [v]), ...specials.map((v) => [0.5, -2, v]), [...spread(1001, -4, 4)]];
   cases[cases.length - 1].splice(0, specials.length, ...specials);
   for (const zs of cases) {
-    const n = zs.length, z = Float64Array.from(zs);
+    const n = zs.length,
+      z = Float64Array.from(zs);
     const d0 = spread(n, -2, 2).map((v, i) => (i === 1 ? -0 : v));
     for (const kind of ACTIVATIONS) {
       const m = mark();
-      const za = f64(n), aa = f64(n), ta = f64(n), da = f64(n);
+      const za = f64(n),
+        aa = f64(n),
+        ta = f64(n),
+        da = f64(n);
       za.set(z);
-      const aj = new Float64Array(n), tj = new Float64Array(n), dj = new Float64Array(d0);
+      const aj = new Float64Array(n),
+        tj = new Float64Array(n),
+        dj = new Float64Array(d0);
       const keepT = kind === "improved-sigmoid";
       activate(kind, za, aa, n, keepT ? ta : null);
       activate(kind, z, aj, n, keepT ? tj : null);
@@ -122,7 +146,7 @@ test("improved sigmoid: f(0) = 0, f(±1) ≈ ±1, slope 1.7159·2/3 at 0", () =>
   assert.is(f("improved-sigmoid", 0), 0);
   assertClose(f("improved-sigmoid", 1), 1.7159 * Math.tanh(2 / 3), 1e-15, "f(1)");
   assert.ok(Math.abs(f("improved-sigmoid", 1) - 1) < 1e-4 && Math.abs(f("improved-sigmoid", -1) + 1) < 1e-4);
-  assertClose(slope("improved-sigmoid", 0), 1.7159 * 2 / 3, 1e-15, "f'(0)");
+  assertClose(slope("improved-sigmoid", 0), (1.7159 * 2) / 3, 1e-15, "f'(0)");
   const t = Math.tanh(2 / 3);
   assertClose(slope("improved-sigmoid", 1), 1.7159 * (2 / 3) * (1 - t * t), 1e-15, "f'(1)");
   assertClose(slope("improved-sigmoid", -1), slope("improved-sigmoid", 1), 1e-15, "f'(-1)");
@@ -131,7 +155,8 @@ test("improved sigmoid: f(0) = 0, f(±1) ≈ ±1, slope 1.7159·2/3 at 0", () =>
 test("every slope equals a central difference of its function", () => {
   for (const kind of ACTIVATIONS) {
     for (const z of [-3, -0.7, 0.4, 2.2]) {
-      const h = 1e-6, numeric = (f(kind, z + h) - f(kind, z - h)) / (2 * h);
+      const h = 1e-6,
+        numeric = (f(kind, z + h) - f(kind, z - h)) / (2 * h);
       assert.ok(Math.abs(numeric - slope(kind, z)) < 1e-8, `${kind} at ${z}: ${numeric} vs ${slope(kind, z)}`);
     }
   }

@@ -29,15 +29,24 @@ test("every run of the report fits, with room to spare", () => {
 });
 
 const refused: [Record<string, unknown>, RegExp][] = [
-  [{ hidden: [1e6] }, /^hidden 1000000, batch size 32, train size 20000: the run needs about 34 GiB of memory, more than the limit of 4\.0 GiB for one run$/],
+  [
+    { hidden: [1e6] },
+    /^hidden 1000000, batch size 32, train size 20000: the run needs about 34 GiB of memory, more than the limit of 4\.0 GiB for one run$/,
+  ],
   [{ hidden: [1e9] }, /^hidden 1000000000, .*more than the limit of 4\.0 GiB/],
   [{ hidden: [8192], batchSize: 20000, preset: "3c" }, /^hidden 8192, batch size 20000, train size 20000: run 3c needs about 5\.[0-9] GiB/],
-  [{ epochs: 1e9 }, /^epochs 1000000000: the run would take up to 625 000 000 000 steps \(625 an epoch\), more than the limit of 10 000 000$/],
+  [
+    { epochs: 1e9 },
+    /^epochs 1000000000: the run would take up to 625 000 000 000 steps \(625 an epoch\), more than the limit of 10 000 000$/,
+  ],
   [{ epochs: 200, batchSize: 1, trainSize: 60000 }, /^epochs 200: .* 12 000 000 steps \(60 000 an epoch\)/],
 ];
 for (const [spec, re] of refused) {
   test(`refuses ${JSON.stringify(spec)} with one line naming the limit`, () => {
-    assert.throws(() => normalizeRun(spec), (e: Error) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"));
+    assert.throws(
+      () => normalizeRun(spec),
+      (e: Error) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"),
+    );
   });
 }
 

@@ -38,7 +38,10 @@ const bad: [RunSpec | Record<string, unknown>, RegExp][] = [
 ];
 for (const [spec, re] of bad) {
   test(`rejects ${JSON.stringify(spec)}`, () => {
-    assert.throws(() => normalizeRun(spec as RunSpec), (e: Error) => e instanceof InputError && re.test(e.message));
+    assert.throws(
+      () => normalizeRun(spec as RunSpec),
+      (e: Error) => e instanceof InputError && re.test(e.message),
+    );
   });
 }
 

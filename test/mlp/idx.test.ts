@@ -29,8 +29,11 @@ test("reads raw and gzip images with their dimensions", () => {
 
 test("a wrong magic number names the file, the found and the expected magic", () => {
   const p = file("bad-magic", idxBytes(0x801, [2, 3, 4], pixels));
-  assert.throws(() => readIdxImages(p), (e: Error) =>
-    e instanceof InputError && e.message.includes("bad-magic") && e.message.includes("0x00000801") && e.message.includes("0x00000803"));
+  assert.throws(
+    () => readIdxImages(p),
+    (e: Error) =>
+      e instanceof InputError && e.message.includes("bad-magic") && e.message.includes("0x00000801") && e.message.includes("0x00000803"),
+  );
 });
 
 test("truncated data and a short header are errors", () => {
@@ -57,14 +60,22 @@ test("a file is read only up to the size its header announces: a gzip bomb is re
 test("a header announcing more than the limit is refused before the data are read", () => {
   const huge = idxBytes(0x803, [100000, 1000, 1000], new Uint8Array(8));
   for (const p of [file("huge-idx3-ubyte", huge), file("huge-idx3-ubyte.gz", gzipSync(huge))]) {
-    assert.throws(() => readIdxImages(p), new RegExp(`huge-idx3-ubyte(\\.gz)?: its header announces 100000 × 1000 × 1000 = 100000000000 data bytes, more than the limit of ${MAX_IDX_BYTES}`));
+    assert.throws(
+      () => readIdxImages(p),
+      new RegExp(
+        `huge-idx3-ubyte(\\.gz)?: its header announces 100000 × 1000 × 1000 = 100000000000 data bytes, more than the limit of ${MAX_IDX_BYTES}`,
+      ),
+    );
   }
 });
 
 test("a folder where a data file should be is named", () => {
   const p = join(dir, "folder-idx1-ubyte");
   mkdirSync(p);
-  assert.throws(() => readIdxLabels(p), (e: Error) => e instanceof InputError && /folder-idx1-ubyte: a folder, expected an IDX file$/.test(e.message));
+  assert.throws(
+    () => readIdxLabels(p),
+    (e: Error) => e instanceof InputError && /folder-idx1-ubyte: a folder, expected an IDX file$/.test(e.message),
+  );
 });
 
 test.run();

@@ -1,43 +1,96 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  baseTimes, createSparseColumns, matmul, matmulAtB, matmulABt, sparseColumns, sparseFromBlocks, sparseFromDense, sparseGradientStep,
-  sparseMatmul, sparseMatmulAtB, type SparseRows,
+  baseTimes,
+  createSparseColumns,
+  matmul,
+  matmulAtB,
+  matmulABt,
+  sparseColumns,
+  sparseFromBlocks,
+  sparseFromDense,
+  sparseGradientStep,
+  sparseMatmul,
+  sparseMatmulAtB,
+  type SparseRows,
 } from "../../src/mlp/kernels";
 import { createSgd, sgdStep } from "../../src/mlp/optim";
 import { f64, i32, kernelsFor, mark, release } from "../../src/mlp/wasm";
 import { assertClose, assertSameBits, bits } from "../helpers";
 
 const rand = (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(seed * 1000 + i * 12.9898) * 2);
-const inArena = (x: Float64Array) => { const y = f64(x.length); y.set(x); return y; };
+const inArena = (x: Float64Array) => {
+  const y = f64(x.length);
+  y.set(x);
+  return y;
+};
 
 /** The textbook definition, for an oracle. */
 function naive(a: (i: number, p: number) => number, b: (p: number, j: number) => number, m: number, k: number, n: number) {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+      out[i * n + j] = s;
+    }
   return out;
 }
 
 // Odd and even widths: the SIMD kernels handle a last single column separately.
-for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [3, 785, 64], [1, 1, 1]]) {
+for (const [m, k, n] of [
+  [7, 13, 5],
+  [4, 9, 8],
+  [3, 785, 64],
+  [1, 1, 1],
+]) {
   test(`(${m}, ${k}, ${n}): the three products equal the textbook sum, on both paths, bit for bit`, () => {
-    const a = rand(m * k, 1), b = rand(k * n, 2), at = rand(k * m, 3), bt = rand(n * k, 4);
+    const a = rand(m * k, 1),
+      b = rand(k * n, 2),
+      at = rand(k * m, 3),
+      bt = rand(n * k, 4);
     const heapOut = new Float64Array(m * n);
     const mk = mark();
     const arenaOut = f64(m * n);
     assert.ok(kernelsFor(inArena(a), arenaOut), "arena arrays take the wasm path");
     assert.not.ok(kernelsFor(a, arenaOut), "a heap array takes the JavaScript path");
     const cases: [string, () => void, () => void, Float64Array][] = [
-      ["a·b", () => matmul(a, b, heapOut, m, k, n), () => matmul(inArena(a), inArena(b), arenaOut, m, k, n),
-        naive((i, p) => a[i * k + p], (p, j) => b[p * n + j], m, k, n)],
-      ["aᵀ·b", () => matmulAtB(at, b, heapOut, k, m, n), () => matmulAtB(inArena(at), inArena(b), arenaOut, k, m, n),
-        naive((i, p) => at[p * m + i], (p, j) => b[p * n + j], m, k, n)],
-      ["a·bᵀ", () => matmulABt(a, bt, heapOut, m, k, n, new Float64Array(k * n)), () => matmulABt(inArena(a), inArena(bt), arenaOut, m, k, n, f64(k * n)),
-        naive((i, p) => a[i * k + p], (p, j) => bt[j * k + p], m, k, n)],
+      [
+        "a·b",
+        () => matmul(a, b, heapOut, m, k, n),
+        () => matmul(inArena(a), inArena(b), arenaOut, m, k, n),
+        naive(
+          (i, p) => a[i * k + p],
+          (p, j) => b[p * n + j],
+          m,
+          k,
+          n,
+        ),
+      ],
+      [
+        "aᵀ·b",
+        () => matmulAtB(at, b, heapOut, k, m, n),
+        () => matmulAtB(inArena(at), inArena(b), arenaOut, k, m, n),
+        naive(
+          (i, p) => at[p * m + i],
+          (p, j) => b[p * n + j],
+          m,
+          k,
+          n,
+        ),
+      ],
+      [
+        "a·bᵀ",
+        () => matmulABt(a, bt, heapOut, m, k, n, new Float64Array(k * n)),
+        () => matmulABt(inArena(a), inArena(bt), arenaOut, m, k, n, f64(k * n)),
+        naive(
+          (i, p) => a[i * k + p],
+          (p, j) => bt[j * k + p],
+          m,
+          k,
+          n,
+        ),
+      ],
     ];
     for (const [name, js, wasm, want] of cases) {
       arenaOut.fill(NaN);
@@ -52,7 +105,13 @@ for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [3, 785, 64], [1, 1, 1]]) {
 }
 
 // Products that skip the zeros of a (ReLU's activations): the same bits as the dense ones.
-for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [32, 64, 64], [1, 1, 1], [5, 3, 17]]) {
+for (const [m, k, n] of [
+  [7, 13, 5],
+  [4, 9, 8],
+  [32, 64, 64],
+  [1, 1, 1],
+  [5, 3, 17],
+]) {
   test(`(${m}, ${k}, ${n}) skipping a's zeros: the three products keep every bit, and do not skip when b is not finite`, () => {
     const mk = mark();
     // 70 % zeros, some −0, a whole zero row and column, a NaN.
@@ -60,12 +119,19 @@ for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [32, 64, 64], [1, 1, 1], [5, 3, 
       const x = rand(len, seed).map((v, i) => ((i * 7 + seed) % 10 < 7 ? (i % 3 ? 0 : -0) : v));
       return inArena(x);
     };
-    const a = zeros(m * k, 1), at = zeros(k * m, 3), b = inArena(rand(k * n, 2)), bt = inArena(rand(n * k, 4));
+    const a = zeros(m * k, 1),
+      at = zeros(k * m, 3),
+      b = inArena(rand(k * n, 2)),
+      bt = inArena(rand(n * k, 4));
     a.fill(0, 0, Math.min(k, a.length));
     if (m * k > 4) a[m * k - 2] = NaN;
     // fast is followed by a canary: a write past its end shows.
-    const skip = i32(2 * k), dense = f64(m * n), big = f64(m * n + n + 8), js = new Float64Array(m * n);
-    const fast = big.subarray(0, m * n), canary = big.subarray(m * n);
+    const skip = i32(2 * k),
+      dense = f64(m * n),
+      big = f64(m * n + n + 8),
+      js = new Float64Array(m * n);
+    const fast = big.subarray(0, m * n),
+      canary = big.subarray(m * n);
     canary.fill(-1.5);
     const cases: [string, (out: Float64Array, s: Int32Array | null, bb?: Float64Array) => void, Float64Array][] = [
       ["a·b", (out, s, bb = b) => matmul(a, bb, out, m, k, n, s), b],
@@ -80,7 +146,10 @@ for (const [m, k, n] of [[7, 13, 5], [4, 9, 8], [32, 64, 64], [1, 1, 1], [5, 3, 
         fast.fill(7);
         run(fast, skip, bb);
         assertSameBits(fast, dense, `${name}, b ${finite ? "finite" : "with Infinity"}`);
-        assert.ok(canary.every((v) => v === -1.5), "nothing written past the output");
+        assert.ok(
+          canary.every((v) => v === -1.5),
+          "nothing written past the output",
+        );
         const heap = (x: Float64Array) => new Float64Array(x);
         if (name === "a·b") matmul(heap(a), heap(bb), js, m, k, n, new Int32Array(2 * k));
         if (name === "aᵀ·b") matmulAtB(heap(at), heap(bb), js, k, m, n, new Int32Array(2 * k));
@@ -101,28 +170,39 @@ function sparseCase(rows: number, k: number) {
 }
 
 const heapSparse = (sp: SparseRows): SparseRows => ({
-  ...sp, base: new Float64Array(sp.base), start: new Int32Array(sp.start), col: new Int32Array(sp.col), val: new Float64Array(sp.val),
+  ...sp,
+  base: new Float64Array(sp.base),
+  start: new Int32Array(sp.start),
+  col: new Int32Array(sp.col),
+  val: new Float64Array(sp.val),
 });
 
 for (const n of [6, 7]) {
   test(`sparse rows (n = ${n}): X·W and Xᵀ·d over a selection match dense products; wasm = JavaScript bit for bit`, () => {
-    const rows = 9, k = 12;
+    const rows = 9,
+      k = 12;
     const { x, sp } = sparseCase(rows, k);
-    assert.ok(sp.val.length < rows * k / 2, "mostly background");
+    assert.ok(sp.val.length < (rows * k) / 2, "mostly background");
     assert.ok(kernelsFor(sp.base, sp.start, sp.col, sp.val), "sparse data live in the arena");
     const idxList = [4, 0, 8, 8, 2];
     const idx = i32(idxList.length);
     idx.set(idxList);
     const sel = new Float64Array(idxList.length * k);
     idxList.forEach((r, i) => sel.set(x.subarray(r * k, r * k + k), i * k));
-    const w = inArena(rand(k * n, 5)), scratch = f64(n);
-    const dense = new Float64Array(idxList.length * n), fast = f64(idxList.length * n), slow = new Float64Array(idxList.length * n);
+    const w = inArena(rand(k * n, 5)),
+      scratch = f64(n);
+    const dense = new Float64Array(idxList.length * n),
+      fast = f64(idxList.length * n),
+      slow = new Float64Array(idxList.length * n);
     matmul(sel, w, dense, idxList.length, k, n);
     sparseMatmul(sp, idx, 0, idxList.length, w, n, scratch, fast);
     sparseMatmul(heapSparse(sp), Int32Array.from(idxList), 0, idxList.length, new Float64Array(w), n, new Float64Array(n), slow);
     dense.forEach((v, i) => assertClose(fast[i], v, 1e-13, `z[${i}]`));
     assert.equal(Array.from(fast), Array.from(slow));
-    const d = inArena(rand(idxList.length * n, 6)), gd = new Float64Array(k * n), gs = f64(k * n), gj = new Float64Array(k * n);
+    const d = inArena(rand(idxList.length * n, 6)),
+      gd = new Float64Array(k * n),
+      gs = f64(k * n),
+      gj = new Float64Array(k * n);
     matmulAtB(sel, d, gd, idxList.length, k, n);
     sparseMatmulAtB(sp, idx, 0, idxList.length, d, n, scratch, gs);
     sparseMatmulAtB(heapSparse(sp), Int32Array.from(idxList), 0, idxList.length, new Float64Array(d), n, new Float64Array(n), gj);
@@ -140,14 +220,17 @@ for (const n of [6, 7]) {
 for (const n of [1, 2, 7, 16, 17, 35, 64]) {
   test(`baseᵀ·W (n = ${n}): each element summed in order from 0, wasm = JavaScript bit for bit`, () => {
     const mk = mark();
-    const k = 13, base = rand(k, 7), w = rand(k * n, 8);
+    const k = 13,
+      base = rand(k, 7),
+      w = rand(k * n, 8);
     const want = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let p = 0; p < k; p++) s += base[p] * w[p * n + j];
       want[j] = s;
     }
-    const js = new Float64Array(n), fast = f64(n);
+    const js = new Float64Array(n),
+      fast = f64(n);
     fast.fill(NaN);
     baseTimes(base, k, w, n, js);
     baseTimes(inArena(base), k, inArena(w), n, fast);
@@ -159,19 +242,27 @@ for (const n of [1, 2, 7, 16, 17, 35, 64]) {
 
   test(`the first layer's gradient step by column (n = ${n}): the same bits as sparseMatmulAtB then sgdStep, plain and with momentum, wasm and JavaScript`, () => {
     const mk = mark();
-    const rows = 9, k = 12;
+    const rows = 9,
+      k = 12;
     const { sp } = sparseCase(rows, k);
     const idxList = [4, 0, 8, 8, 2, 7];
     const idx = i32(idxList.length);
     idx.set(idxList);
-    const count = idxList.length, d = inArena(rand(count * n, 9)), w0 = rand(k * n, 10);
+    const count = idxList.length,
+      d = inArena(rand(count * n, 9)),
+      w0 = rand(k * n, 10);
     for (const gamma of [0, 0.9]) {
       // Reference: the stored gradient, then the optimiser's update (two steps, so momentum matters).
-      const wRef = inArena(w0), g = f64(k * n), scratch = f64(n);
+      const wRef = inArena(w0),
+        g = f64(k * n),
+        scratch = f64(n);
       const optRef = createSgd([wRef], 0.05, gamma);
-      const wFast = inArena(w0), optFast = createSgd([wFast], 0.05, gamma);
-      const wJs = new Float64Array(w0), vJs = gamma ? new Float64Array(k * n) : null;
-      const cs = createSparseColumns(k, 8), csJs = createSparseColumns(k, 8);
+      const wFast = inArena(w0),
+        optFast = createSgd([wFast], 0.05, gamma);
+      const wJs = new Float64Array(w0),
+        vJs = gamma ? new Float64Array(k * n) : null;
+      const cs = createSparseColumns(k, 8),
+        csJs = createSparseColumns(k, 8);
       for (let step = 0; step < 2; step++) {
         sparseMatmulAtB(sp, idx, 0, count, d, n, scratch, g);
         sgdStep(optRef, [wRef], [g]);
@@ -217,7 +308,11 @@ test("sparse columns: each column lists its selected rows in order with their va
 test("sparse X·W with baseᵀW given (haveCw) equals the product that computes it", () => {
   const mk = mark();
   const { sp } = sparseCase(9, 12);
-  const n = 17, w = inArena(rand(12 * n, 11)), cw = f64(n), a = f64(9 * n), b = f64(9 * n);
+  const n = 17,
+    w = inArena(rand(12 * n, 11)),
+    cw = f64(n),
+    a = f64(9 * n),
+    b = f64(9 * n);
   sparseMatmul(sp, null, 0, 9, w, n, cw, a);
   b.fill(NaN);
   sparseMatmul(sp, null, 0, 9, w, n, cw, b, true);

@@ -5,16 +5,24 @@ import { assertClose } from "../helpers";
 
 test("softmax is shift-invariant and sums to 1", () => {
   // Dyadic logits: the shift by 512 is exact, so the max-subtracted logits are identical.
-  const z = Float64Array.of(0.25, -1.25, 2.5, 0, 1), zs = z.map((v) => v + 512);
-  const p = new Float64Array(5), q = new Float64Array(5);
+  const z = Float64Array.of(0.25, -1.25, 2.5, 0, 1),
+    zs = z.map((v) => v + 512);
+  const p = new Float64Array(5),
+    q = new Float64Array(5);
   softmax(z, p, 1, 5);
   softmax(zs, q, 1, 5);
   assert.equal(q, p);
-  assertClose(p.reduce((a, b) => a + b, 0), 1, 1e-15, "sum");
+  assertClose(
+    p.reduce((a, b) => a + b, 0),
+    1,
+    1e-15,
+    "sum",
+  );
 });
 
 test("logits of ±1000 stay finite: softmax and a loss whose probability underflows", () => {
-  const z = Float64Array.of(1000, -1000, 0, 999, -1000), p = new Float64Array(5);
+  const z = Float64Array.of(1000, -1000, 0, 999, -1000),
+    p = new Float64Array(5);
   softmax(z, p, 1, 5);
   assert.ok(p.every(Number.isFinite));
   assert.is(p[1], 0); // underflow, so −ln p would be infinite

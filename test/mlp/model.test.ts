@@ -4,8 +4,19 @@ import type { Activation } from "../../src/mlp/activations";
 import { ACTIVATIONS } from "../../src/mlp/activations";
 import { sparseFromDense } from "../../src/mlp/kernels";
 import {
-  type Input, type Model, backward, createModel, createWorkspace, equalWidthForBudget, evaluate, firstLayerGradient, forward, meanLoss,
-  parameterCount, parameterCountWithUnitBias, trainStep,
+  type Input,
+  type Model,
+  backward,
+  createModel,
+  createWorkspace,
+  equalWidthForBudget,
+  evaluate,
+  firstLayerGradient,
+  forward,
+  meanLoss,
+  parameterCount,
+  parameterCountWithUnitBias,
+  trainStep,
 } from "../../src/mlp/model";
 import { createSgd, sgdStep } from "../../src/mlp/optim";
 import { f64, i32, mark, release } from "../../src/mlp/wasm";
@@ -35,8 +46,7 @@ for (const [n, c] of (gold.cases as any[]).entries()) {
     (c.outputs.flat() as number[]).forEach((v, i) => assertClose(p[i], v, 1e-12, `output ${i}`));
     assertClose(meanLoss(model, ws, labels, 0, rows), c.loss, 1e-12, "loss");
     backward(model, ws, x, labels, 0, rows);
-    c.grads.forEach((g: number[][], l: number) =>
-      g.flat().forEach((v, i) => assertClose(ws.grads[l][i], v, 1e-12, `grad ${l}[${i}]`)));
+    c.grads.forEach((g: number[][], l: number) => g.flat().forEach((v, i) => assertClose(ws.grads[l][i], v, 1e-12, `grad ${l}[${i}]`)));
   });
 }
 
@@ -44,7 +54,8 @@ test("loss is the mean over the batch, not the sum: a repeated batch has the sam
   const c = gold.cases[3];
   const model = goldenModel(c);
   const once = c.x.flat() as number[];
-  const ws1 = createWorkspace(model.sizes, 3), ws2 = createWorkspace(model.sizes, 6);
+  const ws1 = createWorkspace(model.sizes, 3),
+    ws2 = createWorkspace(model.sizes, 6);
   forward(model, ws1, { dense: Float64Array.from(once) }, 3);
   forward(model, ws2, { dense: Float64Array.from([...once, ...once]) }, 6);
   const l1 = meanLoss(model, ws1, Uint8Array.from(c.labels), 0, 3);
@@ -99,13 +110,15 @@ test("uniform init lies in [-1, 1] and uses the whole range", () => {
 
 test("evaluate's numbers do not depend on its block size; the loss sums each 1000 rows, then the partial sums", () => {
   const m = createModel({ inputs: 6, hidden: [5], outputs: 10, activation: "relu" }, "fan-in", createRng(2));
-  const count = 2345, x = Float64Array.from({ length: count * 6 }, (_, i) => Math.cos(i * 1.3) * 2);
+  const count = 2345,
+    x = Float64Array.from({ length: count * 6 }, (_, i) => Math.cos(i * 1.3) * 2);
   const labels = Uint8Array.from({ length: count }, (_, i) => (i * 7) % 10);
   const runs = [1, 5, 128, 1000, count].map((cap) => evaluate(m, createWorkspace(m.sizes, cap, false), { count, x, labels }));
   for (const r of runs) assert.equal(r, runs[0]);
   // The reference: forward over 1000-row chunks, each chunk's losses summed from 0, then the chunk sums.
   const ws = createWorkspace(m.sizes, 1000, false);
-  let lossSum = 0, hits = 0;
+  let lossSum = 0,
+    hits = 0;
   for (let from = 0; from < count; from += 1000) {
     const rows = Math.min(1000, count - from);
     const p = forward(m, ws, { dense: x.subarray(from * 6, (from + rows) * 6) }, rows);
@@ -116,7 +129,9 @@ test("evaluate's numbers do not depend on its block size; the loss sums each 100
 });
 
 test("a training step equals forward, the loss, backward and the update in turn, bit for bit (sparse and dense input, plain and momentum, every activation); the first layer's gradient recovered after it", () => {
-  const rows = 11, k = 13, B = 4;
+  const rows = 11,
+    k = 13,
+    B = 4;
   const base = Float64Array.from({ length: k }, (_, c) => (c === k - 1 ? 1 : -0.4));
   const x = f64(rows * k);
   for (let r = 0; r < rows; r++) for (let c = 0; c < k; c++) x[r * k + c] = (r * 5 + c * 3) % 4 === 0 ? Math.sin(r + c) * 2 : base[c];
@@ -128,9 +143,12 @@ test("a training step equals forward, the loss, backward and the update in turn,
       for (const dense of [false, true]) {
         const mk = mark();
         const arch = { inputs: k, hidden: [7, 6], outputs: 10, activation };
-        const a = createModel(arch, "fan-in", createRng(4)), b = createModel(arch, "fan-in", createRng(4));
-        const wsA = createWorkspace(a.sizes, B), wsB = createWorkspace(b.sizes, B);
-        const optA = createSgd(a.weights, 0.3, momentum), optB = createSgd(b.weights, 0.3, momentum);
+        const a = createModel(arch, "fan-in", createRng(4)),
+          b = createModel(arch, "fan-in", createRng(4));
+        const wsA = createWorkspace(a.sizes, B),
+          wsB = createWorkspace(b.sizes, B);
+        const optA = createSgd(a.weights, 0.3, momentum),
+          optB = createSgd(b.weights, 0.3, momentum);
         const labels = Uint8Array.from({ length: rows }, (_, i) => (i * 3) % 10);
         for (let s = 0; s + B <= rows; s += B) {
           const sel = f64(B * k);
@@ -160,9 +178,20 @@ test("a step whose loss is not finite returns it before changing any weight", ()
   const m = createModel({ inputs: 3, hidden: [4], outputs: 10, activation: "sigmoid" }, "uniform", createRng(1));
   m.weights[1].fill(Infinity);
   const before = m.weights.map((w) => Array.from(w));
-  const loss = trainStep(m, createWorkspace(m.sizes, 2), createSgd(m.weights, 0.1, 0), { dense: Float64Array.of(1, 2, 3, 4, 5, 6) }, Uint8Array.of(1, 2), 0, 2);
+  const loss = trainStep(
+    m,
+    createWorkspace(m.sizes, 2),
+    createSgd(m.weights, 0.1, 0),
+    { dense: Float64Array.of(1, 2, 3, 4, 5, 6) },
+    Uint8Array.of(1, 2),
+    0,
+    2,
+  );
   assert.not.ok(Number.isFinite(loss));
-  assert.equal(m.weights.map((w) => Array.from(w)), before);
+  assert.equal(
+    m.weights.map((w) => Array.from(w)),
+    before,
+  );
 });
 
 test.run();

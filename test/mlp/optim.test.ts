@@ -5,10 +5,13 @@ import { f64 } from "../../src/mlp/wasm";
 import { assertClose } from "../helpers";
 
 test("momentum under a constant gradient: steps lr·g·(1 − γⁿ)/(1 − γ), approaching 10·lr·g", () => {
-  const w = [Float64Array.of(0)], g = [Float64Array.of(2)];
-  const lr = 0.02, gamma = 0.9;
+  const w = [Float64Array.of(0)],
+    g = [Float64Array.of(2)];
+  const lr = 0.02,
+    gamma = 0.9;
   const opt = createSgd(w, lr, gamma);
-  let prev = 0, step = 0;
+  let prev = 0,
+    step = 0;
   for (let n = 1; n <= 200; n++) {
     sgdStep(opt, w, g);
     step = prev - w[0][0];
@@ -20,7 +23,9 @@ test("momentum under a constant gradient: steps lr·g·(1 − γⁿ)/(1 − γ),
 });
 
 test("the first momentum step equals plain SGD's (v₀ = 0, v ← g + γv)", () => {
-  const a = [Float64Array.of(1, -1)], b = [Float64Array.of(1, -1)], g = [Float64Array.of(0.5, 3)];
+  const a = [Float64Array.of(1, -1)],
+    b = [Float64Array.of(1, -1)],
+    g = [Float64Array.of(0.5, 3)];
   sgdStep(createSgd(a, 0.1, 0.9), a, g);
   sgdStep(createSgd(b, 0.1, 0), b, g);
   assert.equal(a, b);
@@ -30,11 +35,14 @@ test("the SIMD update (arena arrays) equals the JavaScript one bit for bit, odd 
   for (const gamma of [0, 0.9]) {
     const init = Float64Array.from({ length: 7 }, (_, i) => Math.sin(i + 1));
     const grad = Float64Array.from({ length: 7 }, (_, i) => Math.cos(3 * i));
-    const heapW = [new Float64Array(init)], heapG = [new Float64Array(grad)];
-    const arenaW = [f64(7)], arenaG = [f64(7)];
+    const heapW = [new Float64Array(init)],
+      heapG = [new Float64Array(grad)];
+    const arenaW = [f64(7)],
+      arenaG = [f64(7)];
     arenaW[0].set(init);
     arenaG[0].set(grad);
-    const a = createSgd(heapW, 0.02, gamma), b = createSgd(arenaW, 0.02, gamma);
+    const a = createSgd(heapW, 0.02, gamma),
+      b = createSgd(arenaW, 0.02, gamma);
     for (let s = 0; s < 5; s++) {
       sgdStep(a, heapW, heapG);
       sgdStep(b, arenaW, arenaG);
@@ -44,7 +52,8 @@ test("the SIMD update (arena arrays) equals the JavaScript one bit for bit, odd 
 });
 
 test("plain SGD keeps no velocity and moves against the gradient", () => {
-  const w = [Float64Array.of(1)], opt = createSgd(w, 0.1, 0);
+  const w = [Float64Array.of(1)],
+    opt = createSgd(w, 0.1, 0);
   assert.is(opt.velocity.length, 0);
   sgdStep(opt, w, [Float64Array.of(4)]);
   assertClose(w[0][0], 1 - 0.4, 1e-16, "w");

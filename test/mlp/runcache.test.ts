@@ -14,7 +14,8 @@ const cacheIn = (dir: string, code = "code-v1", dataDir = data): RunCache => ({ 
 
 test("a second request is answered from the cache with the same bytes, and is not trained", async () => {
   const cache = cacheIn(mkdtempSync(join(tmpdir(), "a2-runs-")));
-  const trained: number[] = [], cached: number[] = [];
+  const trained: number[] = [],
+    cached: number[] = [];
   const first = await trainCached([cfg, other], cache, { workers: 2, dataDir: data, onDone: (i) => trained.push(i) });
   assert.equal(trained.sort(), [0, 1]);
   const again = await trainCached([other, cfg], cache, { dataDir: data, onDone: (i) => trained.push(i), onCached: (i) => cached.push(i) });

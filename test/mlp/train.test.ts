@@ -14,8 +14,17 @@ for (const run of gold.runs as any[]) {
   const c = run.config;
   test(`golden run ${c.activation}/${c.init}/lr ${c.learning_rate}/momentum ${c.momentum}: every check and final weight sum within 1e-9`, () => {
     const cfg = normalizeRun({
-      hidden: c.hidden, activation: c.activation, init: c.init, learningRate: c.learning_rate, momentum: c.momentum,
-      batchSize: c.batch_size, epochs: c.epochs, seed: c.seed, shuffle: c.shuffle, trainSize: 2000, valSize: 1000,
+      hidden: c.hidden,
+      activation: c.activation,
+      init: c.init,
+      learningRate: c.learning_rate,
+      momentum: c.momentum,
+      batchSize: c.batch_size,
+      epochs: c.epochs,
+      seed: c.seed,
+      shuffle: c.shuffle,
+      trainSize: 2000,
+      valSize: 1000,
     });
     const data = prepareData(cfg);
     assert.equal(data.stats, { mean: gold.mean, std: gold.std });
@@ -88,7 +97,8 @@ test("the same config gives identical results; another seed does not", () => {
   const cfg = normalizeRun({ trainSize: 320, valSize: 100, epochs: 3 });
   const data = prepareData(cfg, dir);
   const run = (c: RunConfig) => JSON.stringify(deterministic(train(c, data).result));
-  const a = run(cfg), b = run(cfg);
+  const a = run(cfg),
+    b = run(cfg);
   assert.is(a, b);
   assert.is.not(run(normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, seed: 2 })), a);
 });
@@ -99,11 +109,23 @@ test("skipping the training-accuracy pass changes nothing but that column: same 
   val.labels.reverse();
   const dir = writeDatasetDir(tinySet(480, 11), val);
   const full = normalizeRun({ trainSize: 480, valSize: 160, epochs: 40, hidden: [6], learningRate: 0.5, earlyStopWindow: 6 });
-  const lean = normalizeRun({ trainSize: 480, valSize: 160, epochs: 40, hidden: [6], learningRate: 0.5, earlyStopWindow: 6, checkTrainAccuracy: false });
-  const a = train(full, prepareData(full, dir)).result, b = train(lean, prepareData(lean, dir)).result;
+  const lean = normalizeRun({
+    trainSize: 480,
+    valSize: 160,
+    epochs: 40,
+    hidden: [6],
+    learningRate: 0.5,
+    earlyStopWindow: 6,
+    checkTrainAccuracy: false,
+  });
+  const a = train(full, prepareData(full, dir)).result,
+    b = train(lean, prepareData(lean, dir)).result;
   assert.ok(a.stoppedEarly, "the toy run stops early, so the stop is compared");
   assert.equal([b.steps, b.final, b.weightSums], [a.steps, a.final, a.weightSums]);
-  assert.equal(b.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]), a.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]));
+  assert.equal(
+    b.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]),
+    a.history.checks.map((c) => [c.step, c.valLoss, c.valAccuracy]),
+  );
   assert.ok(a.history.checks.every((c) => typeof c.trainAccuracy === "number"));
   assert.ok(b.history.checks.every((c) => c.trainAccuracy === null));
 });
@@ -114,7 +136,11 @@ test("the first check records the mean |gradient| of each weight matrix for the 
   const data = prepareData(cfg, dir);
   const { result } = train(cfg, data);
   // The first step by hand: the initial weights, the first 32 rows in order.
-  const model = createModel({ inputs: data.train.features, hidden: cfg.hidden, outputs: 10, activation: cfg.activation }, cfg.init, createRng(cfg.seed));
+  const model = createModel(
+    { inputs: data.train.features, hidden: cfg.hidden, outputs: 10, activation: cfg.activation },
+    cfg.init,
+    createRng(cfg.seed),
+  );
   const ws = createWorkspace(model.sizes, 32);
   const input = { sparse: data.train.sparse, idx: null, from: 0 };
   forward(model, ws, input, 32);
@@ -151,7 +177,12 @@ test("an exploding but finite loss (--lr 1e6) is divergence too, at the step it 
     assert.instance(e, DivergenceError);
     const step = losses.length + 1;
     assert.ok(losses.every(Number.isFinite) && losses.every((l) => l <= 100 * Math.max(losses[0], Math.log(10))));
-    assert.match((e as Error).message, new RegExp(`^training diverged at step ${step}: the batch loss [\\d.e+]+ is more than 100 times the first step's \\(${losses[0].toFixed(4)}\\); try a smaller learning rate$`));
+    assert.match(
+      (e as Error).message,
+      new RegExp(
+        `^training diverged at step ${step}: the batch loss [\\d.e+]+ is more than 100 times the first step's \\(${losses[0].toFixed(4)}\\); try a smaller learning rate$`,
+      ),
+    );
     assert.is((e as DivergenceError).step, step);
   }
   const sane = normalizeRun({ trainSize: 320, valSize: 100, epochs: 3, learningRate: 0.5 });
@@ -162,8 +193,14 @@ test("an exploding but finite loss (--lr 1e6) is divergence too, at the step it 
 test("progress reaches the callback at every step, with the checks", () => {
   const dir = writeDatasetDir(tinySet(320, 13), tinySet(100, 14));
   const cfg = normalizeRun({ trainSize: 320, valSize: 100, epochs: 2 });
-  let steps = 0, checks = 0;
-  const { result } = train(cfg, prepareData(cfg, dir), { onProgress: (p) => { steps++; if (p.check) checks++; } });
+  let steps = 0,
+    checks = 0;
+  const { result } = train(cfg, prepareData(cfg, dir), {
+    onProgress: (p) => {
+      steps++;
+      if (p.check) checks++;
+    },
+  });
   assert.is(steps, result.steps);
   assert.is(checks, result.history.checks.length);
   assert.is(result.checkEvery, 2);

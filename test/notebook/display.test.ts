@@ -37,7 +37,14 @@ test("number formats: loss 4 decimals, percent 3, integers with thin spaces, sci
 test("progress display: updates in place (first show, then updates), throttled, final state forced", () => {
   const shown: [Bundle, boolean][] = [];
   const d = progressDisplay(["2c", "3c"], (b, u) => shown.push([b, u]));
-  const p = (step: number, check: Progress["check"] = null): Progress => ({ step, epoch: 0, stepsPerEpoch: 625, maxSteps: 31250, trainLoss: 0.5, check });
+  const p = (step: number, check: Progress["check"] = null): Progress => ({
+    step,
+    epoch: 0,
+    stepsPerEpoch: 625,
+    maxSteps: 31250,
+    trainLoss: 0.5,
+    check,
+  });
   d.onProgress(0, p(0, { step: 0, valLoss: 2.1, valAccuracy: 0.1, trainAccuracy: 0.1, gradMeanAbs: [], lowSlope: [] }));
   d.onProgress(0, p(1));
   d.onProgress(1, p(5));
@@ -46,7 +53,10 @@ test("progress display: updates in place (first show, then updates), throttled, 
   d.onDone(0);
   d.finish();
   assert.is(shown.length, 3);
-  assert.ok(shown.slice(1).every(([, u]) => u), "later calls update");
+  assert.ok(
+    shown.slice(1).every(([, u]) => u),
+    "later calls update",
+  );
   assert.match(shown[2][0]["text/plain"] as string, /2c: done after 2 steps, val loss 2.1000/);
   assert.match(shown[2][0]["text/plain"] as string, /3c: step 6/);
 });
@@ -56,7 +66,12 @@ test("emit outside a kernel says so", () => {
 });
 
 test("the metrics table formats like the report", () => {
-  const r = { final: { trainLoss: 0.07654, valLoss: 0.2978, trainAccuracy: 0.9837, valAccuracy: 0.9152 }, steps: 29876, epochs: 48, stoppedEarly: true };
+  const r = {
+    final: { trainLoss: 0.07654, valLoss: 0.2978, trainAccuracy: 0.9837, valAccuracy: 0.9152 },
+    steps: 29876,
+    epochs: 48,
+    stoppedEarly: true,
+  };
   const t = metricsTable([{ id: "2c", name: "2c", result: r as never }]);
   assert.equal(t.rows[0], ["2c", "0.0765", "0.2978", "98.370 %", "91.520 %", "29 876", "48"]);
 });

@@ -1,8 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  blockStats, gradientFigure, gradientProfiles, logTicks, lossAxis, seedFigure, trainingCurves,
-} from "../../src/notebook/figures";
+import { blockStats, gradientFigure, gradientProfiles, logTicks, lossAxis, seedFigure, trainingCurves } from "../../src/notebook/figures";
 import { RUN_COLORS, RUN_NAMES, namedPresets } from "../../src/notebook/names";
 import type { TrainResult } from "../../src/mlp/train";
 import { PRESETS, normalizeRun } from "../../src/mlp/config";
@@ -12,17 +10,29 @@ function fakeResult(steps: number, finalAccuracy = 0.95, firstLoss = 2.4): Train
   const trainLoss = Array.from({ length: steps }, (_, i) => firstLoss / (1 + i / 5) + (i % 2 ? 0.001 : -0.001));
   const n = Math.floor(steps / 25);
   const checks = Array.from({ length: n }, (_, k) => ({
-    step: 25 * k, valLoss: firstLoss / (1 + k), valAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1),
-    trainAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1), gradMeanAbs: [0.001 * (k + 1), 0.01, 0.1], lowSlope: [0.1 * (k % 3), 0.2],
+    step: 25 * k,
+    valLoss: firstLoss / (1 + k),
+    valAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1),
+    trainAccuracy: 0.1 + ((finalAccuracy - 0.1) * k) / (n - 1),
+    gradMeanAbs: [0.001 * (k + 1), 0.01, 0.1],
+    lowSlope: [0.1 * (k % 3), 0.2],
   }));
   return {
-    config: normalizeRun({}), final: { trainLoss: 0.1, trainAccuracy: finalAccuracy, valLoss: 0.2, valAccuracy: finalAccuracy },
-    steps, epochs: 2, stepsPerEpoch: steps / 2, checkEvery: 25, stoppedEarly: false, history: { trainLoss, checks }, weightSums: [],
+    config: normalizeRun({}),
+    final: { trainLoss: 0.1, trainAccuracy: finalAccuracy, valLoss: 0.2, valAccuracy: finalAccuracy },
+    steps,
+    epochs: 2,
+    stepsPerEpoch: steps / 2,
+    checkEvery: 25,
+    stoppedEarly: false,
+    history: { trainLoss, checks },
+    weightSums: [],
     timing: { trainSeconds: 1, checkSeconds: 0.5 },
   };
 }
 
-const axisOf = (fig: { layout: Record<string, unknown> }, name: string) => fig.layout[name] as { type: string; range: number[]; tickvals: number[]; ticktext: string[] };
+const axisOf = (fig: { layout: Record<string, unknown> }, name: string) =>
+  fig.layout[name] as { type: string; range: number[]; tickvals: number[]; ticktext: string[] };
 
 test("block statistics: non-overlapping blocks of 10, mean and population std, partial block dropped", () => {
   const loss = [...Array(10).fill(1), ...[0, 2, 0, 2, 0, 2, 0, 2, 0, 2], 5, 5, 5];
@@ -51,8 +61,13 @@ test("one run: loss and accuracy panels, training solid and validation dashed, t
   assert.is(axisOf(fig, "yaxis").type, "log");
   assert.equal(axisOf(fig, "yaxis2").range[1], 100.5, "accuracy up to a real 100 %");
   assert.equal(new Set(fig.data.map((t) => t.yaxis)), new Set(["y", "y2", "y3", "y4"]), "two panels, two insets");
-  const dashes = fig.data.filter((t) => t.showlegend !== false || (t.yaxis === "y2")).map((t) => [t.legendgroup, (t.line as { dash?: string }).dash ?? "solid"]);
-  assert.ok(dashes.every(([g, d]) => (g === "val") === (d === "dash")), JSON.stringify(dashes));
+  const dashes = fig.data
+    .filter((t) => t.showlegend !== false || t.yaxis === "y2")
+    .map((t) => [t.legendgroup, (t.line as { dash?: string }).dash ?? "solid"]);
+  assert.ok(
+    dashes.every(([g, d]) => (g === "val") === (d === "dash")),
+    JSON.stringify(dashes),
+  );
   // Plain JSON: nothing a JSON round trip would drop or change (undefined, NaN, typed arrays).
   assert.equal(JSON.parse(JSON.stringify(fig)), fig, "plain JSON");
 });
@@ -61,9 +76,15 @@ test("several runs: a 2 × 2 grid, one legend entry per run named for readers, e
   const ids = ["2c", "3a", "3-ind-sigmoid", "3-ind-momentum"];
   const fig = trainingCurves(ids.map((id, i) => ({ id, result: fakeResult(200 + 50 * i, 0.9 + i / 50) })));
   const legend = fig.data.filter((t) => t.showlegend !== false).map((t) => t.name as string);
-  assert.equal(legend, ids.map((id) => RUN_NAMES[id]));
+  assert.equal(
+    legend,
+    ids.map((id) => RUN_NAMES[id]),
+  );
   assert.ok(legend.length <= 6);
-  assert.not.ok(legend.some((n) => /3-ind-/.test(n)), "no internal run id");
+  assert.not.ok(
+    legend.some((n) => /3-ind-/.test(n)),
+    "no internal run id",
+  );
   const axes = new Set(fig.data.map((t) => `${t.xaxis}/${t.yaxis}`));
   assert.equal([...axes].sort(), ["x/y", "x2/y2", "x3/y3", "x4/y4", "x5/y5", "x6/y6", "x7/y7"], "four panels and three zoomed insets");
   // The insets: the last three quarters of training, in no legend, every point inside their axes.
@@ -71,20 +92,29 @@ test("several runs: a 2 × 2 grid, one legend entry per run named for readers, e
     const range = (fig.layout[`yaxis${n}`] as { range: number[] }).range;
     for (const t of fig.data.filter((d) => d.yaxis === `y${n}`)) {
       assert.is(t.showlegend, false);
-      assert.ok((t.x as number[]).every((x) => x >= 88), "the last three quarters (of 350 steps)");
+      assert.ok(
+        (t.x as number[]).every((x) => x >= 88),
+        "the last three quarters (of 350 steps)",
+      );
       for (const y of t.y as number[]) assert.ok(y >= range[0] && y <= range[1], `${y} in the inset`);
     }
   }
   for (const id of ids) {
-    const colours = new Set(fig.data.filter((t) => t.legendgroup === id && (t.line as { color?: string }).color).map((t) => (t.line as { color: string }).color));
+    const colours = new Set(
+      fig.data.filter((t) => t.legendgroup === id && (t.line as { color?: string }).color).map((t) => (t.line as { color: string }).color),
+    );
     assert.equal([...colours], [RUN_COLORS[id]]);
   }
   // The same run keeps its colour in another figure.
-  const other = trainingCurves([{ id: "3c", result: fakeResult(100) }, { id: "3a", result: fakeResult(100) }]);
+  const other = trainingCurves([
+    { id: "3c", result: fakeResult(100) },
+    { id: "3a", result: fakeResult(100) },
+  ]);
   assert.ok(other.data.some((t) => t.legendgroup === "3a" && (t.line as { color?: string }).color === RUN_COLORS["3a"]));
   // Every plotted accuracy is inside its axis.
   const [lo, hi] = axisOf(fig, "yaxis4").range;
-  for (const t of fig.data.filter((d) => d.yaxis === "y4")) for (const y of t.y as number[]) assert.ok(y <= hi && y >= lo, `${y} on the axis`);
+  for (const t of fig.data.filter((d) => d.yaxis === "y4"))
+    for (const y of t.y as number[]) assert.ok(y <= hi && y >= lo, `${y} on the axis`);
   assert.ok(hi >= 100 && lo <= 10, "from the first check's 10 % to 100 %");
 });
 
@@ -96,10 +126,19 @@ test("every preset has a readable name and a colour, all colours distinct", () =
 test("gradient profiles average an epoch's checks, and the figure shares one log axis", () => {
   const r = fakeResult(400);
   const profiles = gradientProfiles(r);
-  assert.equal(profiles.map((p) => [p.label, p.epoch]), [["first epoch", 1], ["last epoch", 2]]);
+  assert.equal(
+    profiles.map((p) => [p.label, p.epoch]),
+    [
+      ["first epoch", 1],
+      ["last epoch", 2],
+    ],
+  );
   // Epoch 1: checks 0..7 (8 per epoch of 200 steps), gradient of layer 1 = 0.001·(k+1).
   assert.ok(Math.abs(profiles[0].values[0] - 0.001 * 4.5) < 1e-12);
-  const fig = gradientFigure([{ id: "4e", title: "4e", profiles }, { id: "4f", title: "4f", profiles }]);
+  const fig = gradientFigure([
+    { id: "4e", title: "4e", profiles },
+    { id: "4f", title: "4f", profiles },
+  ]);
   assert.is((fig.layout.yaxis2 as { matches: string }).matches, "y");
   assert.ok(fig.data.filter((t) => t.showlegend !== false).length <= 6);
 });
@@ -108,9 +147,18 @@ test("the seed figure draws every seed and the mean ± std of each run", () => {
   const p = [{ id: "3c", label: "3c", values: [0.95, 0.96], mean: 0.955, std: 0.007 }];
   const fig = seedFigure(p, [{ id: "3c", label: "3c", values: [100, 120], mean: 110, std: 14 }]);
   const dots = fig.data.filter((t) => (t.marker as { symbol: string }).symbol === "circle-open");
-  assert.equal(dots.map((t) => t.y), [[95, 96], [100, 120]]);
+  assert.equal(
+    dots.map((t) => t.y),
+    [
+      [95, 96],
+      [100, 120],
+    ],
+  );
   const bars = fig.data.filter((t) => t.error_y);
-  assert.equal(bars.map((t) => (t.error_y as { array: number[] }).array[0]), [0.7000000000000001, 14]);
+  assert.equal(
+    bars.map((t) => (t.error_y as { array: number[] }).array[0]),
+    [0.7000000000000001, 14],
+  );
 });
 
 test.run();

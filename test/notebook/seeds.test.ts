@@ -36,9 +36,23 @@ test("the report's runs: every preset once, then the study's other seeds; 5 seed
 test("the study's record: values per seed in order, mean and std per metric, numbers and table rows", () => {
   const s = normalizeParams({ quick: true, seeds: 3 });
   const groups = studyConfigs(s, ["3c", "4e"]);
-  const fake = (acc: number, steps: number) => ({ final: { valAccuracy: acc, valLoss: 0.2, trainAccuracy: 1, trainLoss: 0.01 }, steps }) as unknown as TrainResult;
-  const study = seedStudy(s, ["3c", "4e"], [[fake(0.95, 100), fake(0.96, 120), fake(0.97, 140)], [fake(0.9, 10), fake(0.9, 20), fake(0.9, 30)]]);
-  assert.equal(groups.map((g) => g.configs.map((c) => c.seed)), [[1, 2, 3], [1, 2, 3]]);
+  const fake = (acc: number, steps: number) =>
+    ({ final: { valAccuracy: acc, valLoss: 0.2, trainAccuracy: 1, trainLoss: 0.01 }, steps }) as unknown as TrainResult;
+  const study = seedStudy(
+    s,
+    ["3c", "4e"],
+    [
+      [fake(0.95, 100), fake(0.96, 120), fake(0.97, 140)],
+      [fake(0.9, 10), fake(0.9, 20), fake(0.9, 30)],
+    ],
+  );
+  assert.equal(
+    groups.map((g) => g.configs.map((c) => c.seed)),
+    [
+      [1, 2, 3],
+      [1, 2, 3],
+    ],
+  );
   const r = study.runs[0];
   assert.equal([r.id, r.seeds, r.values.valAccuracy, r.values.steps], ["3c", [1, 2, 3], [0.95, 0.96, 0.97], [100, 120, 140]]);
   assert.ok(Math.abs(r.mean.valAccuracy - 0.96) < 1e-12 && Math.abs(r.std.steps - 20) < 1e-12);
@@ -48,7 +62,16 @@ test("the study's record: values per seed in order, mean and std per metric, num
   assert.equal([n["3c.seedCount"], n["3c.stepsMean"], n["4e.stepsStd"]], [3, 120, 10]);
   assert.equal(seedTable(study).rows[0], ["+ momentum (3c)", "3", "96.000 % ± 1.000 %", "0.2000 ± 0.0000", "120 ± 20"]);
   const renamed = seedTable(study, { "3c": "64 units (3c)" }).rows.map((r) => r[0]);
-  assert.equal(renamed, ["64 units (3c)", ...seedTable(study).rows.slice(1).map((r) => r[0])], "only the named run is renamed");
+  assert.equal(
+    renamed,
+    [
+      "64 units (3c)",
+      ...seedTable(study)
+        .rows.slice(1)
+        .map((r) => r[0]),
+    ],
+    "only the named run is renamed",
+  );
 });
 
 test.run();

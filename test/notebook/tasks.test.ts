@@ -2,35 +2,72 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { normalizeRun, twoEqualLayers } from "../../src/mlp/config";
 import { normalizeParams } from "../../src/notebook/session";
-import { epochTimes, gradientChecks, gradientNumbers, parameterCounts, pixelStatistics, runNumbers, widthForBudget, widthNumbers } from "../../src/notebook/tasks";
+import {
+  epochTimes,
+  gradientChecks,
+  gradientNumbers,
+  parameterCounts,
+  pixelStatistics,
+  runNumbers,
+  widthForBudget,
+  widthNumbers,
+} from "../../src/notebook/tasks";
 import type { TrainResult } from "../../src/mlp/train";
 
 test("2d/4d parameter counts as the spec states them", () => {
   const w = twoEqualLayers()[0];
-  const out = parameterCounts("4d", [{ key: "oneLayer", hidden: [64] }, { key: "twoLayers", hidden: [w, w] }]);
+  const out = parameterCounts("4d", [
+    { key: "oneLayer", hidden: [64] },
+    { key: "twoLayers", hidden: [w, w] },
+  ]);
   const byName = Object.fromEntries(out.recorded.map((r) => [r.name, r.value]));
-  assert.equal(byName, { oneLayerParams: 50880, oneLayerParamsWithBias: 50890, twoLayersParams: 51300, twoLayersParamsWithBias: 784 * 60 + 60 + 60 * 60 + 60 + 60 * 10 + 10 });
+  assert.equal(byName, {
+    oneLayerParams: 50880,
+    oneLayerParamsWithBias: 50890,
+    twoLayersParams: 51300,
+    twoLayersParamsWithBias: 784 * 60 + 60 + 60 * 60 + 60 + 60 * 10 + 10,
+  });
   assert.equal(out.table.rows[1], ["[785, 60, 60, 10]", "51 300", "51 370"]);
 });
 
 test("2a statistics: both μ/σ pairs, to NumPy's digits", () => {
   const out = pixelStatistics(normalizeParams({}));
   const v = Object.fromEntries(out.recorded.map((r) => [r.name, r.value]));
-  assert.equal(v, { mean: 33.318421449829934, std: 78.56748998339798, meanSubset: 33.55274553571429, stdSubset: 78.87550070784695, images: 60000, subsetSize: 20000 });
+  assert.equal(v, {
+    mean: 33.318421449829934,
+    std: 78.56748998339798,
+    meanSubset: 33.55274553571429,
+    stdSubset: 78.87550070784695,
+    images: 60000,
+    subsetSize: 20000,
+  });
   const quick = Object.fromEntries(pixelStatistics(normalizeParams({ quick: true })).recorded.map((r) => [r.name, r.value]));
   assert.is(quick.subsetSize, 2000, "the subset is the training split of the session's baseline");
 });
 
 test("gradient check rows: one column per layer, pass flags recorded", () => {
   const out = gradientChecks(normalizeParams({ quick: true }), "2b", [
-    { key: "sigmoid", hidden: [8], activation: "sigmoid" }, { key: "deep", hidden: [4, 4], activation: "improved-sigmoid" },
+    { key: "sigmoid", hidden: [8], activation: "sigmoid" },
+    { key: "deep", hidden: [4, 4], activation: "improved-sigmoid" },
   ]);
   assert.equal(out.table.columns, ["hidden", "activation", "ε", "layer 1", "layer 2", "layer 3", "every difference ≤ 1.0e-6"]);
   assert.equal(out.table.rows[1].slice(1, 3), ["improved sigmoid", "1.0e-3"], "readable names, one number format");
   assert.is(out.table.rows[0][5], "", "a shallower net leaves the extra layer empty");
   const names = out.recorded.map((r) => r.name);
-  for (const n of ["sigmoidLayer1", "sigmoidLayer2", "sigmoidPassed", "sigmoidEpsilon", "sigmoidTolerance", "sigmoidWeights",
-    "sigmoidLayer1Exceeding", "sigmoidLayer2Crossing", "deepLayer3ExceedingWithoutCrossing", "deepLayer3Weights", "deepPassed", "images"]) {
+  for (const n of [
+    "sigmoidLayer1",
+    "sigmoidLayer2",
+    "sigmoidPassed",
+    "sigmoidEpsilon",
+    "sigmoidTolerance",
+    "sigmoidWeights",
+    "sigmoidLayer1Exceeding",
+    "sigmoidLayer2Crossing",
+    "deepLayer3ExceedingWithoutCrossing",
+    "deepLayer3Weights",
+    "deepPassed",
+    "images",
+  ]) {
     assert.ok(names.includes(n), n);
   }
   assert.is(new Set(names).size, names.length, "no name twice");
@@ -45,11 +82,31 @@ test("4d's width: the root of w² + 795w = budget and the counts of its neighbou
   assert.is(twoEqualLayers()[0], v.widthAboveGap < v.widthBelowGap ? v.widthAbove : v.widthBelow, "the preset picks the closer one");
 });
 
-const run = (valLosses: number[], final = { trainLoss: 0.01, valLoss: valLosses[valLosses.length - 1], trainAccuracy: 1, valAccuracy: 0.95 }) => ({
-  config: normalizeRun({}), final, steps: 125 * valLosses.length, epochs: 1, stepsPerEpoch: 625, checkEvery: 125, stoppedEarly: true,
-  history: { trainLoss: [], checks: valLosses.map((v, k) => ({ step: 125 * k, valLoss: v, valAccuracy: 0.9, trainAccuracy: 0.9, gradMeanAbs: [0.001, 0.1], lowSlope: [k % 2 ? 0.5 : 0.1] })) },
-  timing: { trainSeconds: 2, checkSeconds: 1 },
-}) as unknown as TrainResult;
+const run = (
+  valLosses: number[],
+  final = { trainLoss: 0.01, valLoss: valLosses[valLosses.length - 1], trainAccuracy: 1, valAccuracy: 0.95 },
+) =>
+  ({
+    config: normalizeRun({}),
+    final,
+    steps: 125 * valLosses.length,
+    epochs: 1,
+    stepsPerEpoch: 625,
+    checkEvery: 125,
+    stoppedEarly: true,
+    history: {
+      trainLoss: [],
+      checks: valLosses.map((v, k) => ({
+        step: 125 * k,
+        valLoss: v,
+        valAccuracy: 0.9,
+        trainAccuracy: 0.9,
+        gradMeanAbs: [0.001, 0.1],
+        lowSlope: [k % 2 ? 0.5 : 0.1],
+      })),
+    },
+    timing: { trainSeconds: 2, checkSeconds: 1 },
+  }) as unknown as TrainResult;
 
 test("what the curves show: the best validation loss, the update it came after, the rise since, the gap", () => {
   const v = Object.fromEntries(runNumbers("x", run([0.5, 0.2, 0.15, 0.18, 0.19])).map((r) => [r.name, r.value]));

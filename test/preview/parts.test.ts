@@ -7,8 +7,17 @@ import { errorPlace, partKeys, sectionFigures, updateFrom } from "../../src/prev
 
 const fig = (y: number) => ({ data: [{ type: "scatter", x: [0, 1], y: [y, 0] }], layout: { height: 300 } });
 const parts = (over: Partial<DocumentParts> = {}): DocumentParts => ({
-  title: "T", authors: ["A"], css: "p {}", titleBlock: "<h1>T</h1>", toc: "<nav></nav>", floats: {},
-  sections: ["<p>one</p>\n", `<p>two</p>\n<figure class="plot" id="fig-a"><div class="plotly" data-label="fig-a"></div></figure>\n`, "<p>three</p>\n"],
+  title: "T",
+  authors: ["A"],
+  css: "p {}",
+  titleBlock: "<h1>T</h1>",
+  toc: "<nav></nav>",
+  floats: {},
+  sections: [
+    "<p>one</p>\n",
+    `<p>two</p>\n<figure class="plot" id="fig-a"><div class="plotly" data-label="fig-a"></div></figure>\n`,
+    "<p>three</p>\n",
+  ],
   specs: { "fig-a": fig(1) },
   ...over,
 });
@@ -48,7 +57,7 @@ test("sections added or removed change the key list", () => {
 test("figures of a section, and the place an error names", () => {
   assert.equal(sectionFigures(parts().sections[1]), ["fig-a"]);
   assert.equal(errorPlace("report/02-task2.md:14: bad TeX in $\\frac{1}{$: Missing close brace"), { file: "report/02-task2.md", line: 14 });
-  assert.equal(errorPlace("/tmp/x/report/01-task1.md:3: unknown number \"2c.foo\""), { file: "/tmp/x/report/01-task1.md", line: 3 });
+  assert.equal(errorPlace('/tmp/x/report/01-task1.md:3: unknown number "2c.foo"'), { file: "/tmp/x/report/01-task1.md", line: 3 });
   assert.equal(errorPlace("build/notebooks/task2.ipynb: not a notebook (no cells)"), { file: "build/notebooks/task2.ipynb", line: null });
   assert.equal(errorPlace("report/00-title.md, report/01-task1.md: no heading for Task 2a"), { file: null, line: null });
 });

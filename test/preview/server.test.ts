@@ -15,23 +15,34 @@ import { PreviewServer } from "../../src/preview/server";
 import type { Update } from "../../src/preview/parts";
 
 const dir = mkdtempSync(join(tmpdir(), "preview-server-"));
-const nbDir = join(dir, "nb"), reportDir = join(dir, "report");
+const nbDir = join(dir, "nb"),
+  reportDir = join(dir, "report");
 mkdirSync(nbDir);
 mkdirSync(reportDir);
 
 /** An executed notebook as the executor writes it: a figure, a table and a number, or nothing. */
 function executed(withOutputs: boolean) {
   const fig = { data: [{ type: "scatter", x: [0, 1], y: [1, 0], name: "loss" }], layout: { width: 900, height: 400 } };
-  const cell = (source: string, data: Record<string, unknown>) =>
-    ({ cell_type: "code", metadata: {}, source, execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data }] });
+  const cell = (source: string, data: Record<string, unknown>) => ({
+    cell_type: "code",
+    metadata: {},
+    source,
+    execution_count: 1,
+    outputs: [{ output_type: "display_data", metadata: {}, data }],
+  });
   return {
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
     metadata: { a2report: { cacheKey: "k", params: { quick: true } } },
-    cells: withOutputs ? [
-      cell("//| label: fig-a\n//| caption: The curves.\nshow()", { [MIME.plotly]: fig, "text/plain": "fig" }),
-      cell("//| label: tbl-b\n//| caption: Metrics.\nshow()", { [MIME.table]: { columns: ["run", "acc"], rows: [["2c", "91.520 %"]], values: [["2c", 0.9152]], caption: null } }),
-      cell("record()", { [MIME.result]: [{ task: "2c", name: "valAccuracy", value: 0.9152, format: "percent" }] }),
-    ] : [],
+    cells: withOutputs
+      ? [
+          cell("//| label: fig-a\n//| caption: The curves.\nshow()", { [MIME.plotly]: fig, "text/plain": "fig" }),
+          cell("//| label: tbl-b\n//| caption: Metrics.\nshow()", {
+            [MIME.table]: { columns: ["run", "acc"], rows: [["2c", "91.520 %"]], values: [["2c", 0.9152]], caption: null },
+          }),
+          cell("record()", { [MIME.result]: [{ task: "2c", name: "valAccuracy", value: 0.9152, format: "percent" }] }),
+        ]
+      : [],
   };
 }
 for (const n of ["task2", "task3", "task4"]) writeFileSync(join(nbDir, `${n}.ipynb`), JSON.stringify(executed(n === "task2")));
@@ -45,20 +56,27 @@ const files = {
 };
 for (const [f, t] of Object.entries(files)) writeFileSync(join(reportDir, f), t);
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, "127.0.0.1", () => {
-    const port = (s.address() as { port: number }).port;
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
   });
-});
 
-interface Reply { status: number; headers: IncomingMessage["headers"]; body: string }
+interface Reply {
+  status: number;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
 
 function fetchIt(url: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: o.method ?? "GET", headers: o.headers }, (res) => {
       let body = "";
-      res.on("data", (d) => { body += d; });
+      res.on("data", (d) => {
+        body += d;
+      });
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on("error", reject);
@@ -94,7 +112,10 @@ function events(url: string) {
         const i = queue.findIndex((e) => e.event === name);
         if (i >= 0) return queue.splice(i, 1)[0].data as T;
         if (Date.now() > deadline) throw new Error(`no "${name}" event; got ${queue.map((e) => e.event).join(", ")}`);
-        await new Promise<void>((r) => { waiting.push(r); setTimeout(r, 200); });
+        await new Promise<void>((r) => {
+          waiting.push(r);
+          setTimeout(r, 200);
+        });
       }
     },
     close: () => response?.destroy(),
@@ -119,8 +140,15 @@ test("the page: the report, its preview furniture and a policy that lets it reac
   assert.ok(r.body.includes('id="a2-overlay"') && r.body.includes('<script src="/assets/preview.js">'));
   const state = JSON.parse(/<script type="application\/json" id="preview-state">(.*?)<\/script>/.exec(r.body)![1]);
   assert.is(state.keys.sections.length, 2);
-  assert.equal(state.notebooks.notebooks.map((n: { name: string; stale: boolean }) => [n.name, n.stale]),
-    [["task2.ipynb", true], ["task3.ipynb", true], ["task4.ipynb", true]], "the stand-ins' code is not the notebooks'");
+  assert.equal(
+    state.notebooks.notebooks.map((n: { name: string; stale: boolean }) => [n.name, n.stale]),
+    [
+      ["task2.ipynb", true],
+      ["task3.ipynb", true],
+      ["task4.ipynb", true],
+    ],
+    "the stand-ins' code is not the notebooks'",
+  );
   assert.match(state.notebooks.notebooks[0].command, /^npm run notebooks -- --quick --out \S+nb notebooks\/task2\.ipynb$/);
   for (const a of ["/assets/preview.js", "/assets/draw.js", "/assets/plotly.js", "/assets/preview.css"]) {
     assert.is((await fetchIt(server.url + a.slice(1))).status, 200, a);
@@ -131,7 +159,8 @@ test("the page: the report, its preview furniture and a policy that lets it reac
 test("requests naming another host, and posts without the page's header, are refused", async () => {
   assert.is((await fetchIt(server.url, { headers: { Host: "evil.example" } })).status, 403);
   assert.is((await fetchIt(server.url, { headers: { Host: `attacker.example:${server.port}` } })).status, 403);
-  const post = (headers: Record<string, string>) => fetchIt(server.url + "api/execute", { method: "POST", headers, body: '{"notebook":"task2.ipynb"}' });
+  const post = (headers: Record<string, string>) =>
+    fetchIt(server.url + "api/execute", { method: "POST", headers, body: '{"notebook":"task2.ipynb"}' });
   assert.is((await post({ "Content-Type": "text/plain" })).status, 403, "a cross-site form post");
   assert.is((await post({ "X-A2-Preview": "1", Origin: "http://evil.example" })).status, 403);
   const bad = await fetchIt(server.url + "api/execute", { method: "POST", headers: { "X-A2-Preview": "1" }, body: '{"notebook":"../x"}' });

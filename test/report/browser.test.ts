@@ -32,8 +32,13 @@ async function listener() {
   udp.on("message", (m) => got.push(`udp ${m.length} bytes`));
   await new Promise<void>((r) => udp.bind(0, "127.0.0.1", () => r()));
   return {
-    got, tcp: (tcp.address() as { port: number }).port, udp: udp.address().port,
-    close: () => { tcp.close(); udp.close(); },
+    got,
+    tcp: (tcp.address() as { port: number }).port,
+    udp: udp.address().port,
+    close: () => {
+      tcp.close();
+      udp.close();
+    },
   };
 }
 
@@ -70,10 +75,16 @@ setTimeout(() => document.documentElement.setAttribute("data-ready", "1"), 1200)
     } catch (e) {
       refused.push((e as Error).message);
     }
-    assert.match(refused[0] ?? "", /^the report asks for http:\/\/127\.0\.0\.1:\d+\/.*: it must not need the network or other files$/, "printing fails on a document that asks for anything");
+    assert.match(
+      refused[0] ?? "",
+      /^the report asks for http:\/\/127\.0\.0\.1:\d+\/.*: it must not need the network or other files$/,
+      "printing fails on a document that asks for anything",
+    );
     // A page kept open for a while: the delayed attempts too.
     const page = await browser.page();
-    await page.setContent(`<!doctype html><link rel="preconnect" href="http://127.0.0.1:${l.tcp}"><script>${attempts(l.tcp, l.udp)}</script>`);
+    await page.setContent(
+      `<!doctype html><link rel="preconnect" href="http://127.0.0.1:${l.tcp}"><script>${attempts(l.tcp, l.udp)}</script>`,
+    );
     await pause(1500);
     await page.close();
   } finally {
@@ -91,10 +102,18 @@ test("figure JSON is data: a </script> in a title or trace name runs nothing and
   let png: Uint8Array;
   try {
     const evil = `</script><script>fetch("http://127.0.0.1:${l.tcp}/figure");${attempts(l.tcp, l.udp)}</script>`;
-    png = await browser.figurePng({
-      data: [{ type: "scatter", x: [0, 1], y: [1, 0], name: evil }],
-      layout: { title: { text: evil }, width: 400, height: 300, annotations: [{ text: `"]});fetch("http://127.0.0.1:${l.tcp}/json")//` }] },
-    }, refused);
+    png = await browser.figurePng(
+      {
+        data: [{ type: "scatter", x: [0, 1], y: [1, 0], name: evil }],
+        layout: {
+          title: { text: evil },
+          width: 400,
+          height: 300,
+          annotations: [{ text: `"]});fetch("http://127.0.0.1:${l.tcp}/json")//` }],
+        },
+      },
+      refused,
+    );
     await pause(500);
   } finally {
     await browser.close();
@@ -106,20 +125,35 @@ test("figure JSON is data: a </script> in a title or trace name runs nothing and
 });
 
 const fig = { data: [{ type: "scatter", x: [0, 1], y: [1, 0], name: "train loss" }], layout: { width: 600, height: 300 } };
-const evil = (port: number) => `</script><script>fetch("http://127.0.0.1:${port}/x")</script><img src=x onerror="fetch('http://127.0.0.1:${port}/y')">`;
+const evil = (port: number) =>
+  `</script><script>fetch("http://127.0.0.1:${port}/x")</script><img src=x onerror="fetch('http://127.0.0.1:${port}/y')">`;
 
 test("the report's document: notebook outputs are escaped, and its policy stops any script but its own", async () => {
   const l = await listener();
   const collected: Collected = {
     notebooks: ["task2.ipynb"],
-    figures: new Map([["fig-a", {
-      label: "fig-a", caption: `Curves ${evil(l.tcp)}`, notebook: "task2.ipynb",
-      figure: { ...fig, data: [{ ...fig.data[0], name: evil(l.tcp) }], layout: { ...fig.layout, title: { text: evil(l.tcp) } } },
-    }]]),
-    tables: new Map([["tbl-b", {
-      label: "tbl-b", caption: evil(l.tcp), notebook: "task2.ipynb",
-      table: { columns: ["run", evil(l.tcp)], rows: [["2c", evil(l.tcp)]], values: [["2c", null]] },
-    }]]),
+    figures: new Map([
+      [
+        "fig-a",
+        {
+          label: "fig-a",
+          caption: `Curves ${evil(l.tcp)}`,
+          notebook: "task2.ipynb",
+          figure: { ...fig, data: [{ ...fig.data[0], name: evil(l.tcp) }], layout: { ...fig.layout, title: { text: evil(l.tcp) } } },
+        },
+      ],
+    ]),
+    tables: new Map([
+      [
+        "tbl-b",
+        {
+          label: "tbl-b",
+          caption: evil(l.tcp),
+          notebook: "task2.ipynb",
+          table: { columns: ["run", evil(l.tcp)], rows: [["2c", evil(l.tcp)]], values: [["2c", null]] },
+        },
+      ],
+    ]),
     numbers: new Map(),
     runs: new Map([["2c", { id: "2c" } as unknown as RunConfig]]),
     params: {},
@@ -131,7 +165,10 @@ test("the report's document: notebook outputs are escaped, and its policy stops 
   const html = reportHtml({ rendered, collected, resultsJson: JSON.stringify({ note: evil(l.tcp) }), plotlyJs: plotlySource(), meta });
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; /);
   // As if an escape had failed: a script and an event handler slipped into the document.
-  const holed = html.replace("</body>", `<script>fetch("http://127.0.0.1:${l.tcp}/hole")</script><img src="data:," onerror="fetch('http://127.0.0.1:${l.tcp}/h2')"></body>`);
+  const holed = html.replace(
+    "</body>",
+    `<script>fetch("http://127.0.0.1:${l.tcp}/hole")</script><img src="data:," onerror="fetch('http://127.0.0.1:${l.tcp}/h2')"></body>`,
+  );
   const browser = await Browser.launch();
   let pdf: Uint8Array;
   try {
@@ -149,19 +186,29 @@ test("the report's document: notebook outputs are escaped, and its policy stops 
 test("Chromium does not outlive its process: SIGKILL of the parent; SIGTERM stops it and removes its profile", async () => {
   const tmp = mkdtempSync(join(tmpdir(), "browser-kill-"));
   const script = join(tmp, "hold.mts");
-  writeFileSync(script, `import { Browser } from ${JSON.stringify(join(ROOT, "src/report/browser.ts"))};
+  writeFileSync(
+    script,
+    `import { Browser } from ${JSON.stringify(join(ROOT, "src/report/browser.ts"))};
 import { runMain } from ${JSON.stringify(join(ROOT, "scripts/lib/cli.ts"))};
 await runMain(async () => { await Browser.launch(); console.log("ready"); await new Promise(() => {}); });
-`);
+`,
+  );
   for (const signal of ["SIGKILL", "SIGTERM"] as const) {
     const tag = `browser-${signal}-${process.pid}`;
     const profiles = mkdtempSync(join(tmp, "t-"));
     const child = spawn(process.execPath, ["--import", "tsx", script], {
-      cwd: ROOT, env: { ...process.env, A2_TEST_TAG: tag, TMPDIR: profiles }, stdio: ["ignore", "pipe", "pipe"],
+      cwd: ROOT,
+      env: { ...process.env, A2_TEST_TAG: tag, TMPDIR: profiles },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "", err = "";
-    child.stdout.on("data", (d) => { out += d; });
-    child.stderr.on("data", (d) => { err += d; });
+    let out = "",
+      err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
     const exited = new Promise<number | null>((r) => child.on("exit", (code, sig) => r(code ?? (sig ? -1 : null))));
     let code: number | null;
     try {
@@ -169,15 +216,21 @@ await runMain(async () => { await Browser.launch(); console.log("ready"); await 
       assert.ok(processesWithEnv("A2_TEST_TAG", tag).length >= 2, "Chromium runs");
       child.kill(signal);
       code = await exited;
-      assert.ok(await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 5000),
-        `after ${signal}, no Chromium process is left: ${processesWithEnv("A2_TEST_TAG", tag).join(" ")}`);
+      assert.ok(
+        await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 5000),
+        `after ${signal}, no Chromium process is left: ${processesWithEnv("A2_TEST_TAG", tag).join(" ")}`,
+      );
     } finally {
       for (const pid of processesWithEnv("A2_TEST_TAG", tag)) process.kill(pid, "SIGKILL");
     }
     if (signal === "SIGTERM") {
       assert.is(code, 143);
       assert.match(err, /^stopped \(SIGTERM\)\n$/);
-      assert.equal(readdirSync(profiles).filter((f) => !f.startsWith("tsx-")), [], "its profile and temporary files are removed");
+      assert.equal(
+        readdirSync(profiles).filter((f) => !f.startsWith("tsx-")),
+        [],
+        "its profile and temporary files are removed",
+      );
     }
   }
 });

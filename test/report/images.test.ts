@@ -16,7 +16,10 @@ test("the image joins the bundle and replaces the fallback's placeholder", () =>
   assert.is(r.data!["image/png"], "iVBORw0KGgoAAAANSUhEUg==");
   assert.equal(r.metadata, { "image/png": { width: 500, height: 300 } });
   const html = r.data!["text/html"] as string;
-  assert.match(html, /^<div id="a2fig-[^"]+" style="[^"]*"><img src="data:image\/png;base64,iVBORw0KGgoAAAANSUhEUg==" width="500" alt="a &quot;quoted&quot; &lt;name&gt;"/);
+  assert.match(
+    html,
+    /^<div id="a2fig-[^"]+" style="[^"]*"><img src="data:image\/png;base64,iVBORw0KGgoAAAANSUhEUg==" width="500" alt="a &quot;quoted&quot; &lt;name&gt;"/,
+  );
   assert.not.match(html, /Interactive figure/, "the placeholder text is gone");
   assert.match(html, /Plotly\.newPlot/, "the script still draws the chart when plotly.js loads");
   assert.equal(r.data![MIME.plotly], fig);

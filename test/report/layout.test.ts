@@ -4,7 +4,8 @@ import { blankBelow, readPgm } from "../../src/report/layout";
 
 /** A white page of 100 × 297 rows with ink down to `inkTo` (a row index) and a footer line. */
 function page(inkTo: number): Uint8Array {
-  const w = 100, h = 297;
+  const w = 100,
+    h = 297;
   const px = new Uint8Array(w * h).fill(255);
   for (let y = 20; y <= inkTo; y += 5) px.fill(0, y * w + 10, y * w + 90);
   px.fill(0, 285 * w + 45, 285 * w + 55); // the page number, in the bottom margin

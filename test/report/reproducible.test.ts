@@ -16,11 +16,17 @@ const results = '{\n  "format": "tdt4265-a2-results/1",\n  "é": 0.3000000000000
 async function info(pdf: Uint8Array) {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const dict = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
-  return { keys: dict.keys().map(String), producer: doc.getProducer(), created: doc.getCreationDate(), id: String(doc.context.trailerInfo.ID) };
+  return {
+    keys: dict.keys().map(String),
+    producer: doc.getProducer(),
+    created: doc.getCreationDate(),
+    id: String(doc.context.trailerInfo.ID),
+  };
 }
 
 test("two prints of the same document a second apart: different bytes from Chromium, identical after", async () => {
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Same</title></head><body><h1>Same</h1><p>Text é</p>` +
+  const html =
+    `<!doctype html><html><head><meta charset="utf-8"><title>Same</title></head><body><h1>Same</h1><p>Text é</p>` +
     `<script>document.documentElement.setAttribute("data-ready", "1")</script></body></html>`;
   const browser = await Browser.launch();
   const raw: Uint8Array[] = [];

@@ -34,7 +34,10 @@ test("through a warm cache every formula comes from the cache and the document i
   assert.is(cache.hits, 1 + DOC.length);
   // The font cache's ids are the document's own: no two formulas share one.
   const prefixes = plain.map((svg) => new Set([...svg.matchAll(/id="(MJX-\d+-)/g)].map((m) => m[1])));
-  assert.equal(prefixes.map((p) => p.size), DOC.map(() => 1));
+  assert.equal(
+    prefixes.map((p) => p.size),
+    DOC.map(() => 1),
+  );
   assert.is(new Set(prefixes.flatMap((p) => [...p])).size, DOC.length);
 });
 
@@ -54,7 +57,10 @@ test("an equation added in front renumbers the cached ones and their references"
 
 test("a formula using a macro follows the macro's definition", () => {
   const cache = texCache();
-  const doc = (def: string): Formula[] => [[`\\def\\R{${def}}`, false], ["\\R^n", false]];
+  const doc = (def: string): Formula[] => [
+    [`\\def\\R{${def}}`, false],
+    ["\\R^n", false],
+  ];
   assert.equal(render(doc("\\mathbb{R}"), cache), render(doc("\\mathbb{R}")));
   const changed = render(doc("\\mathcal{R}"), cache);
   assert.equal(changed, render(doc("\\mathcal{R}")));
@@ -66,7 +72,10 @@ test("a label defined twice is an error, cached or not", () => {
   render(DOC, cache);
   assert.throws(() => render([...DOC, eq("y = 1", "eq:a")], cache), /multiply defined/);
   // In front, not counted (its own tag): the cached eq:a, keyed by the same counter, is the second definition now.
-  assert.throws(() => render([["\\begin{equation} w = 0 \\tag{A} \\label{eq:a} \\end{equation}", true], ...DOC], cache), /multiply defined/);
+  assert.throws(
+    () => render([["\\begin{equation} w = 0 \\tag{A} \\label{eq:a} \\end{equation}", true], ...DOC], cache),
+    /multiply defined/,
+  );
 });
 
 test("bad TeX throws every time and is never cached", () => {
@@ -77,10 +86,19 @@ test("bad TeX throws every time and is never cached", () => {
 
 test("the cache keeps at most its limit, dropping the least recently used", () => {
   const cache = texCache(2);
-  render([["a", false], ["b", false]], cache);
+  render(
+    [
+      ["a", false],
+      ["b", false],
+    ],
+    cache,
+  );
   render([["a", false]], cache);
   render([["c", false]], cache);
-  assert.equal([...cache.entries.keys()].map((k) => JSON.parse(k).at(-1)), ["a", "c"]);
+  assert.equal(
+    [...cache.entries.keys()].map((k) => JSON.parse(k).at(-1)),
+    ["a", "c"],
+  );
 });
 
 test.run();

@@ -18,7 +18,8 @@ function assertOneLineError(args: string[], re: RegExp, script = "train") {
 const good = () => writeDatasetDir(tinySet(200, 1), tinySet(50, 2));
 const small = ["--train-size", "100", "--val-size", "20", "--epochs", "1"];
 
-test("missing data folder", () => assertOneLineError(["--data-dir", "/nonexistent/mnist"], /^error: data folder \/nonexistent\/mnist: no such folder$/));
+test("missing data folder", () =>
+  assertOneLineError(["--data-dir", "/nonexistent/mnist"], /^error: data folder \/nonexistent\/mnist: no such folder$/));
 
 test("IDX file with a wrong magic number", () => {
   const dir = good();
@@ -61,14 +62,40 @@ test("non-positive learning rate, batch size or widths; non-numbers", () => {
 
 test("a run with --json writes the whole result", () => {
   const out = join(mkdtempSync(join(tmpdir(), "cli-")), "r.json");
-  const r = runScript("train", ["--data-dir", good(), "--train-size", "192", "--val-size", "50", "--epochs", "2", "--hidden", "8", "--json", out]);
+  const r = runScript("train", [
+    "--data-dir",
+    good(),
+    "--train-size",
+    "192",
+    "--val-size",
+    "50",
+    "--epochs",
+    "2",
+    "--hidden",
+    "8",
+    "--json",
+    out,
+  ]);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /custom: 12 steps, 2 epochs\n/);
   assert.match(r.stdout, /\n[\d.]+ s\n/);
   assert.match(r.stdout, /train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}train acc \d+\.\d{3} % {2}val acc \d+\.\d{3} %/);
   assert.match(r.stderr, /\[train\] custom epoch 2: step 12, train loss/, "one line per epoch when not a terminal");
   const j = JSON.parse(readFileSync(out, "utf8"));
-  assert.equal(Object.keys(j), ["config", "final", "steps", "epochs", "stepsPerEpoch", "checkEvery", "stoppedEarly", "history", "weightSums", "timing", "stats", "wallSeconds"]);
+  assert.equal(Object.keys(j), [
+    "config",
+    "final",
+    "steps",
+    "epochs",
+    "stepsPerEpoch",
+    "checkEvery",
+    "stoppedEarly",
+    "history",
+    "weightSums",
+    "timing",
+    "stats",
+    "wallSeconds",
+  ]);
   assert.equal(j.config.hidden, [8]);
   assert.is(j.history.trainLoss.length, 12);
   assert.is(j.stoppedEarly, false);
@@ -76,12 +103,28 @@ test("a run with --json writes the whole result", () => {
 
 test("several runs go to the worker pool; --json then holds every run", () => {
   const out = join(mkdtempSync(join(tmpdir(), "cli-")), "runs.json");
-  const r = runScript("train", ["--data-dir", good(), "--run", "3a,3c", "--train-size", "192", "--val-size", "50", "--epochs", "1", "--json", out]);
+  const r = runScript("train", [
+    "--data-dir",
+    good(),
+    "--run",
+    "3a,3c",
+    "--train-size",
+    "192",
+    "--val-size",
+    "50",
+    "--epochs",
+    "1",
+    "--json",
+    out,
+  ]);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /3a: 6 steps, 1 epochs\n.*\n3c: 6 steps, 1 epochs/);
   assert.match(r.stderr, /\[done\] 3a/);
   const j = JSON.parse(readFileSync(out, "utf8"));
-  assert.equal(j.runs.map((x: { config: { id: string } }) => x.config.id), ["3a", "3c"]);
+  assert.equal(
+    j.runs.map((x: { config: { id: string } }) => x.config.id),
+    ["3a", "3c"],
+  );
 });
 
 test("gradcheck exits non-zero above the tolerance and 0 below", () => {
@@ -96,7 +139,11 @@ test("gradcheck exits non-zero above the tolerance and 0 below", () => {
 });
 
 test("report: bad run settings and flags are named before anything runs", () => {
-  assertOneLineError(["--set", "2c.learningRate"], /^error: --set "2c\.learningRate": expected RUN\.SETTING=VALUE, e\.g\. 2c\.learningRate=0\.05$/, "report");
+  assertOneLineError(
+    ["--set", "2c.learningRate"],
+    /^error: --set "2c\.learningRate": expected RUN\.SETTING=VALUE, e\.g\. 2c\.learningRate=0\.05$/,
+    "report",
+  );
   assertOneLineError(["--set", "2c.learningRate=-1"], /^error: learning rate -1: expected a positive number$/, "report");
   assertOneLineError(["--set", "9z.epochs=2"], /^error: runs: unknown run id "9z"/, "report");
   assertOneLineError(["--set", "2c.lr=0.1"], /^error: unknown run setting "lr"/, "report");
@@ -104,20 +151,35 @@ test("report: bad run settings and flags are named before anything runs", () => 
 });
 
 test("absurd widths and epochs are refused by their cost, before anything is allocated", () => {
-  assertOneLineError(["--hidden", "1e9"], /^error: hidden 1000000000, batch size 32, train size 20000: the run needs about \d+ GiB of memory, more than the limit of 4\.0 GiB for one run$/);
+  assertOneLineError(
+    ["--hidden", "1e9"],
+    /^error: hidden 1000000000, batch size 32, train size 20000: the run needs about \d+ GiB of memory, more than the limit of 4\.0 GiB for one run$/,
+  );
   assertOneLineError(["--hidden", "1e6"], /needs about 34 GiB of memory/);
-  assertOneLineError(["--epochs", "1e9"], /^error: epochs 1000000000: the run would take up to 625 000 000 000 steps \(625 an epoch\), more than the limit of 10 000 000$/);
+  assertOneLineError(
+    ["--epochs", "1e9"],
+    /^error: epochs 1000000000: the run would take up to 625 000 000 000 steps \(625 an epoch\), more than the limit of 10 000 000$/,
+  );
   assertOneLineError(["--run", "3a,3c", "--epochs", "1e9"], /^error: epochs 1000000000: run 3a would take/);
 });
 
 test("outputs are checked before training: --json to a folder or an unwritable place", () => {
   const dir = mkdtempSync(join(tmpdir(), "cli-"));
   const t0 = Date.now();
-  assertOneLineError(["--data-dir", good(), ...small, "--json", dir], new RegExp(`^error: --json ${dir}: a folder, expected a file to write$`));
-  assertOneLineError(["--data-dir", good(), ...small, "--json", "/proc/a2/r.json"], /^error: --json \/proc\/a2\/r\.json: cannot write there \(/);
+  assertOneLineError(
+    ["--data-dir", good(), ...small, "--json", dir],
+    new RegExp(`^error: --json ${dir}: a folder, expected a file to write$`),
+  );
+  assertOneLineError(
+    ["--data-dir", good(), ...small, "--json", "/proc/a2/r.json"],
+    /^error: --json \/proc\/a2\/r\.json: cannot write there \(/,
+  );
   const file = join(dir, "file");
   writeFileSync(file, "x");
-  assertOneLineError(["--data-dir", good(), ...small, "--json", join(file, "r.json")], /cannot write there \(a part of the path is a file, not a folder\)$/);
+  assertOneLineError(
+    ["--data-dir", good(), ...small, "--json", join(file, "r.json")],
+    /cannot write there \(a part of the path is a file, not a folder\)$/,
+  );
   const r = runScript("train", ["--data-dir", good(), ...small, "--json", dir]);
   assert.is(r.stdout, "", "nothing trained");
   assert.ok(Date.now() - t0 < 60000);
@@ -133,11 +195,27 @@ test("a data file that is a folder is named", () => {
 
 test("divergence (--lr 1e6): non-zero exit and one error line with the step, no result", () => {
   const out = join(mkdtempSync(join(tmpdir(), "cli-")), "r.json");
-  const r = runScript("train", ["--data-dir", good(), "--train-size", "192", "--val-size", "50", "--epochs", "20", "--lr", "1e6", "--json", out]);
+  const r = runScript("train", [
+    "--data-dir",
+    good(),
+    "--train-size",
+    "192",
+    "--val-size",
+    "50",
+    "--epochs",
+    "20",
+    "--lr",
+    "1e6",
+    "--json",
+    out,
+  ]);
   assert.is(r.status, 1);
   const errors = r.stderr.split("\n").filter((l) => l.startsWith("error"));
   assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0], /^error: training diverged at step \d+: the batch loss \S+ is more than 100 times the first step's \([\d.]+\); try a smaller learning rate$/);
+  assert.match(
+    errors[0],
+    /^error: training diverged at step \d+: the batch loss \S+ is more than 100 times the first step's \([\d.]+\); try a smaller learning rate$/,
+  );
   assert.not.match(r.stderr, /\n\s+at /);
   assert.not.match(r.stdout, /NaN/);
 });
@@ -146,7 +224,11 @@ test("report, notebooks, figure: bad outputs, notebooks and labels get one line 
   const dir = mkdtempSync(join(tmpdir(), "cli-"));
   const file = join(dir, "a-file");
   writeFileSync(file, "x");
-  assertOneLineError(["--out", file], new RegExp(`^error: ${file}: a file, expected a folder for report\\.pdf, report\\.html, results\\.json$`), "report");
+  assertOneLineError(
+    ["--out", file],
+    new RegExp(`^error: ${file}: a file, expected a folder for report\\.pdf, report\\.html, results\\.json$`),
+    "report",
+  );
   assertOneLineError(["--cell-timeout", "0"], /^error: cell timeout 0: expected a whole number of seconds ≥ 1$/, "report");
   const bad = join(dir, "bad.ipynb");
   writeFileSync(bad, "{ not json");

@@ -18,18 +18,42 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGKILL"] as const) {
     const dir = mkdtempSync(join(tmpdir(), "signals-"));
     const out = join(dir, "runs.json");
     writeFileSync(out, "previous results\n");
-    const npm = spawn("npm", ["run", "-s", "train", "--", "--data-dir", data, "--run", "3a,3c", "--train-size", "6400",
-      "--val-size", "100", "--epochs", "1000", "--json", out], { cwd: ROOT, env: { ...process.env, A2_TEST_TAG: tag }, stdio: ["ignore", "pipe", "pipe"] });
+    const npm = spawn(
+      "npm",
+      [
+        "run",
+        "-s",
+        "train",
+        "--",
+        "--data-dir",
+        data,
+        "--run",
+        "3a,3c",
+        "--train-size",
+        "6400",
+        "--val-size",
+        "100",
+        "--epochs",
+        "1000",
+        "--json",
+        out,
+      ],
+      { cwd: ROOT, env: { ...process.env, A2_TEST_TAG: tag }, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let err = "";
-    npm.stderr.on("data", (d) => { err += d; });
+    npm.stderr.on("data", (d) => {
+      err += d;
+    });
     npm.stdout.resume();
     try {
       assert.ok(await waitUntil(() => /\[train\] 3[ac] epoch/.test(err), 60000), `training started: ${err}`);
       assert.ok(processesWithEnv("A2_TEST_TAG", tag).length >= 2, "npm and node run");
       const t0 = Date.now();
       npm.kill(signal);
-      assert.ok(await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 5000),
-        `no process of the run is left after ${signal}: ${processesWithEnv("A2_TEST_TAG", tag).join(" ")}`);
+      assert.ok(
+        await waitUntil(() => processesWithEnv("A2_TEST_TAG", tag).length === 0, 5000),
+        `no process of the run is left after ${signal}: ${processesWithEnv("A2_TEST_TAG", tag).join(" ")}`,
+      );
       assert.ok(Date.now() - t0 < 5000);
       assert.is(readFileSync(out, "utf8"), "previous results\n");
       assert.equal(readdirSync(dir), ["runs.json"], "no temporary file");

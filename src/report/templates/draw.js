@@ -31,6 +31,12 @@
   }
   window.a2figures = { specs: specs, draw: draw };
   var els = Array.prototype.slice.call(document.querySelectorAll("div.plotly"));
-  Promise.all(els.map(draw)).then(function () { document.documentElement.setAttribute("data-ready", "1"); },
-    function (e) { document.documentElement.setAttribute("data-error", String(e)); });
+  Promise.all(els.map(draw)).then(
+    function () {
+      document.documentElement.setAttribute("data-ready", "1");
+    },
+    function (e) {
+      document.documentElement.setAttribute("data-error", String(e));
+    },
+  );
 })();
