@@ -177,14 +177,23 @@ export function renderReport(
     if (Array.isArray(v)) return v.join(", ");
     return typeof v === "number" && Number.isInteger(v) ? formatNumber(v, "int") : String(v);
   };
-  // A caption may quote numbers too ({{2b.images}}): filled in as in the prose, as plain text.
+  // A caption may quote numbers too ({{2b.images}}) and refer to another figure or table
+  // (@fig-3-added): filled in as in the prose, as plain text ("Figure 2").
   const captions = new Map<string, string>();
   const captionText = (label: string, caption: string, raw: string): string => {
-    const text = caption.replace(/\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/g, (_m, key: string) => {
-      if (key.startsWith("runs.")) return runSetting(key, raw);
-      const r = c.numbers.get(key);
-      return r ? formatNumber(r.value, r.format) : fail(raw, `${label}'s caption: unknown number "${key}"`);
-    });
+    const text = caption
+      .replace(/\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/g, (_m, key: string) => {
+        if (key.startsWith("runs.")) return runSetting(key, raw);
+        const r = c.numbers.get(key);
+        return r ? formatNumber(r.value, r.format) : fail(raw, `${label}'s caption: unknown number "${key}"`);
+      })
+      .replace(/@((?:fig|tbl)-[\w-]*\w)/g, (_m, ref: string) => {
+        const fi = figureOrder.indexOf(ref),
+          ti = tableOrder.indexOf(ref);
+        if (fi >= 0) return `Figure ${fi + 1}`;
+        if (ti >= 0) return `Table ${ti + 1}`;
+        return fail(raw, `${label}'s caption refers to @${ref}, which the report does not embed`);
+      });
     captions.set(label, text);
     return text;
   };
