@@ -167,7 +167,10 @@ test("captions quote numbers like the prose; an unknown one is named", () => {
   const ref = (caption: string) => ({ ...collected, figures: new Map([["fig-a", { ...collected.figures.get("fig-a")!, caption }]]) });
   const both = renderReport(doc("{{embed tbl-b}}\n\n{{embed fig-a}}"), ref("Axes as in @tbl-b; this is @fig-a."));
   assert.is(both.captions.get("fig-a"), "Axes as in Table 1; this is Figure 1.", "a caption's @label is the number, as plain text");
-  assert.throws(() => renderReport(doc("{{embed fig-a}}"), ref("As in @tbl-b.")), /fig-a's caption refers to @tbl-b, which the report does not embed/);
+  assert.throws(
+    () => renderReport(doc("{{embed fig-a}}"), ref("As in @tbl-b.")),
+    /fig-a's caption refers to @tbl-b, which the report does not embed/,
+  );
 });
 
 test("warn mode (quick drafts) counts false claims without failing", () => {
