@@ -77,6 +77,12 @@ export interface TinySet {
   readonly labels: Uint8Array;
 }
 
+/** Reproducible uniform numbers in [0, 1) from a 32-bit linear congruential generator. */
+export function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+}
+
 /**
  * A learnable toy dataset of 4×4 images: the label's pixel (index = label) is bright, a few others
  * are noise. A network that sees X and Y aligned reaches 100 % quickly.
@@ -84,8 +90,7 @@ export interface TinySet {
 export function tinySet(count: number, seed: number): TinySet {
   const images = new Uint8Array(count * 16),
     labels = new Uint8Array(count);
-  let s = seed;
-  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = lcg(seed);
   for (let i = 0; i < count; i++) {
     const label = Math.floor(next() * 10);
     labels[i] = label;

@@ -22,7 +22,7 @@ import { expectedRuns, runRecords } from "../../src/report/runs";
 import { SOURCE_FORMAT, SOURCE_NAME, type ReportSource, documentFromSource, sourceJson } from "../../src/report/source";
 import { pageWords, type Word } from "../../src/grading/pages";
 import type { Renderer } from "../../src/grading/render";
-import { type TinySet, writeDatasetDir } from "../helpers";
+import { type TinySet, lcg, writeDatasetDir } from "../helpers";
 
 /**
  * 4×4 images whose label's pixel is bright in two images of three, the others noise: a network
@@ -31,8 +31,7 @@ import { type TinySet, writeDatasetDir } from "../helpers";
 function noisySet(count: number, seed: number): TinySet {
   const images = new Uint8Array(count * 16),
     labels = new Uint8Array(count);
-  let s = seed;
-  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = lcg(seed);
   for (let i = 0; i < count; i++) {
     const label = Math.floor(next() * 10);
     labels[i] = label;

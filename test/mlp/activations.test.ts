@@ -2,15 +2,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Activation, ACTIVATIONS, activate, exp, multiplySlope, tanh } from "../../src/mlp/activations";
 import { f64, mark, release } from "../../src/mlp/wasm";
-import { assertClose, assertSameBits } from "../helpers";
+import { assertClose, assertSameBits, lcg } from "../helpers";
 
 /** Reproducible inputs spread over [lo, hi]. */
 function spread(n: number, lo: number, hi: number): Float64Array {
-  let s = 12345;
-  return Float64Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return lo + ((hi - lo) * s) / 2 ** 32;
-  });
+  const next = lcg(12345);
+  return Float64Array.from({ length: n }, () => lo + (hi - lo) * next());
 }
 
 test("exp is within 1 ulp of Math.exp over [−708, 709], exact at 0, ±Infinity and flush at the ends", () => {
