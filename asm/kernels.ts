@@ -488,7 +488,7 @@ export function sigmoid(z: usize, a: usize, n: i32): void {
   }
 }
 
-/** tanh(u) for u = (2/3)·z of the two values at z + o: its sign put back on tanhMagnitude(2|u|). */
+/** tanh(u) for u = (2/3)·z, lane by lane: its sign put back on tanhMagnitude(2|u|). */
 @inline function tanhOfLecun(z: v128): v128 {
   const u = f64x2.mul(f64x2.splat(2.0 / 3.0), z);
   const m = tanhMagnitude(f64x2.mul(f64x2.splat(2.0), f64x2.abs(u)));
@@ -639,7 +639,6 @@ export function sparseGradientStep(
   base: usize, k: i32, cap: i32, cnt: usize, rows: usize, vals: usize, count: i32,
   d: usize, n: i32, colsum: usize, w: usize, v: usize, lr: f64, gamma: f64,
 ): void {
-  const n2 = n & ~1;
   const rowBytes = <usize>n * 8;
   columnSums(d, count, n, colsum);
   const l = f64x2.splat(lr), c = f64x2.splat(gamma);

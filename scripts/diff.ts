@@ -8,13 +8,11 @@ import { InputError } from "../src/base/errors";
 import { printable } from "../src/base/text";
 import { toleranceFlag } from "../src/grading/tolerance";
 import { parseFlags, runMain } from "./lib/cli";
+import { HELP } from "./lib/help";
 
 await runMain(async () => {
   const { values, positionals } = parseFlags({ allowPositionals: true, options: { tolerance: { type: "string" } } });
-  if (positionals.length !== 2)
-    throw new InputError(
-      "usage: npm run diff -- A B [--tolerance 1e-4 | --tolerance rules.json] (results.json, report.pdf or a notebooks folder)",
-    );
+  if (positionals.length !== 2) throw new InputError(`usage: ${HELP.diff.usage} (results.json, report.pdf or a notebooks folder)`);
   const tolerance = toleranceFlag(values.tolerance);
   const [a, b] = [await loadNumbers(positionals[0]), await loadNumbers(positionals[1])];
   const diffs = compareNumbers(a, b, tolerance);

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { InputError } from "../src/base/errors";
-import { writeFileAtomic } from "../src/base/io";
+import { checkOutputFile, writeFileAtomic } from "../src/base/io";
 import { printable, printableLines } from "../src/base/text";
 import { defaultRunCache } from "../src/mlp/runcache";
 import { gradeCsv, gradeFolder, gradeSummary, listPdfs } from "../src/grading/grade";
@@ -43,7 +43,9 @@ await runMain(async () => {
   });
   if (positionals.length !== 1) throw new InputError(`usage: ${HELP.grade.usage}`);
   const dir = positionals[0];
-  const jobs = numberFlag("jobs", values.jobs) ?? availableParallelism();
+  // With --rerun one PDF at a time by default: its runs train on a pool of every core, and the next
+  // PDF's identical runs then come from the run cache instead of training again beside them.
+  const jobs = numberFlag("jobs", values.jobs) ?? (values.rerun ? 1 : availableParallelism());
   if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError(`--jobs ${values.jobs}: expected an integer ≥ 1`);
   const workers = numberFlag("workers", values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
@@ -53,6 +55,7 @@ await runMain(async () => {
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
   const csv = values.csv ?? `${dir.replace(/\/+$/, "")}/grades.csv`;
   const files = listPdfs(dir);
+  checkOutputFile(csv, `--csv ${csv}`);
   const t0 = performance.now();
   let outcomes: Outcome[], how: string;
   if (values.slurm) {
@@ -93,7 +96,7 @@ await runMain(async () => {
     if (values.resume || values["dry-run"]) throw new InputError("--resume and --dry-run go with --slurm");
     const renderer = Renderer.open();
     try {
-      outcomes = await gradeFolder(dir, {
+      outcomes = await gradeFolder(dir, files, {
         renderer,
         jobs,
         reference,

@@ -2,9 +2,8 @@
 // notebooks on the project's tslab kernel into build/notebooks (build/notebooks-quick with
 // --quick), skipping the ones whose code, library, parameters and data are unchanged.
 
-import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { executeNotebooks } from "../src/report/execute";
+import { resolve } from "node:path";
+import { executeNotebooks, executedDirs, taskNotebooks } from "../src/report/execute";
 import { packageRoot } from "../src/base/paths";
 import { numberFlag, parseFlags, runMain } from "./lib/cli";
 
@@ -21,19 +20,12 @@ await runMain(async () => {
     },
   });
   const root = packageRoot();
-  const dir = join(root, "notebooks");
-  const notebooks =
-    positionals.length > 0
-      ? positionals.map((p) => resolve(p))
-      : readdirSync(dir)
-          .filter((f) => /^task.*\.ipynb$/.test(f))
-          .sort()
-          .map((f) => join(dir, f));
+  const notebooks = positionals.length > 0 ? positionals.map((p) => resolve(p)) : taskNotebooks(root);
   const params: Record<string, unknown> = values.quick ? { quick: true } : {};
   if (values["data-dir"]) params.dataDir = resolve(values["data-dir"]);
   const statuses = await executeNotebooks({
     notebooks,
-    outDir: values.out ? resolve(values.out) : join(root, "build", values.quick ? "notebooks-quick" : "notebooks"),
+    outDir: values.out ? resolve(values.out) : executedDirs(root)[values.quick ? "quick" : "full"],
     params,
     force: values.force,
     jobs: numberFlag("jobs", values.jobs),

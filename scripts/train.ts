@@ -10,12 +10,8 @@ import { defaultWorkers, runPool } from "../src/mlp/pool";
 import { prepareData, train, type TrainResult } from "../src/mlp/train";
 import { formatMetrics } from "../src/contract/format";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
+import { HELP } from "./lib/help";
 import { runProgress } from "./lib/progress";
-
-const USAGE = `usage: npm run train -- [--run ID[,ID…]] [--workers N] [--hidden 64,64] [--activation sigmoid|improved-sigmoid|relu]
-  [--init uniform|fan-in] [--lr 0.1] [--momentum 0.9] [--epochs 50] [--batch-size 32]
-  [--train-size 20000] [--val-size 10000] [--seed 1] [--no-shuffle] [--dataset mnist|fashion-mnist]
-  [--data-dir DIR] [--normalization full-train|train-subset] [--json out.json]`;
 
 await runMain(async () => {
   const { values, positionals } = parseFlags({
@@ -40,7 +36,10 @@ await runMain(async () => {
       workers: { type: "string" },
     },
   });
-  if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE.split("\n")[0]}`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `unexpected argument ${JSON.stringify(positionals[0])}; usage: ${HELP.train.usage} (npm run train -- --help lists the flags)`,
+    );
   const spec: RunSpec = {
     preset: values.run,
     hidden: listFlag("hidden", values.hidden),

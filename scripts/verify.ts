@@ -6,7 +6,7 @@
 
 import { resolve } from "node:path";
 import { InputError } from "../src/base/errors";
-import { writeJsonAtomic } from "../src/base/io";
+import { checkOutputFile, writeJsonAtomic } from "../src/base/io";
 import { defaultRunCache } from "../src/mlp/runcache";
 import { loadNumbers } from "../src/grading/numbers";
 import { type Outcome, exitCode, outcomeLines } from "../src/grading/outcome";
@@ -34,6 +34,7 @@ await runMain(async () => {
   const workers = numberFlag("workers", values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
     throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  if (values.json) checkOutputFile(values.json, `--json ${values.json}`);
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;

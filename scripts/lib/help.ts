@@ -4,7 +4,7 @@
 // fails on it.
 
 export interface Help {
-  /** e.g. "npm run diff -- A B [--tolerance T]". */
+  /** e.g. "npm run diff -- A B [--tolerance T|FILE]". */
   readonly usage: string;
   /** What the command does, a sentence or two. */
   readonly summary: string;
@@ -111,11 +111,11 @@ export const HELP: Readonly<Record<string, Help>> = {
     example: "npm run report -- --quick",
   },
   diff: {
-    usage: "npm run diff -- A B [--tolerance T]",
+    usage: "npm run diff -- A B [--tolerance T|FILE]",
     summary:
       "Compare the numbers of two builds; print those that differ and those on one side only. Exit 0 when all agree, 1 when not, 2 on unreadable input.",
     args: { A: "a results.json, a report PDF or a folder of executed notebooks", B: "the same, the other build" },
-    flags: { tolerance: "agree when |a − b| ≤ T·max(1, |a|, |b|) (default 0, exact)" },
+    flags: { tolerance: "agree when |a − b| ≤ T·max(1, |a|, |b|) (default 0, exact), or per-number rules (grading/tolerances.json)" },
     example: "npm run diff -- report/out/results.json report/out-quick/results.json",
   },
   verify: {
@@ -131,7 +131,8 @@ export const HELP: Readonly<Record<string, Help>> = {
       workers: "with --rerun: worker threads (default: one per core)",
       "data-dir": "the dataset for --rerun (default: as for training)",
       reference: "compare the numbers with a reference build (results.json or report PDF)",
-      tolerance: "with --reference: a relative tolerance, or per-number rules (grading/tolerances.json)",
+      tolerance:
+        "a relative tolerance for --reference, or per-number rules and bands (grading/tolerances.json; bands apply without --reference)",
       json: "write the outcome as JSON (for grade and batch jobs)",
       name: "the file's name in the outcome (default: the path)",
     },
@@ -145,7 +146,7 @@ export const HELP: Readonly<Record<string, Help>> = {
     args: { DIR: "a folder of report PDFs" },
     flags: {
       csv: "write the CSV there (default: DIR/grades.csv)",
-      jobs: "PDFs verified at a time (default: one per core)",
+      jobs: "PDFs verified at a time (default: one per core; with --rerun, 1, so that identical runs train once)",
       rerun: "re-execute every PDF's runs (the run cache keeps what was trained once)",
       "no-cache": "with --rerun: train every run again",
       workers: "with --rerun: worker threads per rerun",

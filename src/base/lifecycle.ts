@@ -13,6 +13,9 @@
 // May import: nothing of the project.
 
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 type Cleanup = () => void | Promise<void>;
 
@@ -24,6 +27,22 @@ let listener: ((active: boolean) => void) | null = null;
 export function onCleanupsChange(fn: ((active: boolean) => void) | null): void {
   listener = fn;
   fn?.(cleanups.size > 0);
+}
+
+/**
+ * A new temporary folder (`<tmp>/<prefix>XXXXXX`) removed by remove() or, if the command is stopped
+ * first, by its stop: for work files that must not outlive the command.
+ */
+export function tempFolder(prefix: string): { readonly dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const unregister = onStop(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    remove() {
+      unregister();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Thrown by throwIfStopping() once the command is being stopped. */

@@ -1,6 +1,6 @@
-// Strings from untrusted files (a PDF's text, a results file's keys) made safe to print: control
-// characters and the bidirectional overrides that could redraw or reorder a terminal or a table
-// are shown as escapes (ESC as \x1b, U+202E as \u202e).
+// Strings from untrusted files made safe. For a terminal (a PDF's text, a results file's keys):
+// control characters and the bidirectional overrides that could redraw or reorder a terminal or a
+// table are shown as escapes (ESC as \x1b, U+202E as \u202e). For HTML: escapeHtml().
 //
 // May import: nothing.
 
@@ -21,4 +21,9 @@ export function printable(s: string): string {
 /** As printable(), but line breaks are kept: for messages of several lines. */
 export function printableLines(s: string): string {
   return s.replace(UNSAFE_BUT_NEWLINE, escapeChar);
+}
+
+/** Text made safe inside HTML, in element content and in quoted attribute values alike. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -1,7 +1,9 @@
 // A table as plain data (columns, rows of already formatted cells, the raw numbers behind them)
 // and its HTML: the notebooks show it and the report embeds it, from the same data.
 //
-// May import: nothing.
+// May import: base.
+
+import { escapeHtml } from "../base/text";
 
 export interface Table {
   readonly columns: readonly string[];
@@ -11,7 +13,7 @@ export interface Table {
   readonly values: readonly (readonly (number | string | null)[])[];
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const esc = escapeHtml;
 
 /** A plain HTML table; numeric-looking cells are right-aligned. */
 export function tableHtml(t: Table, caption?: string): string {

@@ -35,9 +35,8 @@ export interface GradeOptions extends Omit<VerifyOptions, "name" | "renderer"> {
   readonly onOutcome?: (o: Outcome, done: number, total: number) => void;
 }
 
-/** Verify every PDF of `dir`, `jobs` at a time; outcomes in file order, named relative to `dir`. */
-export async function gradeFolder(dir: string, o: GradeOptions): Promise<Outcome[]> {
-  const files = listPdfs(dir);
+/** Verify the PDFs `files` of `dir` (listPdfs(dir)), `jobs` at a time; outcomes in file order, named relative to `dir`. */
+export async function gradeFolder(dir: string, files: readonly string[], o: GradeOptions): Promise<Outcome[]> {
   const out: Outcome[] = new Array(files.length);
   let next = 0,
     done = 0;

@@ -11,7 +11,6 @@ export type FindingKind =
   | "mode" // the mode label disagrees with the runs' sizes
   | "page" // a page does not look like the report rendered from the attachments
   | "text" // a page's text is not the rendered report's
-  | "renderer" // the pages differ and the PDF was rendered by another renderer
   | "rerun" // re-executing the runs does not give the reported number
   | "tolerance"; // a reported number is outside the grader's tolerance or band
 

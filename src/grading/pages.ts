@@ -7,10 +7,11 @@
 // May import: base.
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../base/errors";
+import { tempFolder } from "../base/lifecycle";
+import { readPgm } from "../report/layout";
 
 /** Rasterizing resolution: A4 is 413 × 585 pixels; a digit of 8.5 pt is about 6 pixels high. */
 export const DPI = 50;
@@ -51,27 +52,17 @@ export interface Raster {
   readonly pixels: Uint8Array;
 }
 
-/** A binary PGM (P5, 8 bits) as pdftoppm writes it. */
-export function parsePgm(bytes: Uint8Array): Raster {
-  const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
-  const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(head);
-  if (!m) throw new Error("not an 8-bit PGM");
-  const width = Number(m[1]),
-    height = Number(m[2]);
-  return { width, height, pixels: bytes.subarray(m[0].length, m[0].length + width * height) };
-}
-
 /** Pages 1…`pages` as grey rasters at DPI. */
 export async function rasterize(path: string, pages: number, what: string): Promise<Raster[]> {
-  const dir = mkdtempSync(join(tmpdir(), "a2-pages-"));
+  const { dir, remove } = tempFolder("a2-pages-");
   try {
     await run("pdftoppm", ["-r", String(DPI), "-gray", "-f", "1", "-l", String(pages), path, join(dir, "p")], what);
     const files = readdirSync(dir)
       .filter((f) => f.endsWith(".pgm"))
       .sort((a, b) => Number(/(\d+)\.pgm$/.exec(a)![1]) - Number(/(\d+)\.pgm$/.exec(b)![1]));
-    return files.map((f) => parsePgm(readFileSync(join(dir, f))));
+    return files.map((f) => readPgm(readFileSync(join(dir, f))));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 

@@ -8,10 +8,10 @@
 //
 // May import: base, mlp, contract, report.
 
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../base/errors";
+import { tempFolder } from "../base/lifecycle";
 import { formatNumber } from "../contract/format";
 import { type ResultsFile, parseResults } from "../report/results";
 import { SOURCE_NAME, type ReportSource, documentFromSource, parseSource } from "../report/source";
@@ -210,7 +210,7 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
 
   // The report again from the attachments, printed, and compared page by page.
   let error: string | null = null;
-  const dir = mkdtempSync(join(tmpdir(), "a2-verify-"));
+  const { dir, remove } = tempFolder("a2-verify-");
   try {
     const theirPages = await pageCount(path, name);
     if (theirPages > LIMITS.pages) throw new InputError(`${name}: ${theirPages} pages, more than the ${LIMITS.pages} a report may have`);
@@ -277,7 +277,7 @@ export async function verifyPdf(path: string, o: VerifyOptions): Promise<Outcome
   } catch (e) {
     return unreadable(e);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
   let reran = false;
   if (o.rerun) {

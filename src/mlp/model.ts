@@ -186,8 +186,7 @@ export function backward(model: Model, ws: Workspace, x: Input, labels: Uint8Arr
   outputDelta(ws.a[L - 1], ws.delta[L - 1], labels, labelOffset, rows, sizes[L]);
   for (let l = L - 1; l >= 0; l--) {
     if (l > 0) matmulAtB(ws.a[l - 1], ws.delta[l], ws.grads[l], rows, sizes[l], sizes[l + 1]);
-    else if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
-    else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
+    else firstLayerGradient(model, ws, x, rows);
     if (l > 0) {
       matmulABt(ws.delta[l], weights[l], ws.delta[l - 1], rows, sizes[l + 1], sizes[l], ws.wT);
       multiplySlope(model.arch.activation, ws.z[l - 1], ws.a[l - 1], ws.delta[l - 1], rows * sizes[l], ws.t[l - 1] ?? null);
@@ -245,8 +244,7 @@ export function trainStep(
     sparseGradientStep(x.sparse.base, ws.columns, rows, ws.delta[0], sizes[1], ws.rowVec, weights[0], v, opt.learningRate, opt.momentum);
     if (prof) lap(prof, BACKWARD, t);
   } else {
-    if ("dense" in x) matmulAtB(x.dense, ws.delta[0], ws.grads[0], rows, sizes[0], sizes[1]);
-    else sparseMatmulAtB(x.sparse, x.idx, x.from, rows, ws.delta[0], sizes[1], ws.rowVec, ws.grads[0]);
+    firstLayerGradient(model, ws, x, rows);
     if (prof) t = lap(prof, BACKWARD, t);
     sgdLayer(opt, 0, weights[0], ws.grads[0]);
     if (prof) lap(prof, UPDATE, t);

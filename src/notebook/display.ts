@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../base/paths";
+import { escapeHtml } from "../base/text";
 import { MIME, type PlotlyFigure, type Recorded, type RunRecord, type SeedStudyRecord, type TableRecord } from "../contract/contract";
 import { formatNumber } from "../contract/format";
 import { type Table, tableHtml } from "../contract/table";
@@ -78,10 +79,6 @@ export function seedsBundle(study: SeedStudyRecord): Bundle {
     )
     .join("\n");
   return { [MIME.seeds]: study, "text/plain": text };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 // ---- the kernel side -------------------------------------------------------------------------

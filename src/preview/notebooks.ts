@@ -6,12 +6,12 @@
 // May import: base, report.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { InputError } from "../base/errors";
-import { executedCode, notebookCode } from "../report/execute";
+import { type Mode, executedCode, executedDirs, notebookCode, taskNotebooks } from "../report/execute";
 
-export type Mode = "full" | "quick";
+export { type Mode, executedDirs, taskNotebooks };
 
 export interface NotebookState {
   /** "task2.ipynb". */
@@ -30,20 +30,6 @@ export interface ExecutedSet {
   /** The executed copies, in name order (empty when dir is null). */
   readonly paths: readonly string[];
   readonly notebooks: readonly NotebookState[];
-}
-
-/** The task notebooks (notebooks/task*.ipynb), in name order. */
-export function taskNotebooks(root: string): string[] {
-  const dir = join(root, "notebooks");
-  return readdirSync(dir)
-    .filter((f) => /^task.*\.ipynb$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
-/** The default folders of executed notebooks, by mode. */
-export function executedDirs(root: string): Record<Mode, string> {
-  return { full: join(root, "build", "notebooks"), quick: join(root, "build", "notebooks-quick") };
 }
 
 const complete = (dir: string, sources: readonly string[]) => sources.every((s) => existsSync(join(dir, basename(s))));

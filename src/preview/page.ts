@@ -5,6 +5,7 @@
 //
 // May import: base, report.
 
+import { escapeHtml } from "../base/text";
 import { type DocumentParts, assembleHtml, scriptJson } from "../report/html";
 import type { PartKeys } from "./parts";
 import type { ExecutedSet } from "./notebooks";
@@ -28,7 +29,7 @@ export interface NotebookView {
   readonly quickCommand: string;
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = escapeHtml;
 
 const BAR =
   `<div id="a2-bar"><span id="a2-live" class="live">live preview</span><span id="a2-mode"></span>` +

@@ -3,7 +3,7 @@
 // it changes (a section's key covers the figures it embeds), and the update that takes a page from
 // one render to the next by sending only the parts whose key changed. Plain data, no I/O.
 //
-// May import: base, report.
+// May import: base, contract, report.
 
 import { sha256 } from "../base/fingerprint";
 import type { PlotlyFigure } from "../contract/contract";

@@ -92,6 +92,23 @@ export function executedCode(path: string): string {
   return codeOf(readCells(path).filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
 }
 
+/** A build's mode: full runs, or the small ones of --quick. */
+export type Mode = "full" | "quick";
+
+/** The task notebooks (notebooks/task*.ipynb), in name order. */
+export function taskNotebooks(root: string): string[] {
+  const dir = join(root, "notebooks");
+  return readdirSync(dir)
+    .filter((f) => /^task.*\.ipynb$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The default folders of executed notebooks, by mode. */
+export function executedDirs(root: string): Record<Mode, string> {
+  return { full: join(root, "build", "notebooks"), quick: join(root, "build", "notebooks-quick") };
+}
+
 export interface ExecuteOptions {
   readonly notebooks: readonly string[];
   readonly outDir: string;
@@ -101,7 +118,6 @@ export interface ExecuteOptions {
   readonly jobs?: number;
   /** Seconds a cell may run before the notebook fails, naming it (default DEFAULT_CELL_TIMEOUT). */
   readonly cellTimeout?: number;
-  readonly dataDir?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -187,7 +203,9 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     throw new InputError("Jupyter's nbclient is missing: apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client");
   }
   const jupyterPath = ensureKernelSpec(root);
-  const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", o.dataDir), keyedParams(params), JSON.stringify(versions()));
+  // The data folder is a parameter the kernels read; the key counts its contents, not its path.
+  const dataDir = typeof params.dataDir === "string" ? params.dataDir : undefined;
+  const common = sha256(libraryFingerprint(root), datasetIdentity("mnist", dataDir), keyedParams(params), JSON.stringify(versions()));
   mkdirSync(o.outDir, { recursive: true });
   const staging = join(o.outDir, `.staging-${process.pid}`);
   // Staging folders of builds that were killed (SIGKILL leaves them) go.

@@ -6,6 +6,7 @@
 // scripts (plotly.js and the drawing code, by hash) and nothing else, and fetch nothing: whatever a
 // notebook output or the markdown slipped into it stays inert.
 
+import { escapeHtml } from "../base/text";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ export function pageFigure(fig: PlotlyFigure): PlotlyFigure {
   };
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const esc = escapeHtml;
 /** JSON inside a <script> element: no "</" can close it early. */
 export const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c");
 

@@ -8,6 +8,7 @@
 //
 // May import: base, contract; browser.ts for Chromium.
 
+import { escapeHtml } from "../base/text";
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../base/io";
 import { MIME, type PlotlyFigure } from "../contract/contract";
@@ -26,7 +27,7 @@ interface NotebookJson {
 }
 
 const text = (v: unknown) => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "");
-const escAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escAttr = escapeHtml;
 
 /** The outputs of a notebook that hold a Plotly figure. */
 export function figureOutputs(nb: NotebookJson): Output[] {

@@ -5,15 +5,15 @@
 // May import: base.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempFolder } from "../base/lifecycle";
 
 /** A4 with the report's margins: the text area's top and bottom as fractions of the page height. */
 const TOP = 18 / 297,
   BOTTOM = 1 - 20 / 297;
 
-/** Gray PGM (P5, 8 bit) → width, height, pixels. */
+/** A gray PGM (P5, 8 bit; comments allowed), as pdftoppm writes it → width, height, pixels row by row. */
 export function readPgm(bytes: Uint8Array): { width: number; height: number; pixels: Uint8Array } {
   let at = 0;
   const fields: string[] = [];
@@ -47,7 +47,7 @@ export function blankBelow(page: { width: number; height: number; pixels: Uint8A
 
 /** The blank fraction of every page of a PDF, or null when pdftoppm is not installed. */
 export function pageBlankness(pdf: Uint8Array): number[] | null {
-  const dir = mkdtempSync(join(tmpdir(), "a2-layout-"));
+  const { dir, remove } = tempFolder("a2-layout-");
   try {
     const file = join(dir, "report.pdf");
     writeFileSync(file, pdf);
@@ -58,6 +58,6 @@ export function pageBlankness(pdf: Uint8Array): number[] | null {
       .sort()
       .map((f) => blankBelow(readPgm(readFileSync(join(dir, f)))));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }

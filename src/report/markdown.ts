@@ -12,6 +12,7 @@
 //
 // May import: base, contract, report.
 
+import { escapeHtml } from "../base/text";
 import { Marked, type Token, type TokenizerAndRendererExtension, type Tokens } from "marked";
 import { formatNumber } from "../contract/format";
 import { InputError } from "../base/errors";
@@ -53,7 +54,7 @@ export interface RenderedReport {
 
 const PLACEHOLDER = /\b(TODO|TBD|FIXME|XXX)\b|lorem ipsum|\?\?\?|\{\{|\}\}|\[(?:placeholder|citation needed)\]|\\(?:eq)?ref\{/i;
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = escapeHtml;
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
 const unescapeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e]);
@@ -68,7 +69,6 @@ export function slug(s: string): string {
     .replace(/-+/g, "-");
 }
 
-/** "report/task2.md:14" for the first line holding `snippet`. */
 /** "file:line" of a snippet's first line: its nth occurrence in the file (from 0), or its last. */
 function place(file: SourceFile, snippet: string, nth: number | "last" = 0): string {
   const line = snippet.split("\n")[0];

@@ -3,13 +3,12 @@
 // PDF as an embedded file; and reading a PDF back (its pages' text, its attachment) with pdf.js.
 
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from "pdf-lib";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "./browser";
 import { InputError } from "../base/errors";
-import { onStop } from "../base/lifecycle";
+import { tempFolder } from "../base/lifecycle";
 
 const FOOTER =
   `<div style="font-family: 'DejaVu Sans', sans-serif; font-size: 8px; color: #555; width: 100%; text-align: center;">` +
@@ -20,9 +19,8 @@ const FOOTER =
  * temporary file: for a document of megabytes that is seconds faster than setContent.
  */
 export async function printPdf(browser: Browser, html: string): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), "a2-print-"));
-  const unregister = onStop(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, "report.html");
+  const tmp = tempFolder("a2-print-");
+  const file = join(tmp.dir, "report.html");
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
   const refused: string[] = [];
@@ -64,8 +62,7 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
     });
   } finally {
     await page.close();
-    unregister();
-    rmSync(dir, { recursive: true, force: true });
+    tmp.remove();
   }
 }
 

@@ -1,7 +1,7 @@
 // The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
-// their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (report.ts),
-// print the PDF (again when the contents' page numbers have changed) and attach results.json
-// (pdf.ts). Nothing is written until everything has rendered; the three outputs are written as
+// their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (html.ts),
+// print the PDF until its layout settles (paginate.ts: the contents' page numbers and the floats)
+// and attach results.json (pdf.ts). Nothing is written until everything has rendered; the three outputs are written as
 // one set (base/io.ts writeFolderAtomic: the output folder is a link swapped to a new folder), and
 // the PDF is made reproducible (reproducible.ts). The output folder is checked before any work.
 
@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { Browser, plotlySource } from "./browser";
 import { type DatasetName, datasetFiles } from "../mlp/data";
 import { InputError } from "../base/errors";
-import { cellTimeout, executeNotebooks } from "./execute";
+import { cellTimeout, executeNotebooks, executedDirs, taskNotebooks } from "./execute";
 import { checkOutputFolder, writeFolderAtomic } from "../base/io";
 import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
@@ -138,11 +138,7 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const outDir = o.outDir ?? join(root, "report", quick ? "out-quick" : "out");
   checkOutputFolder(outDir, OUTPUT_FILES);
   cellTimeout(o.cellTimeout);
-  const nbDir = join(root, "notebooks");
-  const notebooks = readdirSync(nbDir)
-    .filter((f) => /^task.*\.ipynb$/.test(f))
-    .sort()
-    .map((f) => join(nbDir, f));
+  const notebooks = taskNotebooks(root);
   const params: Record<string, unknown> = {};
   if (quick) params.quick = true;
   if (o.dataDir) params.dataDir = o.dataDir;
@@ -160,10 +156,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     notebooks,
     params,
     force: o.force,
-    dataDir: o.dataDir,
     log,
     cellTimeout: o.cellTimeout,
-    outDir: o.notebooksOut ?? join(root, "build", quick ? "notebooks-quick" : "notebooks"),
+    outDir: o.notebooksOut ?? executedDirs(root)[quick ? "quick" : "full"],
   });
   const failed = statuses.filter((s) => s.status === "failed");
   if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
