@@ -70,6 +70,12 @@ export function plotlySource(): string {
   return readFileSync(req.resolve("plotly.js-basic-dist-min/plotly-basic.min.js"), "utf8");
 }
 
+/** The size a figure is shown at, in CSS pixels: its layout's, within 50–4000, else 900 × 450. */
+export function figureSize(fig: PlotlyFigure): { width: number; height: number } {
+  const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
+  return { width: size(fig.layout.width, 900), height: size(fig.layout.height, 450) };
+}
+
 /** The policy of a page that draws a figure: no script but what this process evaluates in it. */
 const FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:";
 
@@ -190,32 +196,46 @@ export class Browser {
   }
 
   /**
-   * Plotly figures as static images, rendered offline by plotly.js's own toImage in one page: each
-   * a data: URL (PNG at `scale` times the figure's size, or SVG). The figures reach the page only as
-   * arguments of page.evaluate, never as page source; the page, under a policy that runs no script of
-   * its own, reaches nothing.
+   * Plotly figures as static images, rendered offline by plotly.js's own toImage: each a data: URL
+   * (PNG at `scale` times the figure's size, or SVG). One page draws every figure of the session:
+   * plotly.js is loaded into it once, and calls take their turn. The figures reach the page only as
+   * arguments of page.evaluate, never as page source; the page, under a policy that runs no script
+   * of its own, reaches nothing. A figure that does not draw fails the call and the page is closed
+   * (the next call starts a new one).
    */
-  async figureImages(
+  figureImages(figs: readonly PlotlyFigure[], o: { format?: "png" | "svg"; scale?: number; refused?: string[] } = {}): Promise<string[]> {
+    const turn = this.figureTurn.then(() => this.drawImages(figs, o));
+    this.figureTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** The page of figureImages and what it refused; opened on first use. */
+  private figurePage: Promise<{ page: Page; refused: string[] }> | null = null;
+  private figureTurn: Promise<unknown> = Promise.resolve();
+
+  private async openFigurePage(): Promise<{ page: Page; refused: string[] }> {
+    const refused: string[] = [];
+    const page = await this.page(undefined, refused);
+    await page.setContent(
+      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
+        `<body style="margin:0"></body></html>`,
+      { waitUntil: "load" },
+    );
+    await page.evaluate(plotlySource());
+    return { page, refused };
+  }
+
+  private async drawImages(
     figs: readonly PlotlyFigure[],
-    o: { format?: "png" | "svg"; scale?: number; refused?: string[] } = {},
+    o: { format?: "png" | "svg"; scale?: number; refused?: string[] },
   ): Promise<string[]> {
-    const page = await this.page(undefined, o.refused ?? []);
+    this.figurePage ??= this.openFigurePage();
+    const { page, refused } = await this.figurePage;
+    const seen = refused.length;
+    const out: string[] = [];
     try {
-      await page.setContent(
-        `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
-          `<body style="margin:0"></body></html>`,
-        { waitUntil: "load" },
-      );
-      await page.evaluate(plotlySource());
-      const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
-      const out: string[] = [];
       for (const fig of figs) {
-        const opts = {
-          format: o.format ?? "png",
-          scale: o.scale ?? 2,
-          width: size(fig.layout.width, 900),
-          height: size(fig.layout.height, 450),
-        };
+        const opts = { format: o.format ?? "png", scale: o.scale ?? 2, ...figureSize(fig) };
         try {
           out.push(
             await page.evaluate(
@@ -230,12 +250,14 @@ export class Browser {
             ),
           );
         } catch (e) {
+          this.figurePage = null;
+          await page.close().catch(() => undefined);
           throw new InputError(`the figure does not draw: ${(e as Error).message.split("\n")[0]}`);
         }
       }
       return out;
     } finally {
-      await page.close();
+      o.refused?.push(...refused.slice(seen));
     }
   }
 

@@ -2,9 +2,9 @@
 // (Jupyter's nbclient, Debian's packages) into a build folder, skipping notebooks whose cache key
 // is unchanged: their code, the compiled library they load, the parameters, the data's identity,
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
-// notebooks that train 2c). New executed copies get a static image beside each figure (images.ts),
-// are staged and moved into place together, only when every notebook succeeded: the folder never
-// holds a mixed set. The executors run in process groups of their own (base/lifecycle.ts): a stopped
+// notebooks that train 2c). Each new executed copy gets a static image beside each figure as soon
+// as it is done, while the others still run (images.ts); the copies are staged and moved into place
+// together, only when every notebook succeeded: the folder never holds a mixed set. The executors run in process groups of their own (base/lifecycle.ts): a stopped
 // build kills them and, through them, their kernels, and removes the staging folder; a killed build
 // closes the pipe each executor watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
 //
@@ -22,7 +22,7 @@ import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
 import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
-import { addStaticImages } from "./images";
+import { staticImager } from "./images";
 
 export const KERNEL_NAME = "tdt4265-tslab";
 
@@ -221,6 +221,9 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
     key: sha256(common, notebookCode(nb)),
   }));
   const statuses: NotebookStatus[] = [];
+  // Each executed copy gets its figures' static images as soon as it is done, while the others run.
+  const imager = staticImager();
+  const imaged: (Promise<number> | null)[] = queue.map(() => null);
   // On a stop: once the executors have exited, the staging folder goes.
   const running = new Set<Promise<unknown>>();
   const unregister = onStop(async () => {
@@ -306,20 +309,27 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       while (next < queue.length) {
         const i = next++;
         statuses[i] = await run(queue[i]);
+        if (statuses[i].status !== "run") continue;
+        const name = basename(queue[i].nb);
+        const p = imager.add(queue[i].staged);
+        p.then(
+          (n) => log(`[images] ${name} ${n} figure${n === 1 ? "" : "s"}`),
+          () => undefined, // awaited below
+        );
+        imaged[i] = p;
       }
     });
     await Promise.all(lanes);
     throwIfStopping();
-    // The new copies get their figures' static images, then replace the old ones together, only when none failed.
+    // The new copies replace the old ones together, with their images, only when none failed.
     if (statuses.every((s) => s.status !== "failed")) {
-      const ran = queue.filter((_, i) => statuses[i].status === "run");
-      const counts = await addStaticImages(ran.map((item) => item.staged));
-      ran.forEach((item, i) => log(`[images] ${basename(item.nb)} ${counts[i]} figure${counts[i] === 1 ? "" : "s"}`));
+      for (const p of imaged) await p;
       queue.forEach((item, i) => {
         if (statuses[i].status === "run") renameSync(item.staged, item.out);
       });
     }
   } finally {
+    await imager.close();
     unregister();
     rmSync(staging, { recursive: true, force: true });
   }

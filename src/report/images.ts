@@ -12,7 +12,7 @@ import { escapeHtml } from "../base/text";
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../base/io";
 import { MIME, type PlotlyFigure } from "../contract/contract";
-import { Browser } from "./browser";
+import { Browser, figureSize } from "./browser";
 
 type Bundle = Record<string, unknown>;
 
@@ -34,12 +34,6 @@ export function figureOutputs(nb: NotebookJson): Output[] {
   return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.[MIME.plotly]));
 }
 
-/** The size a figure is shown at, in CSS pixels. */
-export function figureSize(fig: PlotlyFigure): { width: number; height: number } {
-  const size = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) && v >= 50 && v <= 4000 ? Math.round(v) : d);
-  return { width: size(fig.layout.width, 900), height: size(fig.layout.height, 450) };
-}
-
 /**
  * A figure's output with its static image: image/png (base64, as nbformat stores it) with its display
  * size in the output's metadata, and the text/html fallback's placeholder paragraph replaced by the
@@ -58,27 +52,41 @@ export function withImage(o: Output, pngDataUrl: string): Output {
   return { ...o, data, metadata: { ...(o.metadata ?? {}), "image/png": { width, height } } };
 }
 
-/** Add the static images to executed notebooks, in place; returns the number of figures of each. */
-export async function addStaticImages(paths: readonly string[]): Promise<number[]> {
-  const notebooks = paths.map((p) => JSON.parse(readFileSync(p, "utf8")) as NotebookJson);
-  if (notebooks.every((nb) => figureOutputs(nb).length === 0)) return notebooks.map(() => 0);
-  const browser = await Browser.launch();
-  try {
-    const counts: number[] = [];
-    for (const [i, nb] of notebooks.entries()) {
-      const outputs = figureOutputs(nb);
-      const images = await browser.figureImages(outputs.map((o) => o.data![MIME.plotly] as PlotlyFigure));
-      for (const cell of nb.cells) {
-        cell.outputs = cell.outputs?.map((o) => {
-          const k = outputs.indexOf(o);
-          return k >= 0 ? withImage(o, images[k]) : o;
-        });
-      }
-      writeFileAtomic(paths[i], JSON.stringify(nb, null, 1) + "\n");
-      counts.push(outputs.length);
-    }
-    return counts;
-  } finally {
-    await browser.close();
+/** Add the static images to an executed notebook, in place, drawn by `browser`; returns its number of figures. */
+export async function addStaticImages(path: string, browser: () => Promise<Browser>): Promise<number> {
+  const nb = JSON.parse(readFileSync(path, "utf8")) as NotebookJson;
+  const outputs = figureOutputs(nb);
+  if (outputs.length === 0) return 0;
+  const images = await (await browser()).figureImages(outputs.map((o) => o.data![MIME.plotly] as PlotlyFigure));
+  for (const cell of nb.cells) {
+    cell.outputs = cell.outputs?.map((o) => {
+      const k = outputs.indexOf(o);
+      return k >= 0 ? withImage(o, images[k]) : o;
+    });
   }
+  writeFileAtomic(path, JSON.stringify(nb, null, 1) + "\n");
+  return outputs.length;
+}
+
+/**
+ * Static images for notebooks as they finish executing: one Chromium, launched for the first
+ * notebook with a figure, draws them all; close() when done.
+ */
+export function staticImager(): { add(path: string): Promise<number>; close(): Promise<void> } {
+  let browser: Promise<Browser> | null = null;
+  const pending = new Set<Promise<number>>();
+  return {
+    add(path) {
+      const p = addStaticImages(path, () => (browser ??= Browser.launch()));
+      pending.add(p);
+      const settled = () => void pending.delete(p);
+      p.then(settled, settled);
+      return p;
+    },
+    async close() {
+      await Promise.allSettled(pending);
+      const b = await browser?.catch(() => null);
+      await b?.close();
+    },
+  };
 }

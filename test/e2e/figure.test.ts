@@ -36,6 +36,27 @@ test("a figure is data: markup in it is drawn as text; PNG and SVG come back", a
   }
 });
 
+test("one page draws every figure of a session: calls at once take turns, a figure that fails leaves the next to draw", async () => {
+  const browser = await Browser.launch();
+  try {
+    const sized = (w: number) => ({ data: fig.data, layout: { ...fig.layout, width: w } });
+    const pngWidth = (url: string) => Buffer.from(url.slice(url.indexOf(",") + 1), "base64").readUInt32BE(16);
+    const [a, b] = await Promise.all([browser.figureImages([sized(300)], { scale: 1 }), browser.figureImages([sized(500)], { scale: 1 })]);
+    assert.equal([pngWidth(a[0]), pngWidth(b[0])], [300, 500]);
+    // plotly.js draws whatever it is given; a figure that cannot reach the page (circular) fails.
+    const trace: Record<string, unknown> = { type: "scatter" };
+    trace.self = trace;
+    const failed = await browser.figureImages([{ data: [trace], layout: {} }]).then(
+      () => "drawn",
+      (e: Error) => e.message,
+    );
+    const [after] = await browser.figureImages([sized(600)], { scale: 1 });
+    assert.equal([failed.startsWith("the figure does not draw") || failed, pngWidth(after)], [true, 600]);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("npm run figure writes the labelled figure of a notebook as PNG", () => {
   const dir = mkdtempSync(join(tmpdir(), "figure-"));
   const nb = {

@@ -5,7 +5,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MIME } from "../../src/contract/contract";
 import { figureBundle } from "../../src/notebook/display";
-import { figureOutputs, figureSize, withImage } from "../../src/report/images";
+import { figureSize } from "../../src/report/browser";
+import { figureOutputs, withImage } from "../../src/report/images";
 
 const png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
 
