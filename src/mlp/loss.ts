@@ -59,3 +59,50 @@ export function correctCount(p: Float64Array, labels: Uint8Array, labelOffset: n
   }
   return hits;
 }
+
+/**
+ * A lead of the largest logit over every other that softmax cannot undo: exp(−TIE) lies millions
+ * of ulps below 1, far beyond the rounding of the subtraction, of exp (under 1 ulp) and of the
+ * division by the row's sum.
+ */
+const TIE = 1e-9;
+
+/**
+ * correctCount() of softmax(z), from the logits: where the largest logit leads every other by more
+ * than TIE, its probability is the strictly largest (softmax is monotone and the lead outlasts its
+ * rounding), so it is the first largest; a row with a closer race or a value that is not finite is
+ * counted from its softmax, computed as softmax() computes it.  z: (rows, c), row: (c) scratch.
+ */
+export function correctCountOfLogits(
+  z: Float64Array,
+  labels: Uint8Array,
+  labelOffset: number,
+  rows: number,
+  c: number,
+  row: Float64Array,
+): number {
+  let hits = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * c;
+    let best = 0,
+      top = z[o],
+      second = -Infinity,
+      finite = Number.isFinite(top);
+    for (let k = 1; k < c; k++) {
+      const v = z[o + k];
+      finite &&= Number.isFinite(v);
+      if (v > top) {
+        second = top;
+        top = v;
+        best = k;
+      } else if (v > second) second = v;
+    }
+    if (!(finite && top - second > TIE)) {
+      softmax(z.subarray(o, o + c), row, 1, c);
+      best = 0;
+      for (let k = 1; k < c; k++) if (row[k] > row[best]) best = k;
+    }
+    if (best === labels[labelOffset + r]) hits++;
+  }
+  return hits;
+}

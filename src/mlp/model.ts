@@ -15,7 +15,7 @@ import {
   sparseMatmul,
   sparseMatmulAtB,
 } from "./kernels";
-import { softmax, crossEntropySum, correctCount } from "./loss";
+import { softmax, crossEntropySum, correctCount, correctCountOfLogits } from "./loss";
 import { type SgdState, sgdLayer } from "./optim";
 import { type Profile, ACTIVATION, BACKWARD, FORWARD, LOSS, UPDATE, lap } from "./profile";
 import { type Rng, fillUniform, fillNormal } from "./rng";
@@ -147,10 +147,11 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
 }
 
 /**
- * Forward pass; returns the softmax output ws.a[L-1].  x: (rows, sizes[0]) -> (rows, outputs)
+ * Forward pass; returns the softmax output ws.a[L-1], or with `logits` the output layer's
+ * pre-activation ws.z[L-1] (no softmax).  x: (rows, sizes[0]) -> (rows, outputs)
  * With a profile, the time of each kernel is added to its phase.
  */
-export function forward(model: Model, ws: Workspace, x: Input, rows: number, prof: Profile | null = null): Float64Array {
+export function forward(model: Model, ws: Workspace, x: Input, rows: number, prof: Profile | null = null, logits = false): Float64Array {
   const { sizes, weights } = model;
   const L = weights.length;
   const skip = zerosOf(model, ws);
@@ -163,12 +164,12 @@ export function forward(model: Model, ws: Workspace, x: Input, rows: number, pro
     if (l < L - 1) {
       activate(model.arch.activation, ws.z[l], ws.a[l], rows * sizes[l + 1], ws.t[l] ?? null);
       if (prof) t = lap(prof, ACTIVATION, t);
-    } else {
+    } else if (!logits) {
       softmax(ws.z[l], ws.a[l], rows, sizes[l + 1]);
       if (prof) t = lap(prof, LOSS, t);
     }
   }
-  return ws.a[L - 1];
+  return logits ? ws.z[L - 1] : ws.a[L - 1];
 }
 
 /** The scratch with which products skip the zeros of ReLU's activations and of their δ, else null. */
@@ -320,4 +321,26 @@ export function evaluate(model: Model, ws: Workspace, data: LabelledRows): Evalu
     }
   }
   return { loss: lossSum / count, accuracy: hits / count };
+}
+
+/**
+ * evaluate()'s accuracy alone, bit for bit, without the loss: from the logits, with no softmax but
+ * for the rows where the two largest logits nearly tie (correctCountOfLogits). A check's pass over
+ * the training split needs only this.
+ */
+export function evaluateAccuracy(model: Model, ws: Workspace, data: LabelledRows): number {
+  const { labels, count, sparse } = data;
+  const L = model.weights.length,
+    c = model.sizes[L],
+    nIn = model.sizes[0];
+  let hits = 0;
+  if (sparse) baseTimes(sparse.base, nIn, model.weights[0], model.sizes[1], ws.rowVec);
+  for (let from = 0; from < count; ) {
+    const rows = Math.min(ws.capacity, count - from);
+    const input: Input = sparse ? { sparse, idx: null, from, cwReady: true } : { dense: data.x.subarray(from * nIn, (from + rows) * nIn) };
+    const z = forward(model, ws, input, rows, null, true);
+    hits += correctCountOfLogits(z, labels, from, rows, c, ws.a[L - 1]);
+    from += rows;
+  }
+  return hits / count;
 }

@@ -14,6 +14,7 @@ import {
   createModel,
   createWorkspace,
   evaluate,
+  evaluateAccuracy,
   firstLayerGradient,
   trainStep,
 } from "./model";
@@ -226,7 +227,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       if (checkEvery > 0 && step % checkEvery === 0) {
         const c0 = performance.now();
         const v = evaluate(model, evalWs, val);
-        const trainAccuracy = cfg.checkTrainAccuracy ? evaluate(model, evalWs, tr).accuracy : null;
+        const trainAccuracy = cfg.checkTrainAccuracy ? evaluateAccuracy(model, evalWs, tr) : null;
         if (prof) lap(prof, EVALUATION, c0);
         checkMetrics(step + 1, { "validation loss": v.loss });
         firstLayerGradient(model, ws, batch, B);

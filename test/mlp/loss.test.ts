@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { correctCount, crossEntropySum, softmax } from "../../src/mlp/loss";
+import { correctCount, correctCountOfLogits, crossEntropySum, softmax } from "../../src/mlp/loss";
+import { lcg } from "../helpers";
 import { assertClose } from "../helpers";
 
 test("softmax is shift-invariant and sums to 1", () => {
@@ -37,6 +38,48 @@ test("accuracy counts the first largest output per row", () => {
   const p = Float64Array.of(0.1, 0.7, 0.2, /**/ 0.4, 0.4, 0.2, /**/ 0.3, 0.3, 0.4);
   assert.is(correctCount(p, Uint8Array.of(1, 0, 1), 0, 3, 3), 2);
   assert.is(correctCount(p, Uint8Array.of(9, 9, 1, 0, 2), 2, 3, 3), 3);
+});
+
+test("correctCountOfLogits counts as correctCount of the softmax does, near ties and non-finite logits too", () => {
+  const next = (x: number) => {
+    const b = Float64Array.of(x);
+    new BigInt64Array(b.buffer)[0] += 1n;
+    return b[0];
+  };
+  // 0.1 and the next double: the larger logit, but softmax rounds both to the same probability,
+  // and the first largest probability is the first (a count from the logits alone says the second).
+  const tie = [0.1, next(0.1), 0];
+  const tieP = new Float64Array(3);
+  softmax(Float64Array.from(tie), tieP, 1, 3);
+  assert.is(tieP[0], tieP[1], "the crafted rows tie after softmax");
+  const rand = lcg(7);
+  const rows: number[][] = [
+    tie,
+    [5, 5, 1],
+    [1, 2, 3],
+    [NaN, 1, 0],
+    [0, 1, NaN],
+    [Infinity, 1, 0],
+    [1, Infinity, 0],
+    [-Infinity, 1, 0],
+    [1e300, -1e300, 0],
+    [2, 2 + 2e-9, 0],
+    [2, 2 + 5e-10, 0],
+  ];
+  for (let r = 0; r < 200; r++) rows.push([0, 1, 2].map(() => Math.round(rand() * 8) / 4)); // many exact ties
+  for (let r = 0; r < 200; r++) rows.push([0, 1, 2].map(() => 30 * (rand() - 0.5)));
+  const z = Float64Array.from(rows.flat()),
+    p = new Float64Array(z.length),
+    scratch = new Float64Array(3);
+  softmax(z, p, rows.length, 3);
+  for (let label = 0; label < 3; label++) {
+    const labels = new Uint8Array(rows.length + 2).fill(label);
+    for (let r = 0; r < rows.length; r++) {
+      const fromP = correctCount(p.subarray(3 * r, 3 * r + 3), labels, 2, 1, 3);
+      assert.is(correctCountOfLogits(z.subarray(3 * r, 3 * r + 3), labels, 2, 1, 3, scratch), fromP, `row ${rows[r]}, label ${label}`);
+    }
+    assert.is(correctCountOfLogits(z, labels, 1, rows.length, 3, scratch), correctCount(p, labels, 1, rows.length, 3));
+  }
 });
 
 test.run();

@@ -11,6 +11,7 @@ import {
   createWorkspace,
   equalWidthForBudget,
   evaluate,
+  evaluateAccuracy,
   firstLayerGradient,
   forward,
   meanLoss,
@@ -126,6 +127,36 @@ test("evaluate's numbers do not depend on its block size; the loss sums each 100
     hits += correctCount(p, labels, from, rows, 10);
   }
   assert.equal(runs[0], { loss: lossSum / count, accuracy: hits / count });
+});
+
+test("evaluateAccuracy is evaluate's accuracy, for dense and sparse input, any block size, every activation", () => {
+  const count = 1234,
+    k = 9;
+  const base = Float64Array.from({ length: k }, (_, c) => (c === k - 1 ? 1 : -0.4));
+  const x = Float64Array.from({ length: count * k }, (_, i) => (i % k === k - 1 ? 1 : i % 3 === 0 ? Math.sin(i) * 3 : -0.4));
+  const m0 = mark();
+  try {
+    const sparse = sparseFromDense(x, count, k, base);
+    for (const activation of ACTIVATIONS) {
+      const m = createModel({ inputs: k, hidden: [7, 6], outputs: 10, activation }, "fan-in", createRng(3));
+      // Labels that the model gets right about half the time: its own answer or the next class.
+      const p = forward(m, createWorkspace(m.sizes, count, false), { dense: x }, count);
+      const labels = Uint8Array.from({ length: count }, (_, r) => {
+        let best = 0;
+        for (let c = 1; c < 10; c++) if (p[r * 10 + c] > p[r * 10 + best]) best = c;
+        return r % 2 ? best : (best + 1) % 10;
+      });
+      const want = evaluate(m, createWorkspace(m.sizes, 128, false), { count, x, labels }).accuracy;
+      assert.ok(want > 0.3 && want < 0.7, `${activation}: accuracy ${want}`);
+      for (const cap of [1, 100, count]) {
+        const ws = createWorkspace(m.sizes, cap, false);
+        assert.is(evaluateAccuracy(m, ws, { count, x, labels }), want, `${activation}, dense, block ${cap}`);
+        assert.is(evaluateAccuracy(m, ws, { count, x, sparse, labels }), want, `${activation}, sparse, block ${cap}`);
+      }
+    }
+  } finally {
+    release(m0);
+  }
 });
 
 test("a training step equals forward, the loss, backward and the update in turn, bit for bit (sparse and dense input, plain and momentum, every activation); the first layer's gradient recovered after it", () => {
