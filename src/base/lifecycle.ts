@@ -122,6 +122,8 @@ export interface OwnedChild {
   readonly child: ChildProcess;
   /** Resolves with the exit code (null when killed by a signal) once the child has exited. */
   readonly exited: Promise<number | null>;
+  /** Stop it as a stop would (its group gets SIGTERM, then SIGKILL after the grace); resolves once it has exited. */
+  readonly stop: () => Promise<void>;
 }
 
 /**
@@ -142,12 +144,13 @@ export function spawnOwned(command: string, args: readonly string[], opts: Spawn
     child.once("error", () => resolve(null));
     child.once("exit", (code) => resolve(code));
   });
-  const unregister = onStop(async () => {
+  const stop = async () => {
     signalGroup(child, "SIGTERM");
     const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
     await exited;
     clearTimeout(timer);
-  });
+  };
+  const unregister = onStop(stop);
   void exited.then(unregister);
-  return { child, exited };
+  return { child, exited, stop };
 }

@@ -3,12 +3,19 @@
 // fingerprint of the training code as it runs (the worker module and all it imports, and the
 // WebAssembly kernels) and the identity of its dataset's files. Same key, same bits: a hit returns
 // the stored result instead of training. Entries are written atomically; an unreadable entry is a
-// miss.
+// miss. A run in training is claimed (`<key>.claim`, created exclusively, naming its trainer's
+// host and process, touched every few seconds): another process that needs it waits for its entry
+// instead of training it again (the report's pre-training and the notebooks executing beside it,
+// notebooks executed together, Slurm tasks), and takes the claim over when its trainer is gone (a
+// dead process on this host, or no touch for a minute from another host). Two processes that take
+// over the same stale claim at once may both train the run: the same bits, written atomically.
 //
 // May import: base, mlp.
 
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { onStop, processAlive } from "../base/lifecycle";
 import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
 import { writeFileAtomic } from "../base/io";
 import { libDir, packageRoot } from "../base/paths";
@@ -74,13 +81,113 @@ export function writeCachedRun(cache: RunCache, result: TrainResult): void {
 }
 
 export interface CachedPoolOptions extends PoolOptions {
-  /** Called for each run found in the cache (not trained). */
+  /** Called for each run found in the cache (not trained), or trained meanwhile by another process. */
   readonly onCached?: (index: number, r: TrainResult) => void;
+  /** Called for each run another process is training, before waiting for it. */
+  readonly onWaiting?: (index: number) => void;
+}
+
+/** A claim not touched for this long, by a trainer on another host, is stale. */
+const CLAIM_STALE_MS = 60_000;
+/** How often a trainer touches its claims. */
+const CLAIM_TOUCH_MS = 10_000;
+/** How often a waiting process looks for the entry. */
+const CLAIM_POLL_MS = 250;
+
+function claimPath(cache: RunCache, config: RunConfig): string {
+  return join(cache.dir, `${runKey(cache, config)}.claim`);
+}
+
+/** Whether the trainer of a claim is at work: alive on this host, or touched lately on another. */
+export function claimLive(path: string, now = Date.now()): boolean {
+  let touched: number;
+  try {
+    touched = statSync(path).mtimeMs;
+  } catch {
+    return false;
+  }
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return now - touched < CLAIM_STALE_MS; // being written, or garbage: stale once old
+  }
+  if (owner.host === hostname() && typeof owner.pid === "number") return processAlive(owner.pid);
+  return now - touched < CLAIM_STALE_MS;
+}
+
+/** The claims one trainCached() holds: taken, touched while held, released when done or stopped. */
+function claimSet(cache: RunCache) {
+  const held = new Set<string>();
+  const me = JSON.stringify({ pid: process.pid, host: hostname() });
+  const release = (path: string) => {
+    if (held.delete(path)) rmSync(path, { force: true });
+  };
+  const releaseAll = () => {
+    for (const path of [...held]) release(path);
+    clearInterval(timer);
+    unregister();
+  };
+  const timer = setInterval(() => {
+    const now = new Date();
+    for (const path of held) {
+      try {
+        utimesSync(path, now, now);
+      } catch {
+        // removed by someone who judged it stale: the entry is written all the same
+      }
+    }
+  }, CLAIM_TOUCH_MS);
+  timer.unref();
+  const unregister = onStop(releaseAll);
+  return {
+    /** Claim a config's run; false when a live trainer holds it. */
+    take(config: RunConfig): boolean {
+      const path = claimPath(cache, config);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          const fd = openSync(path, "wx");
+          try {
+            writeSync(fd, me);
+          } finally {
+            closeSync(fd);
+          }
+          held.add(path);
+          return true;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+        if (claimLive(path)) return false;
+        rmSync(path, { force: true }); // its trainer is gone: take it over
+      }
+      return false;
+    },
+    release: (config: RunConfig) => release(claimPath(cache, config)),
+    releaseAll,
+  };
+}
+
+/**
+ * The entry of a run another process claimed, once written; null when its claim goes without one,
+ * or when `given.up` (the caller failed meanwhile).
+ */
+async function waitForRun(cache: RunCache, config: RunConfig, given: { up: boolean }): Promise<TrainResult | null> {
+  const path = claimPath(cache, config);
+  while (!given.up) {
+    const r = readCachedRun(cache, config);
+    if (r) return r;
+    if (!claimLive(path)) return readCachedRun(cache, config);
+    await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+  }
+  return null;
 }
 
 /**
  * Train the configs that are not cached on the worker pool (each written to the cache as it
- * finishes), return every result in config order. Configs that are equal are trained once.
+ * finishes), return every result in config order. Configs that are equal are trained once; a run
+ * that another process is training is waited for (and trained here if that process stops without
+ * it). The runs to train are claimed before the first await: a caller that starts something else
+ * right after calling finds them claimed.
  */
 export async function trainCached(
   configs: readonly RunConfig[],
@@ -93,38 +200,63 @@ export async function trainCached(
     if (r) opts.onCached?.(i, r);
   });
   // Distinct configs still to train, and which indices each one answers.
-  const todo: RunConfig[] = [],
-    answers: number[][] = [];
+  let pending: { config: RunConfig; answers: number[] }[] = [];
   const byText = new Map<string, number>();
   configs.forEach((c, i) => {
     if (results[i]) return;
     const text = JSON.stringify(c);
     let k = byText.get(text);
     if (k === undefined) {
-      k = todo.length;
+      k = pending.length;
       byText.set(text, k);
-      todo.push(c);
-      answers.push([]);
+      pending.push({ config: c, answers: [] });
     }
-    answers[k].push(i);
+    pending[k].answers.push(i);
   });
-  if (todo.length) {
-    await runPool(todo, {
-      ...opts,
-      entry: opts.entry ?? workerEntry(cache.lib),
-      onProgress:
-        opts.onProgress &&
-        ((k, p) => {
-          for (const i of answers[k]) opts.onProgress!(i, p);
-        }),
-      onDone: (k, r) => {
-        writeCachedRun(cache, r);
-        for (const i of answers[k]) {
+  if (!pending.length) return results as TrainResult[];
+  const claims = claimSet(cache);
+  const given = { up: false };
+  try {
+    while (pending.length) {
+      const mine = pending.filter((t) => claims.take(t.config));
+      const theirs = pending.filter((t) => !mine.includes(t));
+      for (const t of theirs) for (const i of t.answers) opts.onWaiting?.(i);
+      const training = mine.length
+        ? runPool(
+            mine.map((t) => t.config),
+            {
+              ...opts,
+              entry: opts.entry ?? workerEntry(cache.lib),
+              onProgress:
+                opts.onProgress &&
+                ((k, p) => {
+                  for (const i of mine[k].answers) opts.onProgress!(i, p);
+                }),
+              onDone: (k, r) => {
+                writeCachedRun(cache, r);
+                claims.release(r.config);
+                for (const i of mine[k].answers) {
+                  results[i] = r;
+                  opts.onDone?.(i, r);
+                }
+              },
+            },
+          )
+        : null;
+      const waited = await Promise.all([training, ...theirs.map((t) => waitForRun(cache, t.config, given))]);
+      pending = theirs.filter((t, k) => {
+        const r = waited[k + 1] as TrainResult | null;
+        if (!r) return true;
+        for (const i of t.answers) {
           results[i] = r;
-          opts.onDone?.(i, r);
+          opts.onCached?.(i, r);
         }
-      },
-    });
+        return false;
+      });
+    }
+  } finally {
+    given.up = true;
+    claims.releaseAll();
   }
   return results as TrainResult[];
 }

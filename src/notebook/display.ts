@@ -107,13 +107,13 @@ export function emit(bundle: Bundle, id?: string, update = false): void {
 }
 
 /** How a run stands in a progress output. */
-export type RunState = "waiting" | "training" | "done" | "cached";
+export type RunState = "waiting" | "elsewhere" | "training" | "done" | "cached";
 
 /** One line per run: where it is, its last check. */
 export function progressBundle(ids: readonly string[], latest: readonly (Progress | null)[], states: readonly RunState[]): Bundle {
   const lines = ids.map((id, i) => {
     const p = latest[i];
-    if (!p) return `${id}: waiting`;
+    if (!p) return states[i] === "elsewhere" ? `${id}: waiting for the process that trains it` : `${id}: waiting`;
     const pct = Math.round((100 * (p.step + 1)) / p.maxSteps);
     const check = p.check ? `, val loss ${p.check.valLoss.toFixed(4)}, val acc ${(100 * p.check.valAccuracy).toFixed(2)} %` : "";
     if (states[i] === "cached") return `${id}: from the run cache, ${p.step + 1} steps${check}`;
@@ -129,6 +129,8 @@ export interface ProgressDisplay {
   readonly onDone: (index: number) => void;
   /** A run that was not trained: its result came from the run cache. */
   readonly onCached: (index: number, r: TrainResult) => void;
+  /** A run another process trains: its result will come from the run cache. */
+  readonly onWaiting: (index: number) => void;
   /** The final state, shown once more. */
   finish(): void;
 }
@@ -157,6 +159,10 @@ export function progressDisplay(ids: readonly string[], show: (b: Bundle, update
     },
     onDone(i) {
       states[i] = "done";
+      render(true);
+    },
+    onWaiting(i) {
+      states[i] = "elsewhere";
       render(true);
     },
     onCached(i, r) {

@@ -38,6 +38,7 @@ export async function train(s: Session, ids: readonly string[]): Promise<Record<
     onProgress: progress.onProgress,
     onDone: (i) => progress.onDone(i),
     onCached: progress.onCached,
+    onWaiting: progress.onWaiting,
   });
   progress.finish();
   return results;
@@ -55,6 +56,7 @@ export async function seedStudy(s: Session, ids: readonly string[] = SEED_STUDY_
     onProgress: progress.onProgress,
     onDone: (i) => progress.onDone(i),
     onCached: progress.onCached,
+    onWaiting: progress.onWaiting,
   });
   progress.finish();
   let k = 0;

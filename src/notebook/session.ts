@@ -140,6 +140,8 @@ export interface TrainHooks {
   readonly onDone?: (index: number, r: TrainResult) => void;
   /** A run found in the run cache. */
   readonly onCached?: (index: number, r: TrainResult) => void;
+  /** A run another process is training (its result then comes through onCached). */
+  readonly onWaiting?: (index: number) => void;
 }
 
 /** Train configs in parallel (through the run cache when it is on); results in the order asked. */
@@ -150,6 +152,7 @@ export function trainConfigs(s: Session, configs: readonly RunConfig[], hooks: T
     onProgress: hooks.onProgress,
     onDone: hooks.onDone,
     onCached: hooks.onCached,
+    onWaiting: hooks.onWaiting,
   });
 }
 

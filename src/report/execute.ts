@@ -119,6 +119,8 @@ export interface ExecuteOptions {
   /** Seconds a cell may run before the notebook fails, naming it (default DEFAULT_CELL_TIMEOUT). */
   readonly cellTimeout?: number;
   readonly log?: (line: string) => void;
+  /** Aborted: the executors are stopped and no other notebook starts (the notebooks count as failed). */
+  readonly signal?: AbortSignal;
 }
 
 export interface NotebookStatus {
@@ -226,12 +228,19 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
   const imaged: (Promise<number> | null)[] = queue.map(() => null);
   // On a stop: once the executors have exited, the staging folder goes.
   const running = new Set<Promise<unknown>>();
+  const owned = new Set<{ stop: () => Promise<void> }>();
+  const abort = () => {
+    for (const c of owned) void c.stop();
+  };
+  o.signal?.addEventListener("abort", abort);
   const unregister = onStop(async () => {
     await Promise.all(running);
     rmSync(staging, { recursive: true, force: true });
   });
   const run = async (item: (typeof queue)[number]): Promise<NotebookStatus> => {
     const name = basename(item.nb);
+    if (o.signal?.aborted)
+      return { notebook: item.nb, status: "failed", seconds: 0, output: item.out, error: `${name}: not executed (aborted)` };
     if (!o.force && isCurrent(readExecuted(item.out), item.key, runs)) {
       log(`[cached] ${name}`);
       return { notebook: item.nb, status: "cached", seconds: 0, output: item.out };
@@ -254,11 +263,15 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       "--parent-pipe",
     ];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const { child, exited } = spawnOwned(python, args, {
+      const executor = spawnOwned(python, args, {
         env: { ...process.env, JUPYTER_PATH: jupyterPath, PYTHONUNBUFFERED: "1" },
         cwd: root,
       });
+      const { child, exited } = executor;
       running.add(exited);
+      owned.add(executor);
+      void exited.then(() => owned.delete(executor));
+      if (o.signal?.aborted) void executor.stop();
       let err = "";
       child.stdout!.on("data", (d: Buffer) =>
         d
@@ -288,7 +301,8 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       });
     });
     const seconds = (performance.now() - t0) / 1000;
-    if (stopping()) return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
+    if (stopping() || o.signal?.aborted)
+      return { notebook: item.nb, status: "failed", seconds, output: item.out, error: `${name}: stopped` };
     if (code !== 0) {
       const line =
         stderr
@@ -329,6 +343,7 @@ export async function executeNotebooks(o: ExecuteOptions): Promise<NotebookStatu
       });
     }
   } finally {
+    o.signal?.removeEventListener("abort", abort);
     await imager.close();
     unregister();
     rmSync(staging, { recursive: true, force: true });

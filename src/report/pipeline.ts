@@ -1,5 +1,6 @@
-// The report pipeline end to end: execute the notebooks that are not cached (execute.ts), collect
-// their outputs (results.ts), render report/*.md (markdown.ts), assemble the HTML (html.ts),
+// The report pipeline end to end: train the runs (pretrain.ts) while the notebooks that are not
+// cached execute (execute.ts), collect their outputs (results.ts), render report/*.md
+// (markdown.ts), assemble the HTML (html.ts),
 // print the PDF until its layout settles (paginate.ts: the contents' page numbers and the floats)
 // and attach results.json (pdf.ts). Nothing is written until everything has rendered; the three outputs are written as
 // one set (base/io.ts writeFolderAtomic: the output folder is a link swapped to a new folder), and
@@ -150,20 +151,40 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   const meta = readMeta(join(reportDir, "meta.yaml"));
 
   const start = performance.now();
-  const trained = await pretrain(session, root, log);
-  log(`[runs] ${trained.trained} trained, ${trained.cached} from the run cache (${trained.seconds.toFixed(0)} s)`);
-  const statuses = await executeNotebooks({
+  // The runs train while the notebooks execute: pretrain() claims the runs it trains before it
+  // first waits (runcache.ts), so a notebook waits for the runs it needs instead of training them,
+  // and meanwhile does what needs none (kernels starting, gradient checks). A failed run stops the
+  // executors and fails the build with its error.
+  const failedRun = new AbortController();
+  const training = pretrain(session, root, log).then(
+    (t) => {
+      log(`[runs] ${t.trained} trained, ${t.cached} from the run cache (${t.seconds.toFixed(0)} s)`);
+      return t;
+    },
+    (e: unknown) => {
+      failedRun.abort();
+      throw e;
+    },
+  );
+  const executing = executeNotebooks({
     notebooks,
     params,
     force: o.force,
     log,
     cellTimeout: o.cellTimeout,
     outDir: o.notebooksOut ?? executedDirs(root)[quick ? "quick" : "full"],
+    signal: failedRun.signal,
   });
+  const [ran, executed] = await Promise.allSettled([training, executing]);
+  if (ran.status === "rejected") throw ran.reason;
+  if (executed.status === "rejected") throw executed.reason;
+  const trained = ran.value,
+    statuses = executed.value;
   const failed = statuses.filter((s) => s.status === "failed");
   if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
 
   const t0 = performance.now();
+  // The notebooks' time after the last run.
   const notebookSeconds = (t0 - start) / 1000 - trained.seconds;
   const collected = collect(statuses.map((s) => s.output));
   const { rendered, results, input } = reportDocument(sources, collected, meta, {

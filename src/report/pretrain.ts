@@ -1,7 +1,7 @@
-// Report pipeline, stage 0: train every run the report needs, once, before the notebooks execute:
+// Report pipeline, stage 0: train every run the report needs, once, while the notebooks execute:
 // all of them in one worker pool (longest first, so the cores stay busy to the end) into the
-// shared run cache, from which the notebooks then take their results. Runs trained before are not
-// trained again; the log says which.
+// shared run cache, from which the notebooks take their results (they wait for the runs this
+// claims). Runs trained before are not trained again; the log says which.
 //
 // May import: base, mlp, notebook.
 
@@ -36,6 +36,7 @@ export async function pretrain(s: Session, root: string, log: (line: string) => 
       cached++;
       log(`[cached] run ${labels[i]}`);
     },
+    onWaiting: (i) => log(`[waiting] run ${labels[i]}: another process trains it`),
     onProgress: (i, p: Progress) => {
       const now = performance.now();
       if (!started[i]) started[i] = lastLine[i] = now;
