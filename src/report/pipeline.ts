@@ -175,11 +175,11 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     outDir: o.notebooksOut ?? executedDirs(root)[quick ? "quick" : "full"],
     signal: failedRun.signal,
   });
-  const [ran, executed] = await Promise.allSettled([training, executing]);
-  if (ran.status === "rejected") throw ran.reason;
-  if (executed.status === "rejected") throw executed.reason;
-  const trained = ran.value,
-    statuses = executed.value;
+  // The first failure fails the build; after a failed run, once the executors have stopped.
+  const [trained, statuses] = await Promise.all([training, executing]).catch(async (e: unknown) => {
+    if (failedRun.signal.aborted) await Promise.allSettled([executing]);
+    throw e;
+  });
   const failed = statuses.filter((s) => s.status === "failed");
   if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
 

@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync, readdirSync, lstatSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { buildReport } from "../../src/report/pipeline";
 import { REPORT_TASKS } from "../../src/report/markdown";
 import { readPdf, printPdf, attachFile } from "../../src/report/pdf";
@@ -211,6 +212,30 @@ test("a claim holds until a --set flips it; then the build fails naming the file
       ),
     );
   }
+});
+
+test("a run that diverges fails the build with its error; the notebooks executing beside it stop, and nothing stays claimed", async () => {
+  const executors = () => spawnSync("pgrep", ["-f", `execute_notebook.py.*${tmp}`], { encoding: "utf8" }).stdout.trim();
+  const t0 = performance.now();
+  try {
+    await buildReport({
+      quick: true,
+      outDir: join(tmp, "diverged"),
+      notebooksOut: join(tmp, "nb-diverged"),
+      force: true,
+      runs: { "2c": { learningRate: 1e4 } },
+      log,
+    });
+    assert.unreachable("a diverged run must fail the build");
+  } catch (e) {
+    assert.match((e as Error).message, /^run 2c: training diverged at step \d+/);
+  }
+  assert.ok(performance.now() - t0 < 60_000, "the build stops at once");
+  assert.is(executors(), "", "no executor left");
+  assert.equal(
+    readdirSync(join(ROOT, "build", "runs")).filter((f) => f.endsWith(".claim")),
+    [],
+  );
 });
 
 test.run();
