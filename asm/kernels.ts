@@ -345,6 +345,93 @@ export function sparseMatmul(
   }
 }
 
+/**
+ * out32 = X_sel·W in float32, for the screen of a check's pass over the training split
+ * (src/mlp/screen.ts, which bounds how far it is from sparseMatmul's float64 result): as
+ * sparseMatmul, with each entry's value rounded to float32 and four columns per lane. Chunks of 24
+ * columns stay in registers over a row's entries (six accumulators, the splat and six loaded
+ * weights), then 16, 8, 4 and 1.  X: (·, k) sparse, w32: (k, n), cw32: (n) = baseᵀW -> out32: (count, n)
+ */
+export function sparseMatmulF32(
+  start: usize, col: usize, val: usize, idx: usize, from: i32, count: i32, w32: usize, n: i32, cw32: usize, out32: usize,
+): void {
+  const rowBytes = <usize>n * 4;
+  for (let r = 0; r < count; r++) {
+    const row = rowOf(idx, from, r);
+    const o = out32 + <usize>r * rowBytes;
+    const e0 = load<i32>(start + <usize>row * 4), e1 = load<i32>(start + <usize>(row + 1) * 4);
+    const c0p = col + <usize>e0 * 4, c1p = col + <usize>e1 * 4, v0p = val + <usize>e0 * 8;
+    let j = 0;
+    for (; j + 24 <= n; j += 24) {
+      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
+      let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32);
+      let c3 = v128.load(cj, 48), c4 = v128.load(cj, 64), c5 = v128.load(cj, 80);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        const s = f32x4.splat(<f32>load<f64>(vp));
+        const wp = wj + <usize>load<i32>(cp) * rowBytes;
+        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
+        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(wp, 32))); c3 = f32x4.add(c3, f32x4.mul(s, v128.load(wp, 48)));
+        c4 = f32x4.add(c4, f32x4.mul(s, v128.load(wp, 64))); c5 = f32x4.add(c5, f32x4.mul(s, v128.load(wp, 80)));
+        vp += 8;
+      }
+      const q = o + <usize>j * 4;
+      v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32);
+      v128.store(q, c3, 48); v128.store(q, c4, 64); v128.store(q, c5, 80);
+    }
+    if (j + 16 <= n) {
+      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
+      let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32), c3 = v128.load(cj, 48);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        const s = f32x4.splat(<f32>load<f64>(vp));
+        const wp = wj + <usize>load<i32>(cp) * rowBytes;
+        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
+        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(wp, 32))); c3 = f32x4.add(c3, f32x4.mul(s, v128.load(wp, 48)));
+        vp += 8;
+      }
+      const q = o + <usize>j * 4;
+      v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
+      j += 16;
+    }
+    if (j + 8 <= n) {
+      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
+      let c0 = v128.load(cj), c1 = v128.load(cj, 16);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        const s = f32x4.splat(<f32>load<f64>(vp));
+        const wp = wj + <usize>load<i32>(cp) * rowBytes;
+        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
+        vp += 8;
+      }
+      const q = o + <usize>j * 4;
+      v128.store(q, c0); v128.store(q, c1, 16);
+      j += 8;
+    }
+    if (j + 4 <= n) {
+      const wj = w32 + <usize>j * 4;
+      let c0 = v128.load(cw32 + <usize>j * 4);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(<f32>load<f64>(vp)), v128.load(wj + <usize>load<i32>(cp) * rowBytes)));
+        vp += 8;
+      }
+      v128.store(o + <usize>j * 4, c0);
+      j += 4;
+    }
+    for (; j < n; j++) {
+      const wj = w32 + <usize>j * 4;
+      let s0 = load<f32>(cw32 + <usize>j * 4);
+      let vp = v0p;
+      for (let cp = c0p; cp < c1p; cp += 4) {
+        s0 += <f32>load<f64>(vp) * load<f32>(wj + <usize>load<i32>(cp) * rowBytes);
+        vp += 8;
+      }
+      store<f32>(o + <usize>j * 4, s0);
+    }
+  }
+}
+
 /** colsum = 1ᵀd, each column summed over the rows in order.  d: (count, n) -> colsum: (n) */
 @inline function columnSums(d: usize, count: i32, n: i32, colsum: usize): void {
   const n2 = n & ~1;

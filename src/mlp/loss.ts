@@ -65,7 +65,7 @@ export function correctCount(p: Float64Array, labels: Uint8Array, labelOffset: n
  * of ulps below 1, far beyond the rounding of the subtraction, of exp (under 1 ulp) and of the
  * division by the row's sum.
  */
-const TIE = 1e-9;
+export const TIE = 1e-9;
 
 /**
  * correctCount() of softmax(z), from the logits: where the largest logit leads every other by more

@@ -149,16 +149,26 @@ export function createWorkspace(sizes: readonly number[], capacity: number, with
 /**
  * Forward pass; returns the softmax output ws.a[L-1], or with `logits` the output layer's
  * pre-activation ws.z[L-1] (no softmax).  x: (rows, sizes[0]) -> (rows, outputs)
- * With a profile, the time of each kernel is added to its phase.
+ * x null: ws.z[0] already holds the first layer's product (screen.ts). With a profile, the time
+ * of each kernel is added to its phase.
  */
-export function forward(model: Model, ws: Workspace, x: Input, rows: number, prof: Profile | null = null, logits = false): Float64Array {
+export function forward(
+  model: Model,
+  ws: Workspace,
+  x: Input | null,
+  rows: number,
+  prof: Profile | null = null,
+  logits = false,
+): Float64Array {
   const { sizes, weights } = model;
   const L = weights.length;
   const skip = zerosOf(model, ws);
   let t = prof ? performance.now() : 0;
   for (let l = 0; l < L; l++) {
     if (l > 0) matmul(ws.a[l - 1], weights[l], ws.z[l], rows, sizes[l], sizes[l + 1], skip);
-    else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
+    else if (x === null) {
+      // the caller computed z[0]
+    } else if ("dense" in x) matmul(x.dense, weights[0], ws.z[0], rows, sizes[0], sizes[1]);
     else sparseMatmul(x.sparse, x.idx, x.from, rows, weights[0], sizes[1], ws.rowVec, ws.z[0], x.cwReady);
     if (prof) t = lap(prof, FORWARD, t);
     if (l < L - 1) {

@@ -22,6 +22,7 @@ import { createSgd } from "./optim";
 import { type Profile, EVALUATION, lap } from "./profile";
 import { createRng, shuffleInPlace } from "./rng";
 import { lowSlopeShares } from "./saturation";
+import { createScreen, screenedAccuracy } from "./screen";
 import { i32, mark, release, toHeap } from "./wasm";
 
 export interface PreparedData {
@@ -201,6 +202,8 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
 
   const ws = createWorkspace(model.sizes, B);
   const evalWs = evaluationWorkspace(model.sizes, Math.max(tr.count, val.count));
+  // The checks' pass over the training split needs only the winners: screened in float32 where it applies.
+  const screen = cfg.checkTrainAccuracy ? createScreen(model, tr, evalWs.capacity) : null;
   const opt = createSgd(model.weights, cfg.learningRate, cfg.momentum);
   const lb = new Uint8Array(B);
   const order = i32(tr.count);
@@ -227,7 +230,11 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       if (checkEvery > 0 && step % checkEvery === 0) {
         const c0 = performance.now();
         const v = evaluate(model, evalWs, val);
-        const trainAccuracy = cfg.checkTrainAccuracy ? evaluateAccuracy(model, evalWs, tr) : null;
+        const trainAccuracy = !cfg.checkTrainAccuracy
+          ? null
+          : screen
+            ? screenedAccuracy(model, evalWs, tr, screen)
+            : evaluateAccuracy(model, evalWs, tr);
         if (prof) lap(prof, EVALUATION, c0);
         checkMetrics(step + 1, { "validation loss": v.loss });
         firstLayerGradient(model, ws, batch, B);
