@@ -12,7 +12,7 @@
 //
 // May import: base, mlp.
 
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { onStop, processAlive } from "../base/lifecycle";
@@ -118,6 +118,7 @@ export function claimLive(path: string, now = Date.now()): boolean {
 
 /** The claims one trainCached() holds: taken, touched while held, released when done or stopped. */
 function claimSet(cache: RunCache) {
+  mkdirSync(cache.dir, { recursive: true }); // a fresh clone has no build/runs/ yet
   const held = new Set<string>();
   const me = JSON.stringify({ pid: process.pid, host: hostname() });
   const release = (path: string) => {

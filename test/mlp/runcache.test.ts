@@ -25,6 +25,12 @@ test("a second request is answered from the cache with the same bytes, and is no
   assert.is(JSON.stringify(again), JSON.stringify([first[1], first[0]]));
 });
 
+test("a cache folder that does not exist yet is made (a fresh clone has no build/runs/)", async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "a2-runs-")), "build", "runs");
+  const [r] = await trainCached([cfg], cacheIn(dir), { dataDir: data });
+  assert.is(JSON.stringify(readCachedRun(cacheIn(dir), cfg)), JSON.stringify(r));
+});
+
 test("equal configs asked together are trained once", async () => {
   const dir = mkdtempSync(join(tmpdir(), "a2-runs-"));
   let done = 0;
