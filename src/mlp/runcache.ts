@@ -7,8 +7,8 @@
 // host and process, touched every few seconds): another process that needs it waits for its entry
 // instead of training it again (the report's pre-training and the notebooks executing beside it,
 // notebooks executed together, Slurm tasks), and takes the claim over when its trainer is gone (a
-// dead process on this host, or no touch for a minute from another host). Two processes that take
-// over the same stale claim at once may both train the run: the same bits, written atomically.
+// dead process on this host, or no touch for a minute). Two processes that take over the same
+// stale claim at once may both train the run: the same bits, written atomically.
 //
 // May import: base, mlp.
 
@@ -98,7 +98,11 @@ function claimPath(cache: RunCache, config: RunConfig): string {
   return join(cache.dir, `${runKey(cache, config)}.claim`);
 }
 
-/** Whether the trainer of a claim is at work: alive on this host, or touched lately on another. */
+/**
+ * Whether the trainer of a claim is at work: touched lately (its trainer touches it every few
+ * seconds; other hosts' clocks must agree with this one's to well within a minute) and, on this
+ * host, its process alive (a dead one's claim goes at once; a reused pid's goes once old).
+ */
 export function claimLive(path: string, now = Date.now()): boolean {
   let touched: number;
   try {
@@ -106,14 +110,14 @@ export function claimLive(path: string, now = Date.now()): boolean {
   } catch {
     return false;
   }
+  if (now - touched >= CLAIM_STALE_MS) return false;
   let owner: { pid?: unknown; host?: unknown };
   try {
     owner = JSON.parse(readFileSync(path, "utf8"));
   } catch {
-    return now - touched < CLAIM_STALE_MS; // being written, or garbage: stale once old
+    return true; // being written
   }
-  if (owner.host === hostname() && typeof owner.pid === "number") return processAlive(owner.pid);
-  return now - touched < CLAIM_STALE_MS;
+  return owner.host !== hostname() || typeof owner.pid !== "number" || processAlive(owner.pid);
 }
 
 /** The claims one trainCached() holds: taken, touched while held, released when done or stopped. */
@@ -220,6 +224,18 @@ export async function trainCached(
   try {
     while (pending.length) {
       const mine = pending.filter((t) => claims.take(t.config));
+      // Written meanwhile by a trainer that released its claim since the entries were read: taken as it is.
+      for (const t of [...mine]) {
+        const r = readCachedRun(cache, t.config);
+        if (!r) continue;
+        claims.release(t.config);
+        mine.splice(mine.indexOf(t), 1);
+        pending.splice(pending.indexOf(t), 1);
+        for (const i of t.answers) {
+          results[i] = r;
+          opts.onCached?.(i, r);
+        }
+      }
       const theirs = pending.filter((t) => !mine.includes(t));
       for (const t of theirs) for (const i of t.answers) opts.onWaiting?.(i);
       const training = mine.length

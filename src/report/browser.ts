@@ -210,28 +210,37 @@ export class Browser {
   }
 
   /** The page of figureImages and what it refused; opened on first use. */
-  private figurePage: Promise<{ page: Page; refused: string[] }> | null = null;
+  private figurePage: Promise<{ page: Page; refused: string[]; reported: number }> | null = null;
   private figureTurn: Promise<unknown> = Promise.resolve();
 
-  private async openFigurePage(): Promise<{ page: Page; refused: string[] }> {
+  private async openFigurePage(): Promise<{ page: Page; refused: string[]; reported: number }> {
     const refused: string[] = [];
     const page = await this.page(undefined, refused);
-    await page.setContent(
-      `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
-        `<body style="margin:0"></body></html>`,
-      { waitUntil: "load" },
-    );
-    await page.evaluate(plotlySource());
-    return { page, refused };
+    try {
+      await page.setContent(
+        `<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="${FIGURE_CSP}"></head>` +
+          `<body style="margin:0"></body></html>`,
+        { waitUntil: "load" },
+      );
+      await page.evaluate(plotlySource());
+    } catch (e) {
+      await page.close().catch(() => undefined);
+      throw e;
+    }
+    return { page, refused, reported: 0 };
   }
 
   private async drawImages(
     figs: readonly PlotlyFigure[],
     o: { format?: "png" | "svg"; scale?: number; refused?: string[] },
   ): Promise<string[]> {
-    this.figurePage ??= this.openFigurePage();
-    const { page, refused } = await this.figurePage;
-    const seen = refused.length;
+    // A page that failed to open is opened again by the next call.
+    this.figurePage ??= this.openFigurePage().catch((e: unknown) => {
+      this.figurePage = null;
+      throw e;
+    });
+    const fp = await this.figurePage;
+    const page = fp.page;
     const out: string[] = [];
     try {
       for (const fig of figs) {
@@ -257,7 +266,9 @@ export class Browser {
       }
       return out;
     } finally {
-      o.refused?.push(...refused.slice(seen));
+      // What the page refused since the last report (loading plotly.js included, for the first call).
+      o.refused?.push(...fp.refused.slice(fp.reported));
+      fp.reported = fp.refused.length;
     }
   }
 

@@ -175,13 +175,17 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     outDir: o.notebooksOut ?? executedDirs(root)[quick ? "quick" : "full"],
     signal: failedRun.signal,
   });
-  // The first failure fails the build; after a failed run, once the executors have stopped.
-  const [trained, statuses] = await Promise.all([training, executing]).catch(async (e: unknown) => {
+  // The first failure fails the build: a failed run once the executors have stopped; a failed
+  // notebook at once (the runs in training stop with the process; their claims then go).
+  const notebooksDone = executing.then((statuses) => {
+    const failed = statuses.filter((s) => s.status === "failed");
+    if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
+    return statuses;
+  });
+  const [trained, statuses] = await Promise.all([training, notebooksDone]).catch(async (e: unknown) => {
     if (failedRun.signal.aborted) await Promise.allSettled([executing]);
     throw e;
   });
-  const failed = statuses.filter((s) => s.status === "failed");
-  if (failed.length) throw new InputError(failed.map((s) => s.error).join("\n"));
 
   const t0 = performance.now();
   // The notebooks' time after the last run.

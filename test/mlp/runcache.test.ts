@@ -62,7 +62,7 @@ test("a run another trainer is training is waited for, not trained again; no cla
   );
 });
 
-test("a claim whose trainer is gone is taken over (a dead process here, no touch for a minute elsewhere); a live one is waited for until it goes", async () => {
+test("a claim whose trainer is gone is taken over (a dead process here, no touch for a minute); a live one is waited for until it goes", async () => {
   const claim = (cache: RunCache, owner: object, ageSeconds = 0) => {
     const path = join(cache.dir, `${runKey(cache, cfg)}.claim`);
     writeFileSync(path, JSON.stringify(owner));
@@ -73,6 +73,7 @@ test("a claim whose trainer is gone is taken over (a dead process here, no touch
   const dead = spawnSync(process.execPath, ["-e", ""]).pid;
   for (const [owner, age] of [
     [{ pid: dead, host: hostname() }, 0],
+    [{ pid: process.pid, host: hostname() }, 120], // a live pid here (reused, or a container's) but not touched for two minutes
     [{ pid: 1, host: "elsewhere" }, 120],
   ] as const) {
     const cache = cacheIn(mkdtempSync(join(tmpdir(), "a2-runs-")));
