@@ -93,12 +93,20 @@ const same = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) =>
 /**
  * Print `html(layout)` until the contents' page numbers are the printed ones and no float moves,
  * from no floats and no page numbers (a layout that depends only on the document), at most
- * MAX_PRINTS prints.
+ * MAX_PRINTS prints. While the layout moves, the prints are layout-only (`html(layout, true)`: the
+ * charts as empty boxes of their size, no plotly.js); once one settles, the whole document is
+ * printed with that layout and must settle too, else the prints go on whole. What is returned is
+ * always a whole print whose layout settled (or the last, after MAX_PRINTS).
  */
-export async function printPaginated(browser: Browser, html: (layout: Layout) => string, headings: readonly Heading[]): Promise<Printed> {
+export async function printPaginated(
+  browser: Browser,
+  html: (layout: Layout, layoutOnly: boolean) => string,
+  headings: readonly Heading[],
+): Promise<Printed> {
   let layout: Layout = { pages: new Map(), floats: {} };
+  let layoutOnly = true;
   for (let prints = 1; ; prints++) {
-    const text = html(layout);
+    const text = html(layout, layoutOnly);
     const pdf = await printPdf(browser, text);
     const outline = await pdfOutline(pdf);
     const pages = headingPages(outline.entries, headings);
@@ -109,6 +117,12 @@ export async function printPaginated(browser: Browser, html: (layout: Layout) =>
       moved = adjustFloats(layout.floats, blank, pageStarters(dests.names, dests.pageHeight));
     }
     const settled = same(pages, layout.pages) && JSON.stringify(moved) === JSON.stringify(layout.floats);
+    if (layoutOnly) {
+      // The last prints may move nothing, so a whole print follows in time to be checked.
+      if (settled || prints >= MAX_PRINTS - 1) layoutOnly = false;
+      if (!settled) layout = { pages, floats: moved };
+      continue;
+    }
     if (settled || prints >= MAX_PRINTS) return { pdf, html: text, layout, pageCount: outline.pageCount, blank, prints };
     layout = { pages, floats: moved };
   }

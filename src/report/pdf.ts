@@ -69,15 +69,29 @@ export async function printPdf(browser: Browser, html: string): Promise<Uint8Arr
 /** Fixed dates, so that the same inputs give the same attachment. */
 const EPOCH = new Date(0);
 
+/** A JSON file to attach to a PDF (results.json, the source). */
+export interface Attachment {
+  readonly name: string;
+  readonly content: string;
+  readonly description: string;
+}
+
+/** Attach JSON files to a loaded PDF, in order, with fixed dates. */
+export async function attachTo(doc: PDFDocument, files: readonly Attachment[]): Promise<void> {
+  for (const f of files) {
+    await doc.attach(new TextEncoder().encode(f.content), f.name, {
+      mimeType: "application/json",
+      description: f.description,
+      creationDate: EPOCH,
+      modificationDate: EPOCH,
+    });
+  }
+}
+
 /** Attach a file (e.g. results.json) to a PDF; returns the new PDF's bytes. */
 export async function attachFile(pdf: Uint8Array, name: string, content: string, description: string): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf);
-  await doc.attach(new TextEncoder().encode(content), name, {
-    mimeType: "application/json",
-    description,
-    creationDate: EPOCH,
-    modificationDate: EPOCH,
-  });
+  await attachTo(doc, [{ name, content, description }]);
   return await doc.save();
 }
 

@@ -16,11 +16,11 @@ import { checkOutputFolder, writeFolderAtomic } from "../base/io";
 import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
-import { attachFile } from "./pdf";
+import { type Attachment, attachFile } from "./pdf";
 import { type DocumentInput, reportHtml } from "./html";
-import { HOLE, type Layout, printPaginated } from "./paginate";
+import { HOLE, type Layout, type Printed, printPaginated } from "./paginate";
 import { type ReportMeta, readMeta } from "./meta";
-import { reproduciblePdf } from "./reproducible";
+import { reproduciblePdf, sourceDate } from "./reproducible";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
 import { type Collected, collect, resultsFile, resultsJson } from "./results";
@@ -120,15 +120,32 @@ export interface PrintedReport {
   readonly layout: Layout;
 }
 
+/** results.json as the PDF carries it. */
+const resultsAttachment = (json: string): Attachment => ({
+  name: "results.json",
+  content: json,
+  description: "Every number of this report (tdt4265-a2-results/2)",
+});
+
 /**
  * Print the document until its layout settles (paginate.ts): the contents' page numbers and the
  * floats, always from no floats and no page numbers, so that the same document gives the same
- * layout whatever was built before. results.json is attached to the PDF.
+ * layout whatever was built before.
  */
-export async function printReport(browser: Browser, input: DocumentInput): Promise<PrintedReport> {
+function printSettled(browser: Browser, input: DocumentInput) {
   const headings = input.rendered.headings.filter((h) => h.depth <= 2);
-  const printed = await printPaginated(browser, (layout) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }), headings);
-  const pdf = await attachFile(printed.pdf, "results.json", input.resultsJson, "Every number of this report (tdt4265-a2-results/2)");
+  return printPaginated(
+    browser,
+    (layout, layoutOnly) => reportHtml({ ...input, pages: layout.pages, floats: layout.floats }, layoutOnly),
+    headings,
+  );
+}
+
+/** The settled print (printSettled) with results.json attached: what the live preview serves. */
+export async function printReport(browser: Browser, input: DocumentInput): Promise<PrintedReport> {
+  const printed = await printSettled(browser, input);
+  const r = resultsAttachment(input.resultsJson);
+  const pdf = await attachFile(printed.pdf, r.name, r.content, r.description);
   return { pdf, html: printed.html, pageCount: printed.pageCount, blank: printed.blank, layout: printed.layout };
 }
 
@@ -205,18 +222,19 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   }
 
   const browser = await Browser.launch();
-  let printed: PrintedReport, source: string;
+  let printed: Printed, source: string;
   try {
-    printed = await printReport(browser, input);
+    printed = await printSettled(browser, input);
     // What the PDF was rendered from, so that a grader can render it again (npm run verify).
     source = sourceJson(reportSource(sources, collected, meta, printed.layout, rendererIdentity(await browser.version())));
   } finally {
     await browser.close();
   }
   const { html, pageCount, blank } = printed;
-  const pdf = await reproduciblePdf(
-    await attachFile(printed.pdf, SOURCE_NAME, source, "What this report was rendered from (tdt4265-a2-source/2)"),
-  );
+  const pdf = await reproduciblePdf(printed.pdf, sourceDate(), [
+    resultsAttachment(input.resultsJson),
+    { name: SOURCE_NAME, content: source, description: "What this report was rendered from (tdt4265-a2-source/2)" },
+  ]);
   const out = { pdf: join(outDir, "report.pdf"), html: join(outDir, "report.html"), results: join(outDir, "results.json") };
   writeFolderAtomic(outDir, [
     ["results.json", results],

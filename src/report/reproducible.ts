@@ -3,11 +3,12 @@
 // dictionary gets fixed values (dates from SOURCE_DATE_EPOCH, the reproducible-builds convention,
 // or none), and the trailer's document ID is derived from the content.
 //
-// May import: base.
+// May import: base; pdf.ts (attachments).
 
 import { createHash } from "node:crypto";
 import { PDFDict, PDFDocument, PDFHexString, PDFName } from "pdf-lib";
 import { InputError } from "../base/errors";
+import { type Attachment, attachTo } from "./pdf";
 
 export const PRODUCER = "tdt4265-a2-report (Chromium, pdf-lib)";
 
@@ -19,9 +20,17 @@ export function sourceDate(env: NodeJS.ProcessEnv = process.env): Date | null {
   return new Date(Number(v) * 1000);
 }
 
-/** The PDF with fixed metadata and a document ID that is a hash of its content. */
-export async function reproduciblePdf(pdf: Uint8Array, date: Date | null = sourceDate()): Promise<Uint8Array> {
+/**
+ * The PDF with `attachments` attached (attachTo), fixed metadata and a document ID that is a hash of
+ * its content: one load of the PDF for all of it.
+ */
+export async function reproduciblePdf(
+  pdf: Uint8Array,
+  date: Date | null = sourceDate(),
+  attachments: readonly Attachment[] = [],
+): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  await attachTo(doc, attachments);
   doc.setProducer(PRODUCER);
   if (date) {
     doc.setCreationDate(date);

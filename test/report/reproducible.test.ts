@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
 import { PDFDict, PDFDocument } from "pdf-lib";
 import { Browser } from "../../src/report/browser";
-import { attachFile, printPdf, readPdf } from "../../src/report/pdf";
+import { printPdf, readPdf } from "../../src/report/pdf";
 import { PRODUCER, reproduciblePdf, sourceDate } from "../../src/report/reproducible";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -39,7 +39,7 @@ test("two prints of the same document a second apart: different bytes from Chrom
   }
   assert.is.not(sha(raw[0]), sha(raw[1]), "Chromium stamps the time");
   const done = [];
-  for (const r of raw) done.push(await reproduciblePdf(await attachFile(r, "results.json", results, "results"), null));
+  for (const r of raw) done.push(await reproduciblePdf(r, null, [{ name: "results.json", content: results, description: "results" }]));
   assert.is(sha(done[0]), sha(done[1]));
   const i = await info(done[0]);
   assert.is(i.producer, PRODUCER);

@@ -19,9 +19,15 @@
   });
   var specs = JSON.parse(document.getElementById("figure-specs").textContent);
   var printing = window.matchMedia("print").matches;
+  // A print for the layout only (paginate.ts): each chart an empty box of the height it prints at.
+  var layoutOnly = !!document.getElementById("layout-only");
   function draw(el) {
     var f = specs[el.getAttribute("data-label")];
     var layout = f.layout;
+    if (layoutOnly) {
+      el.style.height = f.layout.height + "px";
+      return Promise.resolve();
+    }
     if (!printing) {
       layout = Object.assign({}, f.layout, { autosize: true });
       delete layout.width;
