@@ -199,6 +199,20 @@ export function matmulABt(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32
   matmul(a, scratch, out, m, k, n, list);
 }
 
+/** out[i, j] = base[i, j] + d[i]·w[j] (a product, then a sum).  base, out: (m, n), d: (m), w: (n) */
+export function addOuter(base: usize, d: usize, w: usize, out: usize, m: i32, n: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = <usize>(i * n) * 8, di = load<f64>(d + <usize>i * 8), dv = f64x2.splat(di);
+    const bi = base + row, oi = out + row;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j * 8;
+      v128.store(oi + o, f64x2.add(v128.load(bi + o), f64x2.mul(dv, v128.load(w + o))));
+    }
+    if (j < n) store<f64>(oi + <usize>j * 8, load<f64>(bi + <usize>j * 8) + di * load<f64>(w + <usize>j * 8));
+  }
+}
+
 /** w ← w − lr·g.  w, g: (n) */
 export function sgd(w: usize, g: usize, n: i32, lr: f64): void {
   const l = f64x2.splat(lr);

@@ -7,8 +7,8 @@ import { type Activation, activate } from "./activations";
 import { normalizeRun } from "./config";
 import { CLASSES, type DatasetName, loadDataset, pixelStats, preprocess, takeFirst } from "./data";
 import { InputError } from "../base/errors";
-import { matmul } from "./kernels";
-import { crossEntropySum, softmax } from "./loss";
+import { addOuter, matmul } from "./kernels";
+import { crossEntropyOfLogits } from "./loss";
 import { type Model, backward, createModel, createWorkspace, forward } from "./model";
 import { createRng } from "./rng";
 import { f64, mark, release } from "./wasm";
@@ -58,32 +58,27 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
   const colA = f64(rows);
 
   // Mean loss when column j of z_l is replaced by zl (rows values, stride 1).
+  const delta = f64(rows);
   const lossWithColumn = (l: number, j: number, zl: Float64Array): number => {
     const w = sizes[l + 1];
     if (l === L - 1) {
       const z = tmp.z[l];
       z.set(base.z[l].subarray(0, rows * w));
       for (let r = 0; r < rows; r++) z[r * w + j] = zl[r];
-      softmax(z, tmp.a[l], rows, w);
-      return crossEntropySum(z, tmp.a[l], labels, 0, rows, w) / rows;
+      return crossEntropyOfLogits(z, labels, 0, rows, w) / rows;
     }
     // a_l column j, then z_{l+1} = base z_{l+1} + Δa_l[:, j] ⊗ W_{l+1}[j, :]
     activate(act, zl, colA, rows);
     const w2 = sizes[l + 2],
-      next = tmp.z[l + 1],
-      wn = weights[l + 1],
       al = base.a[l];
-    next.set(base.z[l + 1].subarray(0, rows * w2));
-    for (let r = 0; r < rows; r++) {
-      const d = colA[r] - al[r * w + j];
-      for (let k = 0; k < w2; k++) next[r * w2 + k] += d * wn[j * w2 + k];
-    }
-    for (let m = l + 1; m < L; m++) {
+    for (let r = 0; r < rows; r++) delta[r] = colA[r] - al[r * w + j];
+    addOuter(base.z[l + 1], delta, weights[l + 1].subarray(j * w2, (j + 1) * w2), tmp.z[l + 1], rows, w2);
+    for (let m = l + 1; m < L - 1; m++) {
       if (m > l + 1) matmul(tmp.a[m - 1], weights[m], tmp.z[m], rows, sizes[m], sizes[m + 1]);
-      if (m < L - 1) activate(act, tmp.z[m], tmp.a[m], rows * sizes[m + 1]);
-      else softmax(tmp.z[m], tmp.a[m], rows, sizes[m + 1]);
+      activate(act, tmp.z[m], tmp.a[m], rows * sizes[m + 1]);
     }
-    return crossEntropySum(tmp.z[L - 1], tmp.a[L - 1], labels, 0, rows, sizes[L]) / rows;
+    if (L - 1 > l + 1) matmul(tmp.a[L - 2], weights[L - 1], tmp.z[L - 1], rows, sizes[L - 1], sizes[L]);
+    return crossEntropyOfLogits(tmp.z[L - 1], labels, 0, rows, sizes[L]) / rows;
   };
 
   const maxDifference: number[] = [],

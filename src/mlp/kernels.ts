@@ -177,6 +177,17 @@ function sparseArgs(sp: SparseRows, idx: Int32Array | null): [number, number, nu
   return [sp.base.byteOffset, sp.start.byteOffset, sp.col.byteOffset, sp.val.byteOffset, sp.cols, idx ? idx.byteOffset : 0];
 }
 
+/** out = base + d ⊗ w: out[i, j] = base[i, j] + d[i]·w[j].  base, out: (m, n), d: (m), w: (n) */
+export function addOuter(base: Float64Array, d: Float64Array, w: Float64Array, out: Float64Array, m: number, n: number): void {
+  const wk = kernelsFor(base, d, w, out);
+  if (wk) return wk.addOuter(base.byteOffset, d.byteOffset, w.byteOffset, out.byteOffset, m, n);
+  for (let i = 0; i < m; i++) {
+    const di = d[i],
+      o = i * n;
+    for (let j = 0; j < n; j++) out[o + j] = base[o + j] + di * w[j];
+  }
+}
+
 /** Row `idx ? idx[from + r] : from + r` of a selection. */
 function rowOf(idx: Int32Array | null, from: number, r: number): number {
   return idx ? idx[from + r] : from + r;

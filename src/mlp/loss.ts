@@ -48,6 +48,31 @@ export function crossEntropySum(
   return total;
 }
 
+/**
+ * crossEntropySum(z, p) with p = softmax(z), without writing p: each row's exps are summed as
+ * softmax() sums them and p[label] is divided as softmax() divides it, so the same bits (rowLoss's
+ * fallback included), with the other probabilities never divided out.  z: (rows, c)
+ */
+export function crossEntropyOfLogits(z: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): number {
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * c,
+      label = labels[labelOffset + r];
+    let m = z[o];
+    for (let k = 1; k < c; k++) if (z[o + k] > m) m = z[o + k];
+    let s = 0,
+      e = 0;
+    for (let k = 0; k < c; k++) {
+      const ek = Math.exp(z[o + k] - m);
+      if (k === label) e = ek;
+      s += ek;
+    }
+    const q = e / s;
+    total += q > 0 ? -Math.log(q) : -(z[o + label] - m - Math.log(s));
+  }
+  return total;
+}
+
 /** Rows whose first largest probability is at the label.  p: (rows, c) */
 export function correctCount(p: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): number {
   let hits = 0;

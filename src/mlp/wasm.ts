@@ -19,6 +19,7 @@ export interface WasmKernels {
   matmul(a: number, b: number, out: number, m: number, k: number, n: number, list: number): void;
   matmulAtB(a: number, b: number, out: number, k: number, m: number, n: number, list: number): void;
   matmulABt(a: number, b: number, out: number, m: number, k: number, n: number, scratch: number, list: number): void;
+  addOuter(base: number, d: number, w: number, out: number, m: number, n: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
   sigmoid(z: number, a: number, n: number): void;
   lecun(z: number, a: number, t: number, n: number): void;

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
+  addOuter,
   baseTimes,
   createSparseColumns,
   matmul,
@@ -103,6 +104,31 @@ for (const [m, k, n] of [
     release(mk);
   });
 }
+
+test("base + d ⊗ w: each element the textbook product then sum, on both paths, bit for bit, nothing written past (m, n)", () => {
+  for (const [m, n] of [
+    [100, 64],
+    [7, 5],
+    [1, 1],
+    [3, 10],
+  ]) {
+    const base = rand(m * n, 5),
+      d = rand(m, 6),
+      w = rand(n, 7);
+    d[0] = Number.NaN;
+    const want = Float64Array.from(base, (b, i) => b + d[Math.floor(i / n)] * w[i % n]);
+    const heapOut = new Float64Array(m * n + 1).fill(-7);
+    addOuter(base, d, w, heapOut, m, n);
+    const mk = mark();
+    const arenaOut = f64(m * n + 1).fill(-7);
+    assert.ok(kernelsFor(inArena(base), arenaOut), "arena arrays take the wasm path");
+    addOuter(inArena(base), inArena(d), inArena(w), arenaOut, m, n);
+    assertSameBits(heapOut.subarray(0, m * n), want, `(${m}, ${n}) JavaScript`);
+    assertSameBits(arenaOut.subarray(0, m * n), want, `(${m}, ${n}) wasm`);
+    assert.is(arenaOut[m * n], -7, "the element after the output is untouched");
+    release(mk);
+  }
+});
 
 // Products that skip the zeros of a (ReLU's activations): the same bits as the dense ones.
 for (const [m, k, n] of [

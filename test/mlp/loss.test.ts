@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { correctCount, correctCountOfLogits, crossEntropySum, softmax } from "../../src/mlp/loss";
+import { correctCount, correctCountOfLogits, crossEntropyOfLogits, crossEntropySum, softmax } from "../../src/mlp/loss";
 import { lcg } from "../helpers";
 import { assertClose } from "../helpers";
 
@@ -80,6 +80,33 @@ test("correctCountOfLogits counts as correctCount of the softmax does, near ties
     }
     assert.is(correctCountOfLogits(z, labels, 1, rows.length, 3, scratch), correctCount(p, labels, 1, rows.length, 3));
   }
+});
+
+test("crossEntropyOfLogits is crossEntropySum of the softmax bit for bit: random rows, underflowing and non-finite ones", () => {
+  const rand = lcg(7);
+  const rows = 402,
+    c = 10;
+  const z = Float64Array.from({ length: rows * c }, (_, i) => (rand() - 0.5) * (i < 2000 ? 8 : 3000));
+  z[4005] = Number.NaN;
+  z[4017] = Number.POSITIVE_INFINITY;
+  z[4020] = Number.NEGATIVE_INFINITY;
+  const labels = Uint8Array.from({ length: rows }, () => Math.floor(rand() * c));
+  const p = new Float64Array(rows * c);
+  softmax(z, p, rows, c);
+  for (const [from, n] of [
+    [0, rows],
+    [0, 200],
+    [200, 200],
+    [400, 2],
+  ]) {
+    const zs = z.subarray(from * c),
+      ps = p.subarray(from * c);
+    const want = crossEntropySum(zs, ps, labels, from, n, c);
+    const got = crossEntropyOfLogits(zs, labels, from, n, c);
+    assert.ok(Object.is(got, want), `rows ${from}..${from + n}: ${got} against ${want}`);
+  }
+  assert.ok(p.subarray(2000, 4000).some((v) => v === 0), "some probabilities underflow (the fallback is taken)");
+  assert.ok(Number.isNaN(p[4005]) && Number.isNaN(p[4015]), "the last rows' probabilities are not numbers");
 });
 
 test.run();
