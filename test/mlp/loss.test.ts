@@ -105,7 +105,10 @@ test("crossEntropyOfLogits is crossEntropySum of the softmax bit for bit: random
     const got = crossEntropyOfLogits(zs, labels, from, n, c);
     assert.ok(Object.is(got, want), `rows ${from}..${from + n}: ${got} against ${want}`);
   }
-  assert.ok(p.subarray(2000, 4000).some((v) => v === 0), "some probabilities underflow (the fallback is taken)");
+  assert.ok(
+    p.subarray(2000, 4000).some((v) => v === 0),
+    "some probabilities underflow (the fallback is taken)",
+  );
   assert.ok(Number.isNaN(p[4005]) && Number.isNaN(p[4015]), "the last rows' probabilities are not numbers");
 });
 
