@@ -9,13 +9,15 @@ to a temporary file and renamed. Progress on stdout: one line per labelled cell,
 training cells' progress displays (display id a2progress-…) a line per run every 30 s while it
 trains and one when it is done. The executed copy is nbformat 4.5 with an id for every cell: the
 source's own, else its label, else cell-N (the injected cell: injected-parameters). A cell that runs
-longer than --timeout seconds fails the run, named like a failing one.
+longer than --timeout seconds fails the run, named like a failing one. A kernel that does not come
+up (rarely, with several starting at once) is started again, once ("[retry]" on stdout); twice is
+an error naming the notebook and the kernel.
 
 Stopping: on SIGTERM or SIGINT, or with --parent-pipe when stdin reaches its end (the parent
 process holds it open, so it ends when the parent dies, however it dies), the kernel's process group is killed, its connection file and OUT's temporary file
 removed, and the executor exits (the kernel is in a session of its own, so nothing else reaches it).
 """
-import argparse, asyncio, json, os, re, signal, sys, threading, time
+import argparse, asyncio, atexit, json, os, re, signal, sys, threading, time
 
 try:
     import nbformat
@@ -98,6 +100,10 @@ class ProgressClient(NotebookClient):
                 print(f"[train] {self._name} {line}", flush=True)
         if due:
             self._last = now
+
+
+class KernelStartError(Exception):
+    """The kernel did not come up, twice."""
 
 
 class Guard:
@@ -193,20 +199,41 @@ def main():
         if lab and ok:
             print(f"[cell] {name} {lab} ({time.time() - started:.0f} s)", flush=True)
 
-    client = ProgressClient(
-        nb, name=name, guard=guard, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
-        on_cell_start=on_start, on_cell_error=on_error, on_cell_executed=on_executed,
-    )
-    guard.client = client
-
     def where(i):
         cell = nb.cells[i]
         code_no = sum(1 for c in nb.cells[: i + 1] if c.cell_type == "code")
         return f"cell {code_no}" + (f" ({label(cell)})" if label(cell) else "")
 
+    def execute():
+        # A kernel that does not come up (rarely, with several starting at once) is started again,
+        # once: nothing ran on it, so the notebook is as it was read.
+        for attempt in (1, 2):
+            client = ProgressClient(
+                nb, name=name, guard=guard, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False, record_timing=False,
+                resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.src))}},
+                on_cell_start=on_start, on_cell_error=on_error, on_cell_executed=on_executed,
+            )
+            guard.client = client
+            try:
+                client.execute()
+                return
+            except (CellTimeoutError, CellExecutionError, DeadKernelError):
+                raise
+            except Exception as e:
+                if "current" in failed:
+                    raise
+                # nbclient cleaned the failed start up but left its exit hook, which would fail noisily.
+                atexit.unregister(client._cleanup_kernel)
+                why = " ".join(f"{type(e).__name__}: {e}".split())[:200]
+                if attempt == 2:
+                    raise KernelStartError(why) from e
+                print(f"[retry] {name}: the kernel did not start ({why}); starting another", flush=True)
+
     try:
-        client.execute()
+        execute()
+    except KernelStartError as e:
+        print(f"error: {name}: the kernel {a.kernel} did not start, twice ({e})", file=sys.stderr)
+        return 1
     except CellTimeoutError as e:
         i = failed.get("current")
         cell = f"{where(i)} " if i is not None else "a cell "
