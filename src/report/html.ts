@@ -2,9 +2,10 @@
 // SVG math, the results file) that shows interactive charts opened from disk and prints to the
 // A4 PDF: title block, table of contents, one section per task file. Built from parts (the live
 // preview sends them one by one) and the templates in templates/: the style sheet and the script
-// that draws the charts, read on every call. Its Content-Security-Policy lets it run its own two
-// scripts (plotly.js and the drawing code, by hash) and nothing else, and fetch nothing: whatever a
-// notebook output or the markdown slipped into it stays inert.
+// that draws the charts, read on every call. Its Content-Security-Policy lets it run its own
+// scripts (plotly.js and the drawing code, by hash; the layout-only page that settles the print's
+// layout has the drawing code alone) and nothing else, and fetch nothing: whatever a notebook
+// output or the markdown slipped into it stays inert.
 
 import { escapeHtml } from "../base/text";
 import { createHash } from "node:crypto";

@@ -1,5 +1,6 @@
 // The same inputs give a byte-identical PDF, so PDFs compare by hash. Chromium (Skia) stamps the
-// time into the Info dictionary and pdf-lib stamps its own name and the time again; here the Info
+// time into the Info dictionary (and pdf-lib would stamp its own name and the time again when it
+// updates metadata, which is turned off); here, with the attachments added in the same load, the Info
 // dictionary gets fixed values (dates from SOURCE_DATE_EPOCH, the reproducible-builds convention,
 // or none), and the trailer's document ID is derived from the content.
 //

@@ -1,7 +1,8 @@
 // Draws the report's Plotly figures (src/report/html.ts inlines it after plotly.js): each
 // <div class="plotly" data-label="…"> from the figure specs in #figure-specs. Printed, a chart is
-// static at the page's width; on screen it is interactive and follows its column's width. Sets
-// data-ready (or data-error) on <html> when every chart is drawn. window.a2figures lets the live
+// static at the page's width; on screen it is interactive and follows its column's width. On the
+// layout-only page (#layout-only, no plotly.js: paginate.ts) each chart is an empty box of the
+// height it prints at. Sets data-ready (or data-error) on <html> when every chart is drawn (or boxed). window.a2figures lets the live
 // preview draw the figures of a section it replaced.
 (function () {
   // Floats: a figure or table moved down past the next few blocks (never into another task, nor
