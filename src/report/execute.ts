@@ -4,9 +4,10 @@
 // and the settings of the runs they used (so `--set 2c.learningRate=…` re-executes only the
 // notebooks that train 2c). Each new executed copy gets a static image beside each figure as soon
 // as it is done, while the others still run (images.ts); the copies are staged and moved into place
-// together, only when every notebook succeeded: the folder never holds a mixed set. The executors run in process groups of their own (base/lifecycle.ts): a stopped
-// build kills them and, through them, their kernels, and removes the staging folder; a killed build
-// closes the pipe each executor watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
+// together, only when every notebook succeeded: the folder never holds a mixed set. The executors
+// run in process groups of their own (base/lifecycle.ts): a stopped build kills them and, through
+// them, their kernels, and removes the staging folder; a killed build closes the pipe each executor
+// watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
 //
 // May import: base, mlp, contract.
 

@@ -27,7 +27,6 @@ interface NotebookJson {
 }
 
 const text = (v: unknown) => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "");
-const escAttr = escapeHtml;
 
 /** The outputs of a notebook that hold a Plotly figure. */
 export function figureOutputs(nb: NotebookJson): Output[] {
@@ -45,7 +44,7 @@ export function withImage(o: Output, pngDataUrl: string): Output {
   const fig = o.data![MIME.plotly] as PlotlyFigure;
   const { width, height } = figureSize(fig);
   const alt = text(o.data!["text/plain"]).replace(/^\[Plotly figure\]\s*/, "") || "a Plotly figure";
-  const img = `<img src="${pngDataUrl}" width="${width}" alt="${escAttr(alt)}" style="max-width:100%;height:auto">`;
+  const img = `<img src="${pngDataUrl}" width="${width}" alt="${escapeHtml(alt)}" style="max-width:100%;height:auto">`;
   const data: Bundle = { ...o.data, "image/png": pngDataUrl.slice(prefix.length) };
   const html = text(o.data!["text/html"]);
   if (html) data["text/html"] = html.replace(/^(<div id="a2fig-[^"]*"[^>]*>)<p>[\s\S]*?<\/p>/, `$1${img}`);

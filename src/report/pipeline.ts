@@ -1,9 +1,8 @@
 // The report pipeline end to end: train the runs (pretrain.ts) while the notebooks that are not
 // cached execute (execute.ts), collect their outputs (results.ts), render report/*.md
-// (markdown.ts), assemble the HTML (html.ts),
-// print the PDF until its layout settles (paginate.ts: the contents' page numbers and the floats),
-// then attach results.json and the source it was rendered from and make the PDF reproducible, in
-// one load of it (reproducible.ts). Nothing is written until everything has rendered; the three
+// (markdown.ts), assemble the HTML (html.ts), print the PDF until its layout settles (paginate.ts:
+// the contents' page numbers and the floats), then attach results.json and the source it was
+// rendered from and make the PDF reproducible, in one load of it (reproducible.ts). Nothing is written until everything has rendered; the three
 // outputs are written as one set (base/io.ts writeFolderAtomic: the output folder is a link swapped
 // to a new folder). The output folder is checked before any work.
 
