@@ -360,89 +360,64 @@ export function sparseMatmul(
 }
 
 /**
- * out32 = X_sel·W in float32, for the screen of a check's pass over the training split
- * (src/mlp/screen.ts, which bounds how far it is from sparseMatmul's float64 result): as
- * sparseMatmul, with each entry's value rounded to float32 and four columns per lane. Chunks of 24
- * columns stay in registers over a row's entries (six accumulators, the splat and six loaded
- * weights), then 16, 8, 4 and 1.  X: (·, k) sparse, w32: (k, n), cw32: (n) = baseᵀW -> out32: (count, n)
+ * The screen's first layer (src/mlp/screen.ts): out[r, j] = cw[j] + t[j]·Q[r, j] in float64, where
+ * Q[r, j] = Σ p·q[pixel, j] over row r's pixels is an exact integer sum. A row's entries are pair
+ * slots e in start[row] … start[row + 1] − 1: slot[e] = pixel ÷ 2 and pk[e] = p(even pixel) |
+ * p(odd pixel) << 16, so that one i32x4.dot_i16x8_s multiplies two pixels into four columns.
+ * wq: (slots, groups, 8) i16, for slot s and columns 4g … 4g + 3: q[2s, 4g], q[2s + 1, 4g],
+ * q[2s, 4g + 1], …; cw, t: (4·groups), padded -> out: (count, n), groups = ⌈n / 4⌉. Chunks of 8
+ * groups (32 columns) stay in registers over a row's slots, then one group at a time.
  */
-export function sparseMatmulF32(
-  start: usize, col: usize, val: usize, idx: usize, from: i32, count: i32, w32: usize, n: i32, cw32: usize, out32: usize,
+export function quantizedFirstLayer(
+  start: usize, slot: usize, pk: usize, from: i32, count: i32, wq: usize, groups: i32, n: i32, cw: usize, t: usize, out: usize,
 ): void {
-  const rowBytes = <usize>n * 4;
+  const slotBytes = <usize>groups * 16;
   for (let r = 0; r < count; r++) {
-    const row = rowOf(idx, from, r);
-    const o = out32 + <usize>r * rowBytes;
+    const row = from + r;
     const e0 = load<i32>(start + <usize>row * 4), e1 = load<i32>(start + <usize>(row + 1) * 4);
-    const c0p = col + <usize>e0 * 4, c1p = col + <usize>e1 * 4, v0p = val + <usize>e0 * 8;
-    let j = 0;
-    for (; j + 24 <= n; j += 24) {
-      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
-      let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32);
-      let c3 = v128.load(cj, 48), c4 = v128.load(cj, 64), c5 = v128.load(cj, 80);
-      let vp = v0p;
-      for (let cp = c0p; cp < c1p; cp += 4) {
-        const s = f32x4.splat(<f32>load<f64>(vp));
-        const wp = wj + <usize>load<i32>(cp) * rowBytes;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(wp, 32))); c3 = f32x4.add(c3, f32x4.mul(s, v128.load(wp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(s, v128.load(wp, 64))); c5 = f32x4.add(c5, f32x4.mul(s, v128.load(wp, 80)));
-        vp += 8;
+    const o = out + <usize>(r * n) * 8;
+    let g = 0;
+    for (; g + 8 <= groups; g += 8) {
+      let c0 = i32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+      const wg = wq + <usize>g * 16;
+      for (let e = e0; e < e1; e++) {
+        const b = i32x4.splat(load<i32>(pk + <usize>e * 4));
+        const wp = wg + <usize>load<i32>(slot + <usize>e * 4) * slotBytes;
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load(wp), b)); c1 = i32x4.add(c1, i32x4.dot_i16x8_s(v128.load(wp, 16), b));
+        c2 = i32x4.add(c2, i32x4.dot_i16x8_s(v128.load(wp, 32), b)); c3 = i32x4.add(c3, i32x4.dot_i16x8_s(v128.load(wp, 48), b));
+        c4 = i32x4.add(c4, i32x4.dot_i16x8_s(v128.load(wp, 64), b)); c5 = i32x4.add(c5, i32x4.dot_i16x8_s(v128.load(wp, 80), b));
+        c6 = i32x4.add(c6, i32x4.dot_i16x8_s(v128.load(wp, 96), b)); c7 = i32x4.add(c7, i32x4.dot_i16x8_s(v128.load(wp, 112), b));
       }
-      const q = o + <usize>j * 4;
-      v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32);
-      v128.store(q, c3, 48); v128.store(q, c4, 64); v128.store(q, c5, 80);
+      const j = g * 4;
+      scaleGroup(c0, j, n, cw, t, o); scaleGroup(c1, j + 4, n, cw, t, o);
+      scaleGroup(c2, j + 8, n, cw, t, o); scaleGroup(c3, j + 12, n, cw, t, o);
+      scaleGroup(c4, j + 16, n, cw, t, o); scaleGroup(c5, j + 20, n, cw, t, o);
+      scaleGroup(c6, j + 24, n, cw, t, o); scaleGroup(c7, j + 28, n, cw, t, o);
     }
-    if (j + 16 <= n) {
-      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
-      let c0 = v128.load(cj), c1 = v128.load(cj, 16), c2 = v128.load(cj, 32), c3 = v128.load(cj, 48);
-      let vp = v0p;
-      for (let cp = c0p; cp < c1p; cp += 4) {
-        const s = f32x4.splat(<f32>load<f64>(vp));
-        const wp = wj + <usize>load<i32>(cp) * rowBytes;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(wp, 32))); c3 = f32x4.add(c3, f32x4.mul(s, v128.load(wp, 48)));
-        vp += 8;
+    for (; g < groups; g++) {
+      let c0 = i32x4.splat(0);
+      const wg = wq + <usize>g * 16;
+      for (let e = e0; e < e1; e++) {
+        const b = i32x4.splat(load<i32>(pk + <usize>e * 4));
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load(wg + <usize>load<i32>(slot + <usize>e * 4) * slotBytes), b));
       }
-      const q = o + <usize>j * 4;
-      v128.store(q, c0); v128.store(q, c1, 16); v128.store(q, c2, 32); v128.store(q, c3, 48);
-      j += 16;
+      scaleGroup(c0, g * 4, n, cw, t, o);
     }
-    if (j + 8 <= n) {
-      const cj = cw32 + <usize>j * 4, wj = w32 + <usize>j * 4;
-      let c0 = v128.load(cj), c1 = v128.load(cj, 16);
-      let vp = v0p;
-      for (let cp = c0p; cp < c1p; cp += 4) {
-        const s = f32x4.splat(<f32>load<f64>(vp));
-        const wp = wj + <usize>load<i32>(cp) * rowBytes;
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(wp))); c1 = f32x4.add(c1, f32x4.mul(s, v128.load(wp, 16)));
-        vp += 8;
-      }
-      const q = o + <usize>j * 4;
-      v128.store(q, c0); v128.store(q, c1, 16);
-      j += 8;
-    }
-    if (j + 4 <= n) {
-      const wj = w32 + <usize>j * 4;
-      let c0 = v128.load(cw32 + <usize>j * 4);
-      let vp = v0p;
-      for (let cp = c0p; cp < c1p; cp += 4) {
-        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(<f32>load<f64>(vp)), v128.load(wj + <usize>load<i32>(cp) * rowBytes)));
-        vp += 8;
-      }
-      v128.store(o + <usize>j * 4, c0);
-      j += 4;
-    }
-    for (; j < n; j++) {
-      const wj = w32 + <usize>j * 4;
-      let s0 = load<f32>(cw32 + <usize>j * 4);
-      let vp = v0p;
-      for (let cp = c0p; cp < c1p; cp += 4) {
-        s0 += <f32>load<f64>(vp) * load<f32>(wj + <usize>load<i32>(cp) * rowBytes);
-        vp += 8;
-      }
-      store<f32>(o + <usize>j * 4, s0);
-    }
+  }
+}
+
+/** out[j … j + 3] = cw + t·Q for the four integer sums in q (the columns below n). */
+@inline function scaleGroup(q: v128, j: i32, n: i32, cw: usize, t: usize, out: usize): void {
+  const c = cw + <usize>j * 8, s = t + <usize>j * 8, o = out + <usize>j * 8;
+  const lo = f64x2.add(v128.load(c), f64x2.mul(v128.load(s), f64x2.convert_low_i32x4_s(q)));
+  const hi = f64x2.add(v128.load(c, 16), f64x2.mul(v128.load(s, 16), f64x2.convert_low_i32x4_s(i32x4.shuffle(q, q, 2, 3, 0, 1))));
+  if (j + 4 <= n) {
+    v128.store(o, lo);
+    v128.store(o, hi, 16);
+  } else {
+    store<f64>(o, f64x2.extract_lane(lo, 0));
+    if (j + 1 < n) store<f64>(o, f64x2.extract_lane(lo, 1), 8);
+    if (j + 2 < n) store<f64>(o, f64x2.extract_lane(hi, 0), 16);
   }
 }
 

@@ -202,8 +202,8 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
 
   const ws = createWorkspace(model.sizes, B);
   const evalWs = evaluationWorkspace(model.sizes, Math.max(tr.count, val.count));
-  // The checks' pass over the training split needs only the winners: screened in float32 where it applies.
-  const screen = cfg.checkTrainAccuracy ? createScreen(model, tr, evalWs.capacity) : null;
+  // The checks' pass over the training split needs only the winners: screened in 16-bit integers where it applies.
+  const screen = cfg.checkTrainAccuracy ? createScreen(model, tr) : null;
   const opt = createSgd(model.weights, cfg.learningRate, cfg.momentum);
   const lb = new Uint8Array(B);
   const order = i32(tr.count);

@@ -29,17 +29,18 @@ export interface WasmKernels {
   reluSlope(z: number, d: number, n: number): void;
   sgdMomentum(w: number, g: number, v: number, n: number, lr: number, gamma: number): void;
   baseTimes(base: number, k: number, w: number, n: number, cw: number): void;
-  sparseMatmulF32(
+  quantizedFirstLayer(
     start: number,
-    col: number,
-    val: number,
-    idx: number,
+    slot: number,
+    pk: number,
     from: number,
     count: number,
-    w32: number,
+    wq: number,
+    groups: number,
     n: number,
-    cw32: number,
-    out32: number,
+    cw: number,
+    t: number,
+    out: number,
   ): void;
   sparseMatmul(
     base: number,
@@ -148,7 +149,7 @@ function take(bytes: number): number | null {
 type TypedArrayOf<T> = { new (n: number): T; new (b: ArrayBuffer, at: number, n: number): T; BYTES_PER_ELEMENT: number };
 
 /** A zeroed array in the arena (or on the heap when the arena is full). */
-function alloc<T extends Float64Array | Float32Array | Int32Array>(Ctor: TypedArrayOf<T>, n: number): T {
+function alloc<T extends Float64Array | Int32Array | Int16Array>(Ctor: TypedArrayOf<T>, n: number): T {
   const at = take(n * Ctor.BYTES_PER_ELEMENT);
   if (at === null) return new Ctor(n);
   const v = new Ctor(getArena().buffer, at, n);
@@ -158,7 +159,7 @@ function alloc<T extends Float64Array | Float32Array | Int32Array>(Ctor: TypedAr
 
 export const f64 = (n: number): Float64Array => alloc(Float64Array, n);
 export const i32 = (n: number): Int32Array => alloc(Int32Array, n);
-export const f32 = (n: number): Float32Array => alloc(Float32Array, n);
+export const i16 = (n: number): Int16Array => alloc(Int16Array, n);
 
 /** The kernels when every array lives in the arena, else null (use the JavaScript path). */
 export function kernelsFor(...arrays: (ArrayBufferView | null)[]): WasmKernels | null {

@@ -1,6 +1,7 @@
-// The float32 screen of a check's pass over the training split (src/mlp/screen.ts): it counts
+// The 16-bit screen of a check's pass over the training split (src/mlp/screen.ts): it counts
 // exactly what the float64 forward counts, every screened logit lies within its bound of the
-// float64 logit, and it stays out where its bound does not hold (ReLU, dense input, deep networks).
+// float64 logit, and it stays out where its bound does not hold (ReLU, dense input, input not in
+// whole steps, deep networks).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Activation } from "../../src/mlp/activations";
@@ -27,6 +28,7 @@ function modelOf(hidden: number[], activation: Activation, trained: boolean): Mo
 
 const cases: [number[], Activation][] = [
   [[24], "sigmoid"],
+  [[39], "sigmoid"], // a chunk of 32 columns, then a group of 4 and one of 3
   [[24], "improved-sigmoid"],
   [[12, 10], "improved-sigmoid"],
   [[12, 10], "sigmoid"],
@@ -37,7 +39,7 @@ test("the screen counts what the float64 forward counts, through both of its pat
     for (const trained of [false, true]) {
       const m = modelOf(hidden, activation, trained);
       const ws = evaluationWorkspace(m.sizes, tr.count);
-      const s = createScreen(m, tr, ws.capacity);
+      const s = createScreen(m, tr);
       assert.ok(s, `${activation} ${hidden}: a screen`);
       const want = evaluateAccuracy(m, ws, tr);
       assert.is(screenedAccuracy(m, ws, tr, s!), want, `${activation} ${hidden} trained ${trained}`);
@@ -53,7 +55,7 @@ test("every screened logit lies within its bound of the float64 forward's", () =
       const m = modelOf(hidden, activation, trained);
       const ws = evaluationWorkspace(m.sizes, tr.count),
         exact = evaluationWorkspace(m.sizes, tr.count);
-      const s = createScreen(m, tr, ws.capacity)!;
+      const s = createScreen(m, tr)!;
       prepareScreen(m, ws, s);
       let worst = 0;
       for (let from = 0; from < tr.count; from += ws.capacity) {
@@ -75,20 +77,29 @@ test("every screened logit lies within its bound of the float64 forward's", () =
   }
 });
 
-test("weights beyond float32's range send their images through float64", () => {
+test("a weight far above the others coarsens its column; one that is not finite sends the pass through float64", () => {
   const m = modelOf([24], "sigmoid", true);
   const ws = evaluationWorkspace(m.sizes, tr.count);
-  const s = createScreen(m, tr, ws.capacity)!;
-  m.weights[0][3 * 24 + 5] = 1e39; // finite in float64, infinite in float32
+  const s = createScreen(m, tr)!;
+  screenedAccuracy(m, ws, tr, s);
+  const before = s.fallen;
+  m.weights[0][3 * 24 + 5] = 1e6;
   assert.is(screenedAccuracy(m, ws, tr, s), evaluateAccuracy(m, ws, tr));
-  assert.ok(s.fallen > 0);
+  assert.ok(s.fallen > before, `${s.fallen} > ${before}`);
+  m.weights[0][3 * 24 + 5] = Infinity;
+  assert.is(screenedAccuracy(m, ws, tr, s), evaluateAccuracy(m, ws, tr));
+  assert.is(s.fallen, tr.count);
 });
 
-test("no screen for ReLU, dense input or more than two hidden layers", () => {
-  const ws = (m: Model) => evaluationWorkspace(m.sizes, tr.count).capacity;
-  for (const m of [modelOf([24], "relu", false), modelOf([8, 8, 8], "sigmoid", false)]) assert.is(createScreen(m, tr, ws(m)), null);
+test("no screen for ReLU, dense input, input not in whole steps or more than two hidden layers", () => {
+  for (const m of [modelOf([24], "relu", false), modelOf([8, 8, 8], "sigmoid", false)]) assert.is(createScreen(m, tr), null);
   const m = modelOf([24], "sigmoid", false);
-  assert.is(createScreen(m, { count: tr.count, x: tr.x, labels: tr.labels }, ws(m)), null);
+  assert.ok(createScreen(m, tr));
+  assert.is(createScreen(m, { count: tr.count, x: tr.x, labels: tr.labels }), null);
+  const sp = tr.sparse!;
+  const val = Float64Array.from(sp.val);
+  val[100] += 0.37 * val.reduce((a, b) => Math.min(a, b)); // 0.37 of a step off
+  assert.is(createScreen(m, { ...tr, sparse: { ...sp, val } }), null);
 });
 
 test.run();
