@@ -178,6 +178,8 @@ export interface PixelStats {
  * sum of (x - mean)^2 in memory order, so the digits match the NumPy starter code's.
  */
 export function pixelStats(s: RawSplit): PixelStats {
+  const hit = statsOf.get(s);
+  if (hit) return hit;
   const px = s.pixels;
   if (px.length === 0) throw new InputError("pixel statistics of an empty split");
   let sum = 0;
@@ -188,8 +190,16 @@ export function pixelStats(s: RawSplit): PixelStats {
     const d = v - mean;
     sq[v] = d * d;
   }
-  return { mean, std: Math.sqrt(pairwiseSum(px, sq, 0, px.length) / px.length) };
+  const stats = Object.freeze({ mean, std: Math.sqrt(pairwiseSum(px, sq, 0, px.length) / px.length) });
+  statsOf.set(s, stats);
+  return stats;
 }
+
+/**
+ * pixelStats() of the splits seen, by object: a loaded dataset's splits are shared (loadDataset
+ * memoises them) and never written, so 2a's table and each gradient check compute them once.
+ */
+const statsOf = new WeakMap<RawSplit, PixelStats>();
 
 /** NumPy's pairwise_sum (blocks of 128, eight accumulators) over table[bytes[i]] for i in [lo, lo+n). */
 function pairwiseSum(bytes: Uint8Array, table: Float64Array, lo: number, n: number): number {

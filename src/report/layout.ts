@@ -4,7 +4,7 @@
 //
 // May import: base.
 
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempFolder } from "../base/lifecycle";
@@ -45,14 +45,19 @@ export function blankBelow(page: { width: number; height: number; pixels: Uint8A
   return (bottom - last) / (bottom - top);
 }
 
-/** The blank fraction of every page of a PDF, or null when pdftoppm is not installed. */
-export function pageBlankness(pdf: Uint8Array): number[] | null {
+/**
+ * The blank fraction of every page of a PDF, or null when pdftoppm is not installed. pdftoppm runs
+ * as its own process while the caller reads the PDF (printPaginated).
+ */
+export async function pageBlankness(pdf: Uint8Array): Promise<number[] | null> {
   const { dir, remove } = tempFolder("a2-layout-");
   try {
     const file = join(dir, "report.pdf");
     writeFileSync(file, pdf);
-    const r = spawnSync("pdftoppm", ["-r", "24", "-gray", file, join(dir, "p")], { stdio: "ignore" });
-    if (r.error || r.status !== 0) return null;
+    const ok = await new Promise<boolean>((resolve) =>
+      execFile("pdftoppm", ["-r", "24", "-gray", file, join(dir, "p")], (err) => resolve(!err)),
+    );
+    if (!ok) return null;
     return readdirSync(dir)
       .filter((f) => f.endsWith(".pgm"))
       .sort()

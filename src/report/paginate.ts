@@ -108,14 +108,15 @@ export async function printPaginated(
   for (let prints = 1; ; prints++) {
     const text = html(layout, layoutOnly);
     const pdf = await printPdf(browser, text);
-    const outline = await pdfOutline(pdf);
+    // pdftoppm's pages (another process) while pdf-lib and pdf.js read the PDF here.
+    const [outline, blank, dests] = await Promise.all([
+      pdfOutline(pdf),
+      pageBlankness(pdf),
+      prints <= FLOAT_PRINTS ? pdfDestinations(pdf) : null,
+    ]);
     const pages = headingPages(outline.entries, headings);
-    const blank = pageBlankness(pdf);
     let moved = layout.floats;
-    if (blank && prints <= FLOAT_PRINTS) {
-      const dests = await pdfDestinations(pdf);
-      moved = adjustFloats(layout.floats, blank, pageStarters(dests.names, dests.pageHeight));
-    }
+    if (blank && dests) moved = adjustFloats(layout.floats, blank, pageStarters(dests.names, dests.pageHeight));
     const settled = same(pages, layout.pages) && JSON.stringify(moved) === JSON.stringify(layout.floats);
     if (layoutOnly) {
       // The last prints may move nothing, so a whole print follows in time to be checked.

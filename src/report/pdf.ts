@@ -128,9 +128,20 @@ export interface Destination {
   readonly top: number;
 }
 
+let reader: Promise<typeof import("pdfjs-dist/legacy/build/pdf.mjs")> | null = null;
+
+/**
+ * pdf.js, loaded once. Loading it takes about a second under tsx (its 2 MB module is transformed):
+ * the report calls this early, while the runs train, so that the render does not wait for it.
+ */
+export function pdfReader(): Promise<typeof import("pdfjs-dist/legacy/build/pdf.mjs")> {
+  reader ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return reader;
+}
+
 /** The PDF's named destinations (Chromium writes one per linked id) and its first page's height. */
 export async function pdfDestinations(pdf: Uint8Array): Promise<{ names: Map<string, Destination>; pageHeight: number }> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdfjs = await pdfReader();
   const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), verbosity: 0, isEvalSupported: false }).promise;
   try {
     const dests = ((await doc.getDestinations()) ?? {}) as Record<string, unknown[]>;
@@ -154,7 +165,7 @@ export interface PdfContents {
 
 /** Each page's text (items joined by line, in reading order) and the embedded files. */
 export async function readPdf(bytes: Uint8Array, what: string): Promise<PdfContents> {
-  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdfjs = await pdfReader();
   let doc: Awaited<ReturnType<typeof pdfjs.getDocument>["promise"]>;
   try {
     doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false, useSystemFonts: false }).promise;

@@ -16,7 +16,7 @@ import { checkOutputFolder, writeFolderAtomic } from "../base/io";
 import { type RenderOptions, type SourceFile, renderReport } from "./markdown";
 import { versions } from "../base/meta";
 import { packageRoot } from "../base/paths";
-import { type Attachment, attachFile } from "./pdf";
+import { type Attachment, attachFile, pdfReader } from "./pdf";
 import { type DocumentInput, reportHtml } from "./html";
 import { HOLE, type Layout, type Printed, printPaginated } from "./paginate";
 import { type ReportMeta, readMeta } from "./meta";
@@ -183,6 +183,9 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
       throw e;
     },
   );
+  // pdf.js for the render's reading of its prints, loaded while the main thread waits (a failure
+  // shows where the render needs it).
+  pdfReader().catch(() => undefined);
   const executing = executeNotebooks({
     notebooks,
     params,
