@@ -519,6 +519,50 @@ const BIAS = 4503599627371519.0;
   return small ? e : v128.bitselect(f64x2.splat(Infinity), e, f64x2.gt(x, f64x2.splat(EXP_MAX)));
 }
 
+/** Below this the JavaScript's exp flushes to 0 (activations.ts). */
+const EXP_MIN = -708.39641853226410622;
+
+/**
+ * exp(x) for x ≤ 0 (or NaN) as activations.ts's exp computes it, the flush to 0 below EXP_MIN
+ * included: x is clamped there for the polynomial, and the lanes below it are set to 0.
+ */
+@inline function expNonPositive(x: v128): v128 {
+  const floor = f64x2.splat(EXP_MIN);
+  return v128.andnot(expv(f64x2.pmax(x, floor), false), f64x2.lt(x, floor));
+}
+
+/**
+ * Per row of logits: m, its largest (the first of equals), e = exp(z − m) with the project's exp,
+ * and s = Σ e in column order from 0: what crossEntropyOfLogits needs besides one logarithm.
+ * z, e: (rows, c) -> sm: (rows, 2) = (s, m)
+ */
+export function softmaxParts(z: usize, rows: i32, c: i32, e: usize, sm: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const zr = z + <usize>(r * c) * 8, er = e + <usize>(r * c) * 8;
+    let m = load<f64>(zr);
+    for (let k = 1; k < c; k++) {
+      const v = load<f64>(zr + <usize>k * 8);
+      if (v > m) m = v;
+    }
+    const mv = f64x2.splat(m);
+    let s = 0.0;
+    let k = 0;
+    for (; k + 2 <= c; k += 2) {
+      const ex = expNonPositive(f64x2.sub(v128.load(zr + <usize>k * 8), mv));
+      v128.store(er + <usize>k * 8, ex);
+      s += f64x2.extract_lane(ex, 0);
+      s += f64x2.extract_lane(ex, 1);
+    }
+    if (k < c) {
+      const v = f64x2.extract_lane(expNonPositive(f64x2.splat(load<f64>(zr + <usize>k * 8) - m)), 0);
+      store<f64>(er + <usize>k * 8, v);
+      s += v;
+    }
+    store<f64>(sm + <usize>r * 16, s);
+    store<f64>(sm + <usize>r * 16, m, 8);
+  }
+}
+
 /**
  * 1/(1 + exp(x)) for x = −z: the sigmoid. Below x = −708 it is exactly 1 (exp(x) < 2⁻⁵³ is lost
  * in 1 + exp(x)), so x is clamped there and exp needs no flush to 0: the same numbers as the

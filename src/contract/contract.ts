@@ -107,8 +107,10 @@ export function cellOptionLine(key: CellOption, value: string): string {
 
 // ---- labels ----------------------------------------------------------------------------------
 
-/** A label: "fig-" for a figure, "tbl-" for a table, then letters, digits and dashes. */
-export const LABEL = /^(fig|tbl)-[\w-]*\w$/;
+/** A label, as a pattern to build others from: "fig-" for a figure, "tbl-" for a table, then letters, digits and dashes. */
+export const LABEL_START = "(?:fig|tbl)-";
+export const LABEL_PATTERN = `${LABEL_START}[\\w-]*\\w`;
+export const LABEL = new RegExp(`^${LABEL_PATTERN}$`);
 
 export type LabelKind = "figure" | "table";
 

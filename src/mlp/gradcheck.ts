@@ -1,14 +1,15 @@
 // Numerical gradient check (tasks 2b and 4c): central differences on the mean loss, one weight at a
 // time, against the analytic gradients of backward(). A perturbation of W_l[i, j] changes only
 // column j of z_l, so each evaluation updates that column and the next layer by a rank-one step and
-// recomputes the layers after it, instead of a whole forward pass.
+// recomputes the layers after it, instead of a whole forward pass; its loss comes from the logits,
+// their exps in WebAssembly (crossEntropyOfLogits).
 
 import { type Activation, activate } from "./activations";
 import { normalizeRun } from "./config";
 import { CLASSES, type DatasetName, loadDataset, pixelStats, preprocess, takeFirst } from "./data";
 import { InputError } from "../base/errors";
 import { addOuter, matmul } from "./kernels";
-import { crossEntropyOfLogits } from "./loss";
+import { crossEntropyOfLogits, logitsScratch } from "./loss";
 import { type Model, backward, createModel, createWorkspace, forward } from "./model";
 import { createRng } from "./rng";
 import { f64, mark, release } from "./wasm";
@@ -56,6 +57,7 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
   backward(model, base, { dense: x }, labels, 0, rows);
   const tmp = createWorkspace(sizes, rows, false);
   const colA = f64(rows);
+  const scratch = logitsScratch(rows, sizes[L]);
 
   // Mean loss when column j of z_l is replaced by zl (rows values, stride 1).
   const delta = f64(rows);
@@ -65,7 +67,7 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
       const z = tmp.z[l];
       z.set(base.z[l].subarray(0, rows * w));
       for (let r = 0; r < rows; r++) z[r * w + j] = zl[r];
-      return crossEntropyOfLogits(z, labels, 0, rows, w) / rows;
+      return crossEntropyOfLogits(z, labels, 0, rows, w, scratch) / rows;
     }
     // a_l column j, then z_{l+1} = base z_{l+1} + Δa_l[:, j] ⊗ W_{l+1}[j, :]
     activate(act, zl, colA, rows);
@@ -78,7 +80,7 @@ function check(model: Model, x: Float64Array, labels: Uint8Array, rows: number, 
       activate(act, tmp.z[m], tmp.a[m], rows * sizes[m + 1]);
     }
     if (L - 1 > l + 1) matmul(tmp.a[L - 2], weights[L - 1], tmp.z[L - 1], rows, sizes[L - 1], sizes[L]);
-    return crossEntropyOfLogits(tmp.z[L - 1], labels, 0, rows, sizes[L]) / rows;
+    return crossEntropyOfLogits(tmp.z[L - 1], labels, 0, rows, sizes[L], scratch) / rows;
   };
 
   const maxDifference: number[] = [],

@@ -1,5 +1,8 @@
 // Softmax output, mean cross-entropy and accuracy over rows of logits.
 
+import { exp } from "./activations";
+import { f64, kernelsFor } from "./wasm";
+
 /** Row-wise softmax with the row max subtracted.  z, p: (rows, c) */
 export function softmax(z: Float64Array, p: Float64Array, rows: number, c: number): void {
   for (let r = 0; r < rows; r++) {
@@ -48,24 +51,55 @@ export function crossEntropySum(
   return total;
 }
 
+/** Scratch of crossEntropyOfLogits for up to `rows` rows of `c` logits: in the arena, for its WebAssembly path. */
+export interface LogitsScratch {
+  /** (rows, c) exp(z − m) */
+  readonly e: Float64Array;
+  /** (rows, 2) each row's Σ e and m */
+  readonly sm: Float64Array;
+}
+
+export function logitsScratch(rows: number, c: number): LogitsScratch {
+  return { e: f64(rows * c), sm: f64(rows * 2) };
+}
+
 /**
- * crossEntropySum(z, p) with p = softmax(z), without writing p: each row's exps are summed as
- * softmax() sums them and p[label] is divided as softmax() divides it, so the same bits (rowLoss's
- * fallback included), with the other probabilities never divided out.  z: (rows, c)
+ * Σ over rows of −ln softmax(z)[label], the gradient check's loss (gradcheck.ts): each row's max
+ * m, e_k = exp(z_k − m) with the project's exp (activations.ts; within 1 ulp of Math.exp, which
+ * softmax() uses), s = Σ e_k in column order, then −ln(e_label / s), or, where that quotient
+ * underflows, −(z_label − m − ln s) as rowLoss() does. The max, the exps and the sum run in
+ * WebAssembly when z and the scratch are in the arena (softmaxParts), else as this JavaScript:
+ * the same operations, so the same bits.  z: (rows, c)
  */
-export function crossEntropyOfLogits(z: Float64Array, labels: Uint8Array, labelOffset: number, rows: number, c: number): number {
+export function crossEntropyOfLogits(
+  z: Float64Array,
+  labels: Uint8Array,
+  labelOffset: number,
+  rows: number,
+  c: number,
+  scratch: LogitsScratch | null = null,
+): number {
+  const w = scratch ? kernelsFor(z, scratch.e, scratch.sm) : null;
+  if (w && scratch) w.softmaxParts(z.byteOffset, rows, c, scratch.e.byteOffset, scratch.sm.byteOffset);
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * c,
       label = labels[labelOffset + r];
-    let m = z[o];
-    for (let k = 1; k < c; k++) if (z[o + k] > m) m = z[o + k];
-    let s = 0,
+    let m: number, s: number, e: number;
+    if (w && scratch) {
+      s = scratch.sm[2 * r];
+      m = scratch.sm[2 * r + 1];
+      e = scratch.e[o + label];
+    } else {
+      m = z[o];
+      for (let k = 1; k < c; k++) if (z[o + k] > m) m = z[o + k];
+      s = 0;
       e = 0;
-    for (let k = 0; k < c; k++) {
-      const ek = Math.exp(z[o + k] - m);
-      if (k === label) e = ek;
-      s += ek;
+      for (let k = 0; k < c; k++) {
+        const ek = exp(z[o + k] - m);
+        if (k === label) e = ek;
+        s += ek;
+      }
     }
     const q = e / s;
     total += q > 0 ? -Math.log(q) : -(z[o + label] - m - Math.log(s));

@@ -22,6 +22,7 @@ export interface WasmKernels {
   addOuter(base: number, d: number, w: number, out: number, m: number, n: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
   sigmoid(z: number, a: number, n: number): void;
+  softmaxParts(z: number, rows: number, c: number, e: number, sm: number): void;
   lecun(z: number, a: number, t: number, n: number): void;
   relu(z: number, a: number, n: number): void;
   sigmoidSlope(a: number, d: number, n: number): void;

@@ -18,6 +18,7 @@ import { formatNumber } from "../contract/format";
 import { InputError } from "../base/errors";
 import type { Collected } from "./results";
 import { tableHtml } from "../contract/table";
+import { LABEL_PATTERN, LABEL_START } from "../contract/contract";
 import { ClaimSyntaxError, type Value, describeFailure, judge, parseClaim } from "./claims";
 import { type TexCache, type TexRenderer, texRenderer } from "./tex";
 import { rawHtmlProblem, urlProblem } from "./rawhtml";
@@ -107,7 +108,7 @@ const blockMath = syntax("blockMath", "block", /^ {0,3}\$\$/m, /^ {0,3}\$\$([\s\
 // Pandoc's rule: no space just inside the dollars, no digit right after the closing one.
 const inlineMath = syntax("inlineMath", "inline", /\$/, /^\$(?!\$)(?=\S)((?:\\.|[^\\$\n])*?\S)\$(?!\d)/, "text");
 const embed = syntax("embed", "block", /^\{\{\s*embed\s/m, /^\{\{\s*embed\s+([\w-]+)\s*\}\}[^\S\n]*(?:\n+|$)/, "label");
-const xref = syntax("xref", "inline", /@(?:fig|tbl)-/, /^@((?:fig|tbl)-[\w-]*\w)/, "label");
+const xref = syntax("xref", "inline", new RegExp(`@${LABEL_START}`), new RegExp(`^@(${LABEL_PATTERN})`), "label");
 const claim = syntax("claim", "inline", /\{\{\s*claim\s/, /^\{\{\s*claim\s+([^{}]+?)\s*\}\}/, "text");
 const number = syntax("number", "inline", /\{\{\s*[\w-]+(?:\.[\w-]+){1,2}\s*\}\}/, /^\{\{\s*([\w-]+(?:\.[\w-]+){1,2})\s*\}\}/, "label");
 
@@ -187,7 +188,7 @@ export function renderReport(
         const r = c.numbers.get(key);
         return r ? formatNumber(r.value, r.format) : fail(raw, `${label}'s caption: unknown number "${key}"`);
       })
-      .replace(/@((?:fig|tbl)-[\w-]*\w)/g, (_m, ref: string) => {
+      .replace(new RegExp(`@(${LABEL_PATTERN})`, "g"), (_m, ref: string) => {
         const fi = figureOrder.indexOf(ref),
           ti = tableOrder.indexOf(ref);
         if (fi >= 0) return `Figure ${fi + 1}`;

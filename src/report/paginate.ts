@@ -7,6 +7,7 @@
 // May import: base, report.
 
 import type { Browser } from "./browser";
+import { labelKind } from "../contract/contract";
 import type { Heading } from "./markdown";
 import { pageBlankness } from "./layout";
 import { type Destination, type OutlineEntry, pdfDestinations, pdfOutline, printPdf } from "./pdf";
@@ -65,7 +66,7 @@ export function pageStarters(dests: ReadonlyMap<string, Destination>, pageHeight
   const out = new Map<number, string>();
   const top = pageHeight - TOP_MARGIN - NEAR_TOP;
   for (const [name, d] of dests) {
-    if (!/^(fig|tbl)-/.test(name) || d.top < top) continue;
+    if (labelKind(name) === null || d.top < top) continue;
     const prev = out.get(d.page);
     if (!prev || d.top > dests.get(prev)!.top) out.set(d.page, name);
   }

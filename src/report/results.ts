@@ -15,6 +15,7 @@ import {
   type SeedStudyRecord,
   type TableRecord,
   cellOption,
+  labelKind,
 } from "../contract/contract";
 import { FORMATS, type NumberFormat } from "../contract/format";
 import { InputError } from "../base/errors";
@@ -123,8 +124,19 @@ export function collect(paths: readonly string[]): Collected {
       const src = text(cell.source);
       const label = cellOption(src, "label");
       const caption = cellOption(src, "caption") ?? "";
+      const kind = label === null ? null : labelKind(label);
+      if (label !== null && kind === null) {
+        throw new InputError(`${name}: label "${label}": expected fig-… for a figure or tbl-… for a table (letters, digits, dashes)`);
+      }
       for (const o of cell.outputs ?? []) {
         const d = o.data ?? {};
+        for (const [mime, what] of [
+          [MIME.plotly, "figure"],
+          [MIME.table, "table"],
+        ] as const) {
+          if (label && d[mime] && kind !== what)
+            throw new InputError(`${name}: label ${label} names a ${kind}, but its cell shows a ${what}`);
+        }
         if (label && d[MIME.plotly]) {
           if (figures.has(label) || tables.has(label)) throw new InputError(`${name}: label ${label} is used twice`);
           figures.set(label, { label, caption, figure: d[MIME.plotly] as PlotlyFigure, notebook: name });

@@ -124,6 +124,23 @@ test("run settings: each notebook's count for the runs it used only; a conflict 
   assert.throws(() => collect([e, g]), /g\.ipynb: run 2c was executed with settings \{"learningRate":0\.2\}/);
 });
 
+test("a label that is not fig-… or tbl-…, or names the other kind of output, is named", () => {
+  const bad = (source: string, output: Record<string, unknown>) => notebook("bad.ipynb", [{ source, outputs: [output] }]);
+  assert.throws(
+    () => collect([bad("//| label: curves\nfig()", { [MIME.plotly]: { data: [], layout: {} } })]),
+    /label "curves": expected fig-… for a figure or tbl-…/,
+  );
+  assert.throws(() => collect([bad("//| label: fig-\nfig()", { [MIME.plotly]: { data: [], layout: {} } })]), /label "fig-": expected/);
+  assert.throws(
+    () => collect([bad("//| label: tbl-x\nfig()", { [MIME.plotly]: { data: [], layout: {} } })]),
+    /label tbl-x names a table, but its cell shows a figure/,
+  );
+  assert.throws(
+    () => collect([bad("//| label: fig-x\nshow()", { [MIME.table]: table })]),
+    /label fig-x names a figure, but its cell shows a table/,
+  );
+});
+
 test("conflicting notebooks and bad results files are named", () => {
   const c = notebook(
     "other.ipynb",
