@@ -68,8 +68,8 @@ export function logitsScratch(rows: number, c: number): LogitsScratch {
  * m, e_k = exp(z_k − m) with the project's exp (activations.ts; within 1 ulp of Math.exp, which
  * softmax() uses), s = Σ e_k in column order, then −ln(e_label / s), or, where that quotient
  * underflows, −(z_label − m − ln s) as rowLoss() does. The max, the exps and the sum run in
- * WebAssembly when z and the scratch are in the arena (softmaxParts), else as this JavaScript:
- * the same operations, so the same bits.  z: (rows, c)
+ * WebAssembly when z and a scratch large enough are in the arena (softmaxParts), else as this
+ * JavaScript: the same operations, so the same bits.  z: (rows, c)
  */
 export function crossEntropyOfLogits(
   z: Float64Array,
@@ -79,7 +79,8 @@ export function crossEntropyOfLogits(
   c: number,
   scratch: LogitsScratch | null = null,
 ): number {
-  const w = scratch ? kernelsFor(z, scratch.e, scratch.sm) : null;
+  const fits = scratch !== null && scratch.e.length >= rows * c && scratch.sm.length >= 2 * rows && z.length >= rows * c;
+  const w = fits ? kernelsFor(z, scratch.e, scratch.sm) : null;
   if (w && scratch) w.softmaxParts(z.byteOffset, rows, c, scratch.e.byteOffset, scratch.sm.byteOffset);
   let total = 0;
   for (let r = 0; r < rows; r++) {

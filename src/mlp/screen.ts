@@ -12,9 +12,10 @@
 // number p of steps κ: v = p·κ + ρ_v, 1 ≤ p ≤ 4095, |ρ_v| ≤ ρ (MNIST: p the pixel's byte, κ = 1/σ;
 // createScreen finds κ and p, else there is no screen). Each pass rounds W₀ column by column:
 // W[i, j] = s_j·q[i, j] + ω[i, j] with q = round(W/s_j) in int16, so |ω| ≤ Ω_j = s_j(½ + 2⁻³⁷);
-// s_j is the smallest step that keeps q in int16 and every 32-bit sum exact (p_max·Σ_i |q[i, j]|
-// < 2³¹, checked). The first layer is then z_j = cw_j + fl(κ·s_j)·Q_j in float64, Q_j = Σ p·q over
-// the image's pixels, an exact integer.
+// the step s_j = max(M_j/32767, 2·p_max·Σ_i |W[i, j]|/2³¹) keeps q in int16 and every 32-bit sum
+// exact (p_max·Σ_i |q[i, j]| < 2³¹, checked). A column whose step would leave float64's normal
+// range (all zero, or nearly) is all q = 0, and Ω_j = M_j. The first layer is then z_j = cw_j +
+// fl(κ·s_j)·Q_j in float64, Q_j = Σ p·q over the image's pixels, an exact integer.
 //
 // The bound, for an image with m entries and P = Σ p over them; u = 2⁻⁵³, M_j = max_i |W₀[i, j]|,
 // cw = baseᵀW₀ (float64, shared by both paths), k the input width:
@@ -25,7 +26,8 @@
 //     activation's largest slope, η 1e-12 ≥ its float64 error), and the next product adds
 //     Σ_j |W[j, o]|·Δa_j plus both paths' rounding, ≤ 2·1.01·n·u·A·Σ_j |W[j, o]| (|a| ≤ A).
 // The bound is linear in (1, m, P): three vectors per check (a, b, c) give every image's bounds as
-// a_o + m·b_o + P·c_o, scaled by 1 + 1e-6 for the bound's own rounding. Only for sigmoid and
+// a_o + m·b_o + P·c_o, scaled by 1 + 1e-6 for the bound's own rounding; 1e-300 more covers the
+// absolute error of float64 results below the normal range (at most 2⁻¹⁰⁷⁵ each). Only for sigmoid and
 // improved sigmoid (bounded, Lipschitz), sparse input in whole steps, one or two hidden layers
 // (deeper, the bound grows by about Λ·Σ|W| a layer until every image would fall back), and the
 // kernels in WebAssembly.
@@ -112,7 +114,7 @@ export function createScreen(model: Model, data: LabelledRows): Screen | null {
   const steps = stepsOf(sp.val, entries);
   if (!steps) return null;
   // Pair slots: the entries of pixels 2s and 2s + 1 share slot s (the entries are in column order).
-  const start = i32(count + 1),
+  const start = new Int32Array(count + 1),
     slotOf = new Int32Array(entries),
     pkOf = new Int32Array(entries);
   const m = new Float64Array(count),
@@ -143,7 +145,7 @@ export function createScreen(model: Model, data: LabelledRows): Screen | null {
     kappa: steps.kappa,
     rho: steps.rho,
     pMax: steps.pMax,
-    start,
+    start: i32(count + 1),
     slot: i32(slots),
     pk: i32(slots),
     m,
@@ -158,6 +160,7 @@ export function createScreen(model: Model, data: LabelledRows): Screen | null {
     labels: new Uint8Array(count),
     fallen: 0,
   };
+  s.start.set(start);
   s.slot.set(slotOf.subarray(0, slots));
   s.pk.set(pkOf.subarray(0, slots));
   if (!kernelsFor(s.start, s.slot, s.pk, s.wq, s.cw, s.t, s.rows)) return null;
@@ -191,15 +194,18 @@ export function prepareScreen(model: Model, ws: Workspace, s: Screen): boolean {
       sum[j] += w;
     }
   }
+  // step 0: a column rounded to q = 0 whole (its step would not be a normal float64).
   const step = new Float64Array(n0),
     qSum = new Float64Array(n0);
   for (let j = 0; j < n0; j++) {
     if (!Number.isFinite(sum[j]) || !Number.isFinite(cw[j])) return false;
-    step[j] = M[j] === 0 ? 1 : Math.max(M[j] / I16_MAX, (2 * s.pMax * sum[j]) / 2 ** 31);
+    const least = M[j] / I16_MAX;
+    step[j] = least >= 2 ** -1000 ? Math.max(least, (2 * s.pMax * sum[j]) / 2 ** 31) : 0;
   }
   s.wq.fill(0);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < n0; j++) {
+      if (step[j] === 0) continue;
       const q = Math.max(-I16_MAX, Math.min(I16_MAX, Math.round(w0[i * n0 + j] / step[j])));
       s.wq[((i >> 1) * groups + (j >> 2)) * 8 + (j & 3) * 2 + (i & 1)] = q;
       qSum[j] += Math.abs(q);
@@ -211,10 +217,10 @@ export function prepareScreen(model: Model, ws: Workspace, s: Screen): boolean {
     B = new Float64Array(n0),
     C = new Float64Array(n0);
   for (let j = 0; j < n0; j++) {
-    if (s.pMax * qSum[j] > I32_MAX) return false;
+    if (!(s.pMax * qSum[j] <= I32_MAX)) return false;
     s.cw[j] = cw[j];
     s.t[j] = kappa * step[j];
-    const omega = step[j] * (0.5 + 2 ** -37),
+    const omega = step[j] === 0 ? M[j] : step[j] * (0.5 + 2 ** -37),
       acw = Math.abs(cw[j]);
     A[j] = U * acw + 2.02 * U * acw + 1e-300;
     B[j] = rho * M[j] + 1.01 * U * acw + 1.01 * (k + 2) * U * rho * M[j];
@@ -252,10 +258,15 @@ export function logitBound(s: Screen, row: number, k: number): number {
   return s.a[k] + s.m[row] * s.b[k] + s.p[row] * s.c[k];
 }
 
-/** The first layer of rows from … from + rows − 1 into ws.z[0], after prepareScreen(). */
+/**
+ * The first layer of rows from … from + rows − 1 into ws.z[0], after prepareScreen(). The
+ * workspace must be in the arena (screenedAccuracy checks).
+ */
 export function screenFirstLayer(model: Model, ws: Workspace, s: Screen, from: number, rows: number): void {
   const n0 = model.sizes[1];
-  kernelsFor(s.wq)!.quantizedFirstLayer(
+  const w = kernelsFor(s.wq, ws.z[0]);
+  if (!w || ws.z[0].length < rows * n0) throw new Error("screenFirstLayer: the workspace's first layer is not in the arena or too small");
+  w.quantizedFirstLayer(
     s.start.byteOffset,
     s.slot.byteOffset,
     s.pk.byteOffset,
@@ -278,7 +289,7 @@ export function screenedAccuracy(model: Model, ws: Workspace, data: LabelledRows
   const { labels, count } = data;
   const L = model.weights.length,
     c = model.sizes[L];
-  if (!prepareScreen(model, ws, s)) {
+  if (!kernelsFor(ws.z[0]) || !prepareScreen(model, ws, s)) {
     s.fallen = count;
     return evaluateAccuracy(model, ws, data);
   }

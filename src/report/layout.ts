@@ -4,7 +4,7 @@
 //
 // May import: base.
 
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempFolder } from "../base/lifecycle";
@@ -54,9 +54,11 @@ export async function pageBlankness(pdf: Uint8Array): Promise<number[] | null> {
   try {
     const file = join(dir, "report.pdf");
     writeFileSync(file, pdf);
-    const ok = await new Promise<boolean>((resolve) =>
-      execFile("pdftoppm", ["-r", "24", "-gray", file, join(dir, "p")], (err) => resolve(!err)),
-    );
+    const ok = await new Promise<boolean>((resolve) => {
+      const child = spawn("pdftoppm", ["-r", "24", "-gray", file, join(dir, "p")], { stdio: "ignore" });
+      child.on("error", () => resolve(false));
+      child.on("close", (code) => resolve(code === 0));
+    });
     if (!ok) return null;
     return readdirSync(dir)
       .filter((f) => f.endsWith(".pgm"))

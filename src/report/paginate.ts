@@ -4,7 +4,7 @@
 // it, so the text fills the hole. Where each figure and table landed comes from the PDF's named
 // destinations (Chromium writes one per linked id), how blank each page is from layout.ts.
 //
-// May import: base, report.
+// May import: base, contract, report.
 
 import type { Browser } from "./browser";
 import { labelKind } from "../contract/contract";

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { correctCount, correctCountOfLogits, crossEntropyOfLogits, crossEntropySum, logitsScratch, softmax } from "../../src/mlp/loss";
-import { f64 } from "../../src/mlp/wasm";
+import { f64, kernelsFor } from "../../src/mlp/wasm";
 import { lcg } from "../helpers";
 import { assertClose } from "../helpers";
 
@@ -100,6 +100,7 @@ test("crossEntropyOfLogits: WebAssembly and JavaScript give the same bits, at ev
     const inArena = f64(rows * c);
     inArena.set(z);
     const scratch = logitsScratch(rows, c);
+    assert.ok(kernelsFor(inArena, scratch.e, scratch.sm), "the WebAssembly path is taken");
     for (const [from, n] of [
       [0, rows],
       [0, 200],

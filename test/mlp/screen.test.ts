@@ -29,6 +29,8 @@ function modelOf(hidden: number[], activation: Activation, trained: boolean): Mo
 const cases: [number[], Activation][] = [
   [[24], "sigmoid"],
   [[39], "sigmoid"], // a chunk of 32 columns, then a group of 4 and one of 3
+  [[30], "improved-sigmoid"], // one chunk whose last group has 2 columns
+  [[64], "sigmoid"], // two chunks, as the report's runs
   [[24], "improved-sigmoid"],
   [[12, 10], "improved-sigmoid"],
   [[12, 10], "sigmoid"],
@@ -56,7 +58,7 @@ test("every screened logit lies within its bound of the float64 forward's", () =
       const ws = evaluationWorkspace(m.sizes, tr.count),
         exact = evaluationWorkspace(m.sizes, tr.count);
       const s = createScreen(m, tr)!;
-      prepareScreen(m, ws, s);
+      assert.ok(prepareScreen(m, ws, s));
       let worst = 0;
       for (let from = 0; from < tr.count; from += ws.capacity) {
         const rows = Math.min(ws.capacity, tr.count - from);
@@ -77,17 +79,34 @@ test("every screened logit lies within its bound of the float64 forward's", () =
   }
 });
 
-test("a weight far above the others coarsens its column; one that is not finite sends the pass through float64", () => {
+test("a weight far above the others coarsens its column; a zero column costs nothing; a NaN weight sends the pass through float64", () => {
   const m = modelOf([24], "sigmoid", true);
   const ws = evaluationWorkspace(m.sizes, tr.count);
   const s = createScreen(m, tr)!;
   screenedAccuracy(m, ws, tr, s);
   const before = s.fallen;
-  m.weights[0][3 * 24 + 5] = 1e6;
+  const centre = (14 * 28 + 14) * 24 + 5; // the centre pixel, on in most images
+  const w = m.weights[0][centre];
+  m.weights[0][centre] = 1e6;
   assert.is(screenedAccuracy(m, ws, tr, s), evaluateAccuracy(m, ws, tr));
   assert.ok(s.fallen > before, `${s.fallen} > ${before}`);
-  m.weights[0][3 * 24 + 5] = Infinity;
+  m.weights[0][centre] = w;
+  for (const tiny of [0, 1e-310]) {
+    for (let i = 0; i < tr.features; i++) m.weights[0][i * 24 + 7] = i % 2 ? tiny : -tiny;
+    assert.is(screenedAccuracy(m, ws, tr, s), evaluateAccuracy(m, ws, tr));
+    assert.ok(s.fallen < tr.count / 4, `column 7 all ±${tiny}: ${s.fallen} fell back`);
+  }
+  m.weights[0][centre] = Number.NaN;
   assert.is(screenedAccuracy(m, ws, tr, s), evaluateAccuracy(m, ws, tr));
+  assert.is(s.fallen, tr.count);
+});
+
+test("a workspace outside the arena takes the float64 forward", () => {
+  const m = modelOf([24], "sigmoid", true);
+  const ws = evaluationWorkspace(m.sizes, tr.count);
+  const s = createScreen(m, tr)!;
+  const onHeap = { ...ws, z: [new Float64Array(ws.z[0].length), ...ws.z.slice(1)] };
+  assert.is(screenedAccuracy(m, onHeap, tr, s), evaluateAccuracy(m, ws, tr));
   assert.is(s.fallen, tr.count);
 });
 
