@@ -27,10 +27,10 @@
 //     Σ_j |W[j, o]|·Δa_j plus both paths' rounding, ≤ 2·1.01·n·u·A·Σ_j |W[j, o]| (|a| ≤ A).
 // The bound is linear in (1, m, P): three vectors per check (a, b, c) give every image's bounds as
 // a_o + m·b_o + P·c_o, scaled by 1 + 1e-6 for the bound's own rounding; 1e-300 more covers the
-// absolute error of float64 results below the normal range (at most 2⁻¹⁰⁷⁵ each). Only for sigmoid and
-// improved sigmoid (bounded, Lipschitz), sparse input in whole steps, one or two hidden layers
-// (deeper, the bound grows by about Λ·Σ|W| a layer until every image would fall back), and the
-// kernels in WebAssembly.
+// absolute error of float64 results below the normal range (at most 2⁻¹⁰⁷⁵ each). Only for
+// sigmoid and improved sigmoid (bounded, Lipschitz), sparse input in whole steps, one or two
+// hidden layers (deeper, the bound grows by about Λ·Σ|W| a layer until every image would fall
+// back), and the kernels in WebAssembly.
 //
 // May import: mlp.
 

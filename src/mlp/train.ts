@@ -202,7 +202,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
 
   const ws = createWorkspace(model.sizes, B);
   const evalWs = evaluationWorkspace(model.sizes, Math.max(tr.count, val.count));
-  // The checks' pass over the training split needs only the winners: screened in 16-bit integers where it applies.
+  // The checks' pass over the training split needs only the winners: screened where it applies.
   const screen = cfg.checkTrainAccuracy ? createScreen(model, tr) : null;
   const opt = createSgd(model.weights, cfg.learningRate, cfg.momentum);
   const lb = new Uint8Array(B);
