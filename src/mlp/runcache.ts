@@ -42,12 +42,17 @@ export function defaultRunCacheDir(): string {
   return join(packageRoot(), "build", "runs");
 }
 
+/** The code that `entries` load from a library folder: every module they import, and the kernels. */
+export function codeFingerprint(lib: string, entries: readonly string[], kernels = wasmPath()): string {
+  return sha256(filesFingerprint(lib, moduleClosure(entries)), readFileSync(kernels));
+}
+
 /**
  * The training code as a library folder runs it (src/ with tsx, dist/ in notebooks): the worker
  * entry and every module it imports, and the kernels.
  */
 export function trainingCodeFingerprint(lib = libDir()): string {
-  return sha256(filesFingerprint(lib, moduleClosure([workerEntry(lib)])), readFileSync(wasmPath()));
+  return codeFingerprint(lib, [workerEntry(lib)]);
 }
 
 /** A cache in the default folder, whose misses the library folder `lib` trains (default: the running one). */

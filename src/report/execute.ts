@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../base/errors";
-import { filesFingerprint, moduleClosure, sha256 } from "../base/fingerprint";
+import { sha256 } from "../base/fingerprint";
 import { writeFileAtomic } from "../base/io";
 import { onStop, processAlive, spawnOwned, stopping, throwIfStopping } from "../base/lifecycle";
 import { versions } from "../base/meta";
@@ -23,6 +23,7 @@ import { packageRoot } from "../base/paths";
 import { MIME, type RunRecord } from "../contract/contract";
 import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
+import { codeFingerprint } from "../mlp/runcache";
 import { staticImager } from "./images";
 
 export const KERNEL_NAME = "tdt4265-tslab";
@@ -60,8 +61,7 @@ export function findJupyterPython(): string | null {
 export function libraryFingerprint(root = packageRoot()): string {
   const dist = join(root, "dist");
   if (!existsSync(join(dist, "index.js"))) throw new InputError(`${dist} is missing: run npm run build`);
-  const files = moduleClosure([join(dist, "index.js"), workerEntry(dist)]);
-  return sha256(filesFingerprint(dist, files), readFileSync(join(root, "wasm", "kernels.wasm")));
+  return codeFingerprint(dist, [join(dist, "index.js"), workerEntry(dist)], join(root, "wasm", "kernels.wasm"));
 }
 
 type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
