@@ -130,13 +130,9 @@ export function collect(paths: readonly string[]): Collected {
       }
       for (const o of cell.outputs ?? []) {
         const d = o.data ?? {};
-        for (const [mime, what] of [
-          [MIME.plotly, "figure"],
-          [MIME.table, "table"],
-        ] as const) {
-          if (label && d[mime] && kind !== what)
-            throw new InputError(`${name}: label ${label} names a ${kind}, but its cell shows a ${what}`);
-        }
+        const shows = d[MIME.plotly] ? "figure" : d[MIME.table] ? "table" : null;
+        if (label && shows && kind !== shows)
+          throw new InputError(`${name}: label ${label} names a ${kind}, but its cell shows a ${shows}`);
         if (label && d[MIME.plotly]) {
           if (figures.has(label) || tables.has(label)) throw new InputError(`${name}: label ${label} is used twice`);
           figures.set(label, { label, caption, figure: d[MIME.plotly] as PlotlyFigure, notebook: name });
