@@ -17,7 +17,7 @@ import type { Outcome } from "../src/grading/outcome";
 import { Renderer } from "../src/grading/render";
 import { checkTime, gradeOnSlurm, jobScript } from "../src/grading/slurm";
 import { toleranceFlag } from "../src/grading/tolerance";
-import { numberFlag, parseFlags, runMain } from "./lib/cli";
+import { integerFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
 
 await runMain(async () => {
@@ -45,11 +45,8 @@ await runMain(async () => {
   const dir = positionals[0];
   // With --rerun one PDF at a time by default: its runs train on a pool of every core, and the next
   // PDF's identical runs then come from the run cache instead of training again beside them.
-  const jobs = numberFlag("jobs", values.jobs) ?? (values.rerun ? 1 : availableParallelism());
-  if (!(Number.isInteger(jobs) && jobs >= 1)) throw new InputError(`--jobs ${values.jobs}: expected an integer ≥ 1`);
-  const workers = numberFlag("workers", values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
-    throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  const jobs = integerFlag("jobs", values.jobs, 1) ?? (values.rerun ? 1 : availableParallelism());
+  const workers = integerFlag("workers", values.workers, 1);
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;
   const dataDir = values["data-dir"] ? resolve(values["data-dir"]) : undefined;
@@ -59,8 +56,7 @@ await runMain(async () => {
   const t0 = performance.now();
   let outcomes: Outcome[], how: string;
   if (values.slurm) {
-    const cpus = numberFlag("cpus", values.cpus) ?? 2;
-    if (!(Number.isInteger(cpus) && cpus >= 1)) throw new InputError(`--cpus ${values.cpus}: expected an integer ≥ 1`);
+    const cpus = integerFlag("cpus", values.cpus, 1) ?? 2;
     const poll = numberFlag("poll", values.poll) ?? 10;
     if (!(poll > 0)) throw new InputError(`--poll ${values.poll}: expected a number of seconds > 0`);
     // What each task's verify is told: paths made absolute, for the nodes.

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { InputError } from "../src/base/errors";
 import { DEFAULT_PORT, PreviewServer } from "../src/preview/server";
-import { numberFlag, parseFlags, runMain } from "./lib/cli";
+import { integerFlag, parseFlags, runMain } from "./lib/cli";
 
 /** Open a URL in the desktop's browser; a line on stderr when there is none. */
 function openBrowser(url: string): void {
@@ -29,9 +29,7 @@ await runMain(async () => {
     },
   });
   if (positionals.length > 0) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
-  const port = numberFlag("port", values.port) ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new InputError(`--port ${values.port}: expected a port number from 0 to 65535`);
+  const port = integerFlag("port", values.port, 0, 65535) ?? DEFAULT_PORT;
   const server = await PreviewServer.start({
     port,
     quick: values.quick,

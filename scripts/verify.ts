@@ -13,7 +13,7 @@ import { type Outcome, exitCode, outcomeLines } from "../src/grading/outcome";
 import { Renderer } from "../src/grading/render";
 import { toleranceFlag } from "../src/grading/tolerance";
 import { verifyPdf } from "../src/grading/verify";
-import { numberFlag, parseFlags, runMain } from "./lib/cli";
+import { integerFlag, parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
 
 await runMain(async () => {
@@ -31,9 +31,7 @@ await runMain(async () => {
     },
   });
   if (positionals.length !== 1) throw new InputError(`usage: ${HELP.verify.usage}`);
-  const workers = numberFlag("workers", values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
-    throw new InputError(`--workers ${values.workers}: expected an integer ≥ 1`);
+  const workers = integerFlag("workers", values.workers, 1);
   if (values.json) checkOutputFile(values.json, `--json ${values.json}`);
   const tolerance = toleranceFlag(values.tolerance);
   const reference = values.reference ? await loadNumbers(values.reference) : null;

@@ -121,6 +121,15 @@ export function numberFlag(name: string, v: string | undefined): number | undefi
   return n;
 }
 
+/** numberFlag() of a whole number from `min` to `max` (`what` names the range in the error). */
+export function integerFlag(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
+  const n = numberFlag(name, v);
+  if (n !== undefined && !(Number.isInteger(n) && n >= min && n <= max)) {
+    throw new InputError(`--${name} ${v}: expected an integer ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}`);
+  }
+  return n;
+}
+
 export function listFlag(name: string, v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
   return v.split(",").map((part) => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { idxBytes, runScript, tinySet, writeDatasetDir } from "../helpers";
+import { integerFlag } from "../../scripts/lib/cli";
 
 function assertOneLineError(args: string[], re: RegExp, script = "train") {
   const r = runScript(script, args);
@@ -238,6 +239,19 @@ test("report, notebooks, figure: bad outputs, notebooks and labels get one line 
   assertOneLineError([nb, "(", join(dir, "x.png")], new RegExp(`^error: ${nb}: no cell labelled \\($`), "figure");
   assertOneLineError([nb, "fig-a", dir], new RegExp(`^error: ${dir}: a folder, expected a file to write$`), "figure");
   assertOneLineError([bad, "fig-a", join(dir, "x.png")], /not a readable notebook/, "figure");
+});
+
+test("integer flags: a whole number in range, or one line naming the flag and the range", () => {
+  assert.is(integerFlag("jobs", undefined, 1), undefined);
+  assert.is(integerFlag("jobs", "3", 1), 3);
+  assert.is(integerFlag("port", "0", 0, 65535), 0);
+  assert.is(integerFlag("port", "65535", 0, 65535), 65535);
+  assert.throws(() => integerFlag("jobs", "0", 1), /^--jobs 0: expected an integer ≥ 1$/);
+  assert.throws(() => integerFlag("jobs", "2.5", 1), /^--jobs 2\.5: expected an integer ≥ 1$/);
+  assert.throws(() => integerFlag("port", "65536", 0, 65535), /^--port 65536: expected an integer from 0 to 65535$/);
+  assert.throws(() => integerFlag("port", "x", 0, 65535), /^--port "x": expected a number$/);
+  assertOneLineError(["--port", "70000"], /^error: --port 70000: expected an integer from 0 to 65535$/, "preview");
+  assertOneLineError(["x.pdf", "--workers", "0"], /^error: --workers 0: expected an integer ≥ 1$/, "verify");
 });
 
 test.run();
