@@ -27,11 +27,18 @@ export function fromResults(r: ResultsFile): Map<string, number | string> {
   return addRunSettings(out, Object.entries(r.runs ?? {}));
 }
 
-/** The results attached to a report PDF (its embedded files, as embeddedFiles or readPdf read them). */
-export function attachedResults(path: string, pdf: { readonly attachments: ReadonlyMap<string, Uint8Array> }): ResultsFile {
-  const att = pdf.attachments.get("results.json");
+/**
+ * The results attached to a report PDF (its embedded files, as embeddedFiles or readPdf read them),
+ * parsed, and their text as attached.
+ */
+export function attachedResults(
+  path: string,
+  attachments: ReadonlyMap<string, Uint8Array>,
+): { readonly results: ResultsFile; readonly text: string } {
+  const att = attachments.get("results.json");
   if (!att) throw new InputError(`${path}: no embedded results.json (was it built by npm run report?)`);
-  return parseResults(new TextDecoder().decode(att), `${path} (embedded results.json)`);
+  const text = new TextDecoder().decode(att);
+  return { results: parseResults(text, `${path} (embedded results.json)`), text };
 }
 
 /** A file's bytes, refused unread when it is larger than any report (LIMITS.fileBytes). */
@@ -43,9 +50,9 @@ export function readBounded(path: string): Buffer {
 }
 
 /** A PDF's embedded files, after its bounds are checked (scanPdf). */
-export async function readAttachments(bytes: Uint8Array, path: string): Promise<{ attachments: Map<string, Uint8Array> }> {
+export function readAttachments(bytes: Uint8Array, path: string): Promise<Map<string, Uint8Array>> {
   scanPdf(bytes, path);
-  return { attachments: await embeddedFiles(bytes, path) };
+  return embeddedFiles(bytes, path);
 }
 
 /** Read a results file, a report PDF or a folder of executed notebooks. */
@@ -62,6 +69,6 @@ export async function loadNumbers(path: string): Promise<Numbers> {
   }
   const bytes = readBounded(path);
   if (bytes.subarray(0, 1024).toString("latin1").includes("%PDF-"))
-    return fromResults(attachedResults(path, await readAttachments(bytes, path)));
+    return fromResults(attachedResults(path, await readAttachments(bytes, path)).results);
   return fromResults(parseResults(bytes.toString("utf8"), path));
 }

@@ -13,12 +13,12 @@ import { join } from "node:path";
 import { InputError } from "../base/errors";
 import { tempFolder } from "../base/lifecycle";
 import { formatNumber } from "../contract/format";
-import { type ResultsFile, parseResults } from "../report/results";
+import type { ResultsFile } from "../report/results";
 import { SOURCE_NAME, type ReportSource, documentFromSource, parseSource } from "../report/source";
 import { checkResults } from "./consistency";
-import { type Numbers, fromResults, readBounded } from "./numbers";
+import { type Numbers, attachedResults, fromResults, readAttachments, readBounded } from "./numbers";
 import { type Finding, OUTCOME_FORMAT, type Outcome, statusOf } from "./outcome";
-import { LIMITS, embeddedFiles, scanPdf } from "./pdffile";
+import { LIMITS } from "./pdffile";
 import {
   type Box,
   type Raster,
@@ -167,13 +167,8 @@ interface Opened {
 
 /** The PDF's bytes within bounds and its two attachments; InputError when it cannot be read. */
 async function open(path: string, what: string): Promise<Opened> {
-  const bytes = readBounded(path);
-  scanPdf(bytes, what);
-  const files = await embeddedFiles(bytes, what);
-  const res = files.get("results.json");
-  if (!res) throw new InputError(`${what}: no embedded results.json (was it built by npm run report?)`);
-  const resultsText = new TextDecoder().decode(res);
-  const results = parseResults(resultsText, `${what} (embedded results.json)`);
+  const files = await readAttachments(readBounded(path), what);
+  const { results, text: resultsText } = attachedResults(what, files);
   const src = files.get(SOURCE_NAME);
   if (!src)
     throw new InputError(`${what}: no embedded ${SOURCE_NAME}: what it shows cannot be rendered again (rebuild it with npm run report)`);

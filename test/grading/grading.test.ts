@@ -60,14 +60,14 @@ test("a PDF's attached results are read back; a PDF without them and a file that
   doc.addPage();
   const blank = await doc.save();
   try {
-    attachedResults("blank.pdf", await readPdf(blank, "blank.pdf"));
+    attachedResults("blank.pdf", (await readPdf(blank, "blank.pdf")).attachments);
     assert.unreachable();
   } catch (e) {
     assert.match((e as Error).message, /^blank\.pdf: no embedded results\.json/);
   }
   const json = JSON.stringify({ ...results, tasks: { "2c": { steps: 29876 } } });
   const withResults = await attachFile(blank, "results.json", json, "test");
-  assert.is(attachedResults("r.pdf", await readPdf(withResults, "r.pdf")).tasks["2c"].steps, 29876);
+  assert.is(attachedResults("r.pdf", (await readPdf(withResults, "r.pdf")).attachments).results.tasks["2c"].steps, 29876);
   assert.is((await readPdf(withResults, "r.pdf")).pages.length, 1);
   try {
     await readPdf(new TextEncoder().encode("not a pdf"), "x.pdf");
