@@ -25,6 +25,7 @@ import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
 import { codeFingerprint } from "../mlp/runcache";
 import { staticImager } from "./images";
+import { type Cell, type ExecutedMeta, type Notebook, readNotebook, sourceText } from "./ipynb";
 
 export const KERNEL_NAME = "tdt4265-tslab";
 
@@ -64,25 +65,11 @@ export function libraryFingerprint(root = packageRoot()): string {
   return codeFingerprint(dist, [join(dist, "index.js"), workerEntry(dist)], join(root, "wasm", "kernels.wasm"));
 }
 
-type CodeCell = { cell_type: string; source: string | string[]; metadata?: { tags?: string[] } };
-
-/** A notebook's cells; a file that is not a notebook is named in one line. */
-function readCells(path: string): CodeCell[] {
-  let nb: { cells?: CodeCell[] };
-  try {
-    nb = JSON.parse(readFileSync(path, "utf8")) as { cells?: CodeCell[] };
-  } catch (e) {
-    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
-  }
-  if (!nb || !Array.isArray(nb.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
-  return nb.cells;
-}
-const codeOf = (cells: CodeCell[]) =>
-  JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], Array.isArray(c.source) ? c.source.join("") : c.source]));
+const codeOf = (cells: Cell[]) => JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], sourceText(c.source)]));
 
 /** What of a notebook affects its outputs: its cells' types, tags and sources. */
 export function notebookCode(path: string): string {
-  return codeOf(readCells(path));
+  return codeOf(readNotebook(path).cells);
 }
 
 /**
@@ -90,7 +77,7 @@ export function notebookCode(path: string): string {
  * the executor injected); differs from the source's when the source's code changed since.
  */
 export function executedCode(path: string): string {
-  return codeOf(readCells(path).filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
+  return codeOf(readNotebook(path).cells.filter((c) => !(c.metadata?.tags ?? []).includes("injected-parameters")));
 }
 
 /** A build's mode: full runs, or the small ones of --quick. */
@@ -132,29 +119,17 @@ export interface NotebookStatus {
   readonly error?: string;
 }
 
-/** What the executor stores in an executed notebook's metadata (key "a2report"). */
-export interface ExecutedMeta {
-  /** Hash of everything but the run settings: code, library, data, other parameters, versions. */
-  readonly cacheKey: string;
-  /** The parameters the notebook was executed with. */
-  readonly params: Record<string, unknown>;
-}
-
-interface ExecutedNotebook {
-  readonly cells?: { outputs?: { data?: Record<string, unknown> }[] }[];
-  readonly metadata?: { a2report?: ExecutedMeta };
-}
-
-function readExecuted(path: string): ExecutedNotebook | null {
+/** An executed copy, or null when there is none (or it is not a notebook: executed again). */
+function readExecuted(path: string): Notebook | null {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as ExecutedNotebook;
+    return readNotebook(path);
   } catch {
     return null;
   }
 }
 
 /** The ids of the runs an executed notebook used (its runs outputs). */
-export function usedRuns(nb: Pick<ExecutedNotebook, "cells">): string[] {
+export function usedRuns(nb: Pick<Notebook, "cells">): string[] {
   const ids = new Set<string>();
   for (const cell of nb.cells ?? []) {
     for (const o of cell.outputs ?? []) {
@@ -171,7 +146,7 @@ type RunSettings = Readonly<Record<string, unknown>>;
  * Whether an executed copy is current: the same key, and every run it used has the same settings
  * now as then (settings of runs it did not use do not matter).
  */
-export function isCurrent(nb: ExecutedNotebook | null, key: string, runs: RunSettings): boolean {
+export function isCurrent(nb: Notebook | null, key: string, runs: RunSettings): boolean {
   const meta = nb?.metadata?.a2report;
   if (!nb || !meta || meta.cacheKey !== key) return false;
   const before = (meta.params.runs ?? {}) as RunSettings;

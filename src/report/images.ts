@@ -9,27 +9,13 @@
 // May import: base, contract; browser.ts for Chromium.
 
 import { escapeHtml } from "../base/text";
-import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../base/io";
 import { MIME, type PlotlyFigure } from "../contract/contract";
 import { Browser, figureSize } from "./browser";
-
-type Bundle = Record<string, unknown>;
-
-interface Output {
-  output_type?: string;
-  data?: Bundle;
-  metadata?: Record<string, unknown>;
-}
-
-interface NotebookJson {
-  cells: { outputs?: Output[] }[];
-}
-
-const text = (v: unknown) => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "");
+import { type Bundle, type Cell, type Output, readNotebook, sourceText as text } from "./ipynb";
 
 /** The outputs of a notebook that hold a Plotly figure. */
-export function figureOutputs(nb: NotebookJson): Output[] {
+export function figureOutputs(nb: { readonly cells: readonly Pick<Cell, "outputs">[] }): Output[] {
   return nb.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.[MIME.plotly]));
 }
 
@@ -53,7 +39,7 @@ export function withImage(o: Output, pngDataUrl: string): Output {
 
 /** Add the static images to an executed notebook, in place, drawn by `browser`; returns its number of figures. */
 export async function addStaticImages(path: string, browser: () => Promise<Browser>): Promise<number> {
-  const nb = JSON.parse(readFileSync(path, "utf8")) as NotebookJson;
+  const nb = readNotebook(path);
   const outputs = figureOutputs(nb);
   if (outputs.length === 0) return 0;
   const images = await (await browser()).figureImages(outputs.map((o) => o.data![MIME.plotly] as PlotlyFigure));

@@ -2,7 +2,6 @@
 // outputs (never from text): labelled figures and tables with their captions, recorded numbers and
 // the configs of the runs. From it, the results file graders diff (results.json, layout below).
 
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { RunConfig } from "../mlp/config";
 import type { DatasetFile } from "../mlp/data";
@@ -22,6 +21,7 @@ import { InputError } from "../base/errors";
 import type { Versions } from "../base/meta";
 import type { Table } from "../contract/table";
 import { usedRuns } from "./execute";
+import { readNotebook, sourceText } from "./ipynb";
 
 export interface LabelledFigure {
   readonly label: string;
@@ -49,33 +49,6 @@ export interface Collected {
   readonly params: Readonly<Record<string, unknown>>;
   /** The seed study, when a notebook ran one. */
   readonly seedStudy: SeedStudyRecord | null;
-}
-
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-}
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  outputs?: Output[];
-}
-interface Notebook {
-  cells: Cell[];
-  metadata?: { a2report?: { params?: Record<string, unknown> } };
-}
-
-const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
-
-function readNotebook(path: string): Notebook {
-  let nb: Notebook;
-  try {
-    nb = JSON.parse(readFileSync(path, "utf8")) as Notebook;
-  } catch (e) {
-    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
-  }
-  if (!nb || !Array.isArray(nb.cells)) throw new InputError(`${path}: not a notebook (no cells)`);
-  return nb;
 }
 
 function isRecorded(v: unknown): v is Recorded {
@@ -121,7 +94,7 @@ export function collect(paths: readonly string[]): Collected {
     }
     for (const cell of nb.cells) {
       if (cell.cell_type !== "code") continue;
-      const src = text(cell.source);
+      const src = sourceText(cell.source);
       const label = cellOption(src, "label");
       const caption = cellOption(src, "caption") ?? "";
       const kind = label === null ? null : labelKind(label);
