@@ -121,7 +121,7 @@ export function numberFlag(name: string, v: string | undefined): number | undefi
   return n;
 }
 
-/** numberFlag() of a whole number from `min` to `max` (`what` names the range in the error). */
+/** numberFlag() of a whole number from `min` to `max`; the error names the flag and the range. */
 export function integerFlag(name: string, v: string | undefined, min: number, max = Infinity): number | undefined {
   const n = numberFlag(name, v);
   if (n !== undefined && !(Number.isInteger(n) && n >= min && n <= max)) {

@@ -6,7 +6,7 @@
 // would appear (the fallback's script still replaces it with the interactive chart when plotly.js
 // can load). The notebook is rewritten atomically.
 //
-// May import: base, contract; browser.ts for Chromium.
+// May import: base, contract; browser.ts for Chromium, ipynb.ts for the notebook file.
 
 import { escapeHtml } from "../base/text";
 import { writeFileAtomic } from "../base/io";
