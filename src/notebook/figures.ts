@@ -543,11 +543,12 @@ export function seedFigure(accuracy: readonly SeedPoint[], steps: readonly SeedP
   };
   panel(accuracy, "x", "y", 100);
   panel(steps, "x2", "y2", 1);
-  const layout = baseLayout(960, 240, title);
+  // Labels of up to three short lines, level: rotated, Plotly cut them at the margin.
+  const layout = baseLayout(960, 260, title);
   Object.assign(layout, {
-    xaxis: { domain: [0, 0.46], anchor: "y", type: "category", tickfont: { size: 11 } },
+    xaxis: { domain: [0, 0.46], anchor: "y", type: "category", tickangle: 0, tickfont: { size: 11 } },
     yaxis: { anchor: "x", title: axisTitle("validation accuracy (%)"), gridcolor: "#e5e5e5", tickformat: ".1f", tickfont: { size: 10 } },
-    xaxis2: { domain: [0.56, 1], anchor: "y2", type: "category", tickfont: { size: 11 } },
+    xaxis2: { domain: [0.56, 1], anchor: "y2", type: "category", tickangle: 0, tickfont: { size: 11 } },
     yaxis2: {
       anchor: "x2",
       title: axisTitle("steps before early stopping"),
@@ -557,7 +558,7 @@ export function seedFigure(accuracy: readonly SeedPoint[], steps: readonly SeedP
     },
     showlegend: false,
   });
-  (layout.margin as Record<string, number>).b = 36;
+  (layout.margin as Record<string, number>).b = 56;
   return { data, layout };
 }
 

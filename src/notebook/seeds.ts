@@ -90,8 +90,9 @@ export function seedTable(study: SeedStudyRecord, names: Readonly<Record<string,
 /** A run's short label on a chart's category axis: its hidden layers and activation, then its id. */
 export function topologyLabel(r: Pick<SeedRun, "id" | "config">): string {
   const h = r.config.hidden;
-  const layers = h.length > 2 && h.every((w) => w === h[0]) ? `${h.length} × ${h[0]}` : h.join(" + ");
-  return `${layers}${r.config.activation === "relu" ? " ReLU" : ""}<br>(${r.id})`;
+  // Compact, so that six fit level under a half-width panel: "64", "2×60", "10×64".
+  const layers = h.length > 1 && h.every((w) => w === h[0]) ? `${h.length}×${h[0]}` : h.join("+");
+  return `${layers}${r.config.activation === "relu" ? "<br>ReLU" : ""}<br>(${r.id})`;
 }
 
 /** The figure's points: validation accuracy and steps per run. */
