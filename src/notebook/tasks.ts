@@ -247,10 +247,18 @@ export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const input = mean(0),
     output = mean(layers - 1);
   const hidden = Array.from({ length: Math.max(0, layers - 2) }, (_, l) => mean(l + 1));
+  // The same ratio in every epoch of the run (each epoch's checks averaged): its largest.
+  let ratioMax = 0;
+  for (let from = 0; from < checks.length; from += perEpoch) {
+    const epoch = checks.slice(from, from + perEpoch);
+    const at = (l: number) => epoch.reduce((s, c) => s + c.gradMeanAbs[l], 0);
+    ratioMax = Math.max(ratioMax, at(layers - 1) / at(0));
+  }
   return [
     rec(task, "gradInputLayer", input, "sci"),
     rec(task, "gradOutputLayer", output, "sci"),
     rec(task, "gradRatio", output / input, "decimal"),
+    rec(task, "gradRatioMax", ratioMax, "decimal"),
     rec(task, "gradHiddenSpread", hidden.length ? Math.max(...hidden) / Math.min(...hidden) : 1, "decimal"),
   ];
 }
