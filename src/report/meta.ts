@@ -48,6 +48,16 @@ export function normalizeMeta(spec: unknown, where: string): ReportMeta {
   });
 }
 
+/** The author the project's report/meta.yaml names: a hand-in must name its students instead. */
+export const TEMPLATE_AUTHOR = "The tdt4265-a2-report developers";
+
+/** The build's warning when the cover still names the template's author, else null. */
+export function templateAuthorWarning(meta: ReportMeta, path: string): string | null {
+  return meta.authors.includes(TEMPLATE_AUTHOR)
+    ? `${path}: the authors are still "${TEMPLATE_AUTHOR}": put your names there for a hand-in`
+    : null;
+}
+
 /** Read report/meta.yaml (or the given file). */
 export function readMeta(path: string): ReportMeta {
   if (!existsSync(path)) throw new InputError(`${path}: no such file: the report's title, course, assignment, authors and date go there`);

@@ -19,7 +19,7 @@ import { packageRoot } from "../base/paths";
 import { type Attachment, attachFile, pdfReader } from "./pdf";
 import { type DocumentInput, reportHtml } from "./html";
 import { HOLE, type Layout, type Printed, printPaginated } from "./paginate";
-import { type ReportMeta, readMeta } from "./meta";
+import { type ReportMeta, readMeta, templateAuthorWarning } from "./meta";
 import { reproduciblePdf, sourceDate } from "./reproducible";
 import { normalizeParams } from "../notebook/session";
 import { pretrain } from "./pretrain";
@@ -223,6 +223,8 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   if (held < rendered.claims.length) {
     log(`[claims] ${rendered.claims.length - held} do not hold on these runs and are not enforced (a draft); --claims strict lists them`);
   }
+  const authors = templateAuthorWarning(meta, relative(root, join(reportDir, "meta.yaml")));
+  if (authors) log(`[meta] ${authors}`);
 
   const browser = await Browser.launch();
   let printed: Printed, source: string;
