@@ -604,6 +604,8 @@ export function gradientProfiles(r: TrainResult): GradientProfile[] {
 }
 
 const SEQUENTIAL = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+/** And a marker of its own, so that the two middle blues are told apart. */
+const MARKERS = ["circle", "square", "diamond", "triangle-up"];
 
 /**
  * For a few networks side by side: the mean |∂C/∂W| per weight matrix (top; x: 1 = the input
@@ -617,9 +619,10 @@ export function gradientFigure(
   const axis = lossAxis(runs.flatMap((r) => r.profiles.flatMap((p) => p.values)));
   const gap = 0.08,
     width = (1 - gap * (runs.length - 1)) / runs.length;
-  const top: [number, number] = [0.56, 1],
-    bottom: [number, number] = [0, 0.4];
-  const layout = baseLayout(960, 490);
+  // The gap leaves the top row's axis title clearly below its own panels, not on the bottom row.
+  const top: [number, number] = [0.6, 1],
+    bottom: [number, number] = [0, 0.36];
+  const layout = baseLayout(960, 520);
   const annotations: Record<string, unknown>[] = [];
   const shown = new Set<string>();
   const n = runs.length;
@@ -628,7 +631,9 @@ export function gradientFigure(
     const domain: [number, number] = [k * (width + gap), k * (width + gap) + width];
     for (const p of r.profiles) {
       // The same point of training has the same colour in every panel, light early to dark late.
-      const color = SEQUENTIAL[Math.max(0, WHEN.indexOf(p.label))];
+      const when = Math.max(0, WHEN.indexOf(p.label));
+      const color = SEQUENTIAL[when],
+        marker = { size: 5, symbol: MARKERS[when] };
       const legend = { legendgroup: p.label, name: p.label };
       data.push({
         type: "scatter",
@@ -637,7 +642,7 @@ export function gradientFigure(
         x: p.values.map((_, l) => l + 1),
         y: p.values,
         line: { color, width: 1.6 },
-        marker: { size: 4 },
+        marker,
         showlegend: !shown.has(p.label) && shown.add(p.label) !== undefined,
         xaxis: x,
         yaxis: y,
@@ -649,7 +654,7 @@ export function gradientFigure(
         x: p.lowSlope.map((_, l) => l + 1),
         y: p.lowSlope.map((v) => 100 * v),
         line: { color, width: 1.6 },
-        marker: { size: 4 },
+        marker,
         showlegend: false,
         xaxis: x2,
         yaxis: y2,
