@@ -2,8 +2,22 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PRESETS } from "../../src/mlp/config";
 import type { TrainResult } from "../../src/mlp/train";
-import { meanStd, seedNumbers, seedStudy, seedTable, studyConfigs } from "../../src/notebook/seeds";
+import { seedFigure } from "../../src/notebook/figures";
+import { meanStd, seedNumbers, seedStudy, seedTable, studyConfigs, topologyLabel } from "../../src/notebook/seeds";
 import { SEED_STUDY_RUNS, normalizeParams, reportRuns, runConfig, seedConfig } from "../../src/notebook/session";
+
+test("the seed figure's category labels: short level lines that fit under the panel (rotated, they were cut)", () => {
+  const s = normalizeParams({});
+  const labels = SEED_STUDY_RUNS.map((id) => topologyLabel({ id, config: runConfig(s, id) }));
+  assert.equal(labels, ["64<br>(3c)", "32<br>(4a)", "128<br>(4b)", "2×60<br>(4d)", "10×64<br>(4e)", "10×64<br>ReLU<br>(4f)"]);
+  // Six categories share a panel of 0.46 × 960 px: at 11 px type, a line of more than 6 characters
+  // (about 7 px each) would run into the next label.
+  for (const l of labels) for (const line of l.split("<br>")) assert.ok(line.length <= 6, line);
+  const points = labels.map((label, k) => ({ id: SEED_STUDY_RUNS[k], label, values: [0.9], mean: 0.9, std: 0 }));
+  const { layout } = seedFigure(points, points) as { layout: Record<string, { tickangle?: number; b?: number }> };
+  assert.equal([layout.xaxis.tickangle, layout.xaxis2.tickangle], [0, 0]);
+  assert.ok((layout.margin.b ?? 0) >= 3 * 14, "room for three lines below the axis");
+});
 
 test("mean and sample standard deviation (n − 1)", () => {
   const { mean, std } = meanStd([2, 4, 4, 4, 5, 5, 7, 9]);
