@@ -1,8 +1,8 @@
 // npm run figure -- NOTEBOOK LABEL OUT.png: export the Plotly figure of a labelled cell of an
 // executed notebook to PNG (rendered offline in headless Chromium).
 
-import { readFileSync } from "node:fs";
 import { Browser } from "../src/report/browser";
+import { readNotebook, sourceText } from "../src/report/ipynb";
 import { MIME, cellOption } from "../src/contract/contract";
 import { InputError } from "../src/base/errors";
 import type { PlotlyFigure } from "../src/notebook/figures";
@@ -14,14 +14,7 @@ await runMain(async () => {
   if (positionals.length !== 3) throw new InputError("usage: npm run figure -- NOTEBOOK LABEL OUT.png");
   const [path, label, out] = positionals;
   checkOutputFile(out);
-  let nb: { cells?: { source: string | string[]; outputs?: { data?: Record<string, unknown> }[] }[] };
-  try {
-    nb = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new InputError(`${path}: not a readable notebook (${(e as Error).message.split("\n")[0]})`);
-  }
-  if (!Array.isArray(nb?.cells)) throw new InputError(`${path}: not a notebook (no "cells" list)`);
-  const cell = nb.cells.find((c) => cellOption([c.source].flat().join(""), "label") === label);
+  const cell = readNotebook(path).cells.find((c) => cellOption(sourceText(c.source), "label") === label);
   if (!cell) throw new InputError(`${path}: no cell labelled ${label}`);
   const fig = cell.outputs?.find((o) => o.data?.[MIME.plotly])?.data?.[MIME.plotly] as PlotlyFigure | undefined;
   if (!fig) throw new InputError(`${path}: cell ${label} has no Plotly figure (was the notebook executed?)`);

@@ -28,8 +28,8 @@ export function fromResults(r: ResultsFile): Map<string, number | string> {
 }
 
 /**
- * The results attached to a report PDF (its embedded files, as embeddedFiles or readPdf read them),
- * parsed, and their text as attached.
+ * The results attached to a report PDF, from its embedded files by name (readAttachments, or
+ * readPdf's attachments), parsed, and their text as attached.
  */
 export function attachedResults(
   path: string,
@@ -50,7 +50,7 @@ export function readBounded(path: string): Buffer {
 }
 
 /** A PDF's embedded files, after its bounds are checked (scanPdf). */
-export function readAttachments(bytes: Uint8Array, path: string): Promise<Map<string, Uint8Array>> {
+export async function readAttachments(bytes: Uint8Array, path: string): Promise<Map<string, Uint8Array>> {
   scanPdf(bytes, path);
   return embeddedFiles(bytes, path);
 }

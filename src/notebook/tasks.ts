@@ -236,7 +236,8 @@ export function trainingSetup(task: string, s: Session, id: string): Recorded[] 
 /**
  * The gradients a deep run's first epoch saw: mean |∂C/∂W| of the input layer's and the output
  * layer's weights, how many times smaller the first is, and how far apart the hidden layers' are
- * (largest over smallest): vanishing gradients would make both large.
+ * (largest over smallest): vanishing gradients would make both large. And over the whole run, the
+ * largest of that input-to-output ratio in any whole epoch (gradRatioMax).
  */
 export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const checks = r.history.checks;
@@ -247,12 +248,13 @@ export function gradientNumbers(task: string, r: TrainResult): Recorded[] {
   const input = mean(0),
     output = mean(layers - 1);
   const hidden = Array.from({ length: Math.max(0, layers - 2) }, (_, l) => mean(l + 1));
-  // The same ratio in every epoch of the run (each epoch's checks averaged): its largest.
-  let ratioMax = 0;
-  for (let from = 0; from < checks.length; from += perEpoch) {
+  // The same ratio in every whole epoch of the run (its checks averaged; the checks after the last
+  // whole epoch, as few as one, are left out, the first epoch never): its largest.
+  let ratioMax = output / input;
+  for (let from = perEpoch; from + perEpoch <= checks.length; from += perEpoch) {
     const epoch = checks.slice(from, from + perEpoch);
     const at = (l: number) => epoch.reduce((s, c) => s + c.gradMeanAbs[l], 0);
-    ratioMax = Math.max(ratioMax, at(layers - 1) / at(0));
+    if (at(0) > 0) ratioMax = Math.max(ratioMax, at(layers - 1) / at(0));
   }
   return [
     rec(task, "gradInputLayer", input, "sci"),

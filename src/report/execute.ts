@@ -9,7 +9,7 @@
 // them, their kernels, and removes the staging folder; a killed build closes the pipe each executor
 // watches, and the kernels watch their executor (scripts/kernel_guard.cjs).
 //
-// May import: base, mlp, contract.
+// May import: base, mlp, contract; images.ts for the static images, ipynb.ts for notebook files.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -131,7 +131,7 @@ function readExecuted(path: string): Notebook | null {
 /** The ids of the runs an executed notebook used (its runs outputs). */
 export function usedRuns(nb: Pick<Notebook, "cells">): string[] {
   const ids = new Set<string>();
-  for (const cell of nb.cells ?? []) {
+  for (const cell of nb.cells) {
     for (const o of cell.outputs ?? []) {
       const runs = o.data?.[MIME.runs];
       if (Array.isArray(runs)) for (const r of runs as RunRecord[]) ids.add(r.id);

@@ -223,7 +223,8 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   if (held < rendered.claims.length) {
     log(`[claims] ${rendered.claims.length - held} do not hold on these runs and are not enforced (a draft); --claims strict lists them`);
   }
-  const authors = templateAuthorWarning(meta, relative(root, join(reportDir, "meta.yaml")));
+  const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
+  const authors = templateAuthorWarning(meta, rel(join(reportDir, "meta.yaml")));
   if (authors) log(`[meta] ${authors}`);
 
   const browser = await Browser.launch();
@@ -246,7 +247,6 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
     ["report.html", html],
     ["report.pdf", pdf],
   ]);
-  const rel = (p: string) => (relative(root, p).startsWith("..") ? p : relative(root, p));
   log(`[results] ${rel(out.results)}`);
   log(`[html] ${rel(out.html)}`);
   blank?.forEach((b, i) => {

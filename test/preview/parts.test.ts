@@ -58,7 +58,10 @@ test("figures of a section, and the place an error names", () => {
   assert.equal(sectionFigures(parts().sections[1]), ["fig-a"]);
   assert.equal(errorPlace("report/02-task2.md:14: bad TeX in $\\frac{1}{$: Missing close brace"), { file: "report/02-task2.md", line: 14 });
   assert.equal(errorPlace('/tmp/x/report/01-task1.md:3: unknown number "2c.foo"'), { file: "/tmp/x/report/01-task1.md", line: 3 });
-  assert.equal(errorPlace("build/notebooks/task2.ipynb: not a notebook (no cells)"), { file: "build/notebooks/task2.ipynb", line: null });
+  assert.equal(errorPlace(`build/notebooks/task2.ipynb: not a notebook (no "cells" list)`), {
+    file: "build/notebooks/task2.ipynb",
+    line: null,
+  });
   assert.equal(errorPlace("report/00-title.md, report/01-task1.md: no heading for Task 2a"), { file: null, line: null });
 });
 
