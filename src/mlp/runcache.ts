@@ -23,7 +23,7 @@ import type { RunConfig } from "./config";
 import { datasetIdentity } from "./data";
 import { type PoolOptions, runPool, workerEntry } from "./pool";
 import type { TrainResult } from "./train";
-import { wasmPath } from "./wasm";
+import { kernelFiles } from "./wasm";
 
 /** Where and against what code and data runs are cached. */
 export interface RunCache {
@@ -43,8 +43,8 @@ export function defaultRunCacheDir(): string {
 }
 
 /** The code that `entries` load from a library folder: every module they import, and the kernels. */
-export function codeFingerprint(lib: string, entries: readonly string[], kernels = wasmPath()): string {
-  return sha256(filesFingerprint(lib, moduleClosure(entries)), readFileSync(kernels));
+export function codeFingerprint(lib: string, entries: readonly string[], kernels: readonly string[] = kernelFiles()): string {
+  return sha256(filesFingerprint(lib, moduleClosure(entries)), ...kernels.map((f) => readFileSync(f)));
 }
 
 /**

@@ -1,10 +1,17 @@
-// The linear memory shared with the WebAssembly kernels (asm/kernels.ts → wasm/kernels.wasm): an
-// arena per thread from which the arrays the kernels touch are allocated, so the kernels work in
-// place with no copying. A run marks the arena and releases it when done. When the arena is full,
-// arrays come from the JavaScript heap and kernels take their JavaScript path (same bits, slower).
+// The linear memory shared with the kernels: an arena per thread from which the arrays the
+// kernels touch are allocated, so the kernels work in place with no copying. A run marks the arena
+// and releases it when done. When the arena is full, arrays come from the JavaScript heap and
+// kernels take their JavaScript path (same bits, slower).
+//
+// Two builds of the kernels work on the arena, with the same arguments and the same bits: the
+// WebAssembly (asm/kernels.ts → wasm/kernels.wasm, always there) and, where `npm run build` could
+// compile it for this machine, the C (native/*.c → native/build/kernels.node, a Node-API addon
+// with the processor's full vector width). The C is used when built; MLP_KERNELS=wasm asks for the
+// WebAssembly, MLP_KERNELS=native insists on the C.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { InputError } from "../base/errors";
 import { packageRoot } from "../base/paths";
 
 // lib ES2022 (what tslab compiles against) has no WebAssembly types: the little used here.
@@ -14,7 +21,7 @@ declare const WebAssembly: {
   Instance: new (m: object, imports: object) => { readonly exports: object };
 };
 
-/** The exported kernels; pointers are byte addresses in the arena. */
+/** The kernels; pointers are byte addresses in the arena (0: none). */
 export interface WasmKernels {
   matmul(a: number, b: number, out: number, m: number, k: number, n: number, list: number): void;
   matmulAtB(a: number, b: number, out: number, k: number, m: number, n: number, list: number): void;
@@ -103,9 +110,14 @@ export interface WasmKernels {
   ): void;
 }
 
+/** Which build of the kernels runs. */
+export type KernelBackend = "native" | "wasm";
+
 interface Arena {
+  readonly memory: { readonly buffer: ArrayBuffer };
   readonly buffer: ArrayBuffer;
   readonly kernels: WasmKernels;
+  readonly backend: KernelBackend;
   top: number;
 }
 
@@ -114,17 +126,63 @@ const PAGE = 65536;
 const ARENA_BYTES = 1024 * 1024 * 1024;
 const ALIGN = 64;
 
-export function wasmPath(): string {
-  return join(packageRoot(), "wasm", "kernels.wasm");
+export function wasmPath(root = packageRoot()): string {
+  return join(root, "wasm", "kernels.wasm");
+}
+
+/** The C kernels' sources (scripts/build.ts compiles them into nativePath()). */
+export function nativeSources(root = packageRoot()): string[] {
+  return ["kernels.h", "kernels.c", "addon.c"].map((f) => join(root, "native", f));
+}
+
+/**
+ * What the kernels' numbers depend on, for fingerprints: the WebAssembly and the C's sources (not
+ * whether the C is built, nor its binary: both builds give the same bits).
+ */
+export function kernelFiles(root = packageRoot()): string[] {
+  return [wasmPath(root), ...nativeSources(root)];
+}
+
+export function nativePath(): string {
+  return join(packageRoot(), "native", "build", "kernels.node");
+}
+
+/** What MLP_KERNELS asks for: a backend, or null for the C when built, else the WebAssembly. */
+export function requestedBackend(env: NodeJS.ProcessEnv = process.env): KernelBackend | null {
+  const v = env.MLP_KERNELS;
+  if (v === undefined || v === "") return null;
+  if (v === "native" || v === "wasm") return v;
+  throw new InputError(`MLP_KERNELS=${v}: expected native or wasm`);
+}
+
+type NativeKernels = WasmKernels & { attach(buffer: ArrayBuffer): void };
+
+/** The C kernels attached to an arena's memory, or null when not built. */
+function loadNative(buffer: ArrayBuffer): WasmKernels | null {
+  const path = nativePath();
+  if (!existsSync(path)) return null;
+  const module = { exports: {} as NativeKernels };
+  process.dlopen(module, path);
+  module.exports.attach(buffer);
+  return module.exports;
+}
+
+/** The C kernels unless MLP_KERNELS=wasm, or null when not built (an error when MLP_KERNELS=native). */
+function nativeKernels(buffer: ArrayBuffer): WasmKernels | null {
+  const want = requestedBackend();
+  if (want === "wasm") return null;
+  const native = loadNative(buffer);
+  if (!native && want === "native") {
+    throw new InputError(`MLP_KERNELS=native: ${nativePath()} is missing: run npm run build (it needs a C compiler, cc)`);
+  }
+  return native;
 }
 
 let arena: Arena | null = null;
 
-function getArena(): Arena {
-  if (arena) return arena;
+function wasmKernels(memory: object): WasmKernels {
   const path = wasmPath();
   if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build:wasm (npm ci does it)`);
-  const memory = new WebAssembly.Memory({ initial: ARENA_BYTES / PAGE });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {
     env: {
       memory,
@@ -133,9 +191,40 @@ function getArena(): Arena {
       },
     },
   });
+  return instance.exports as unknown as WasmKernels;
+}
+
+function getArena(): Arena {
+  if (arena) return arena;
+  const memory = new WebAssembly.Memory({ initial: ARENA_BYTES / PAGE });
+  const native = nativeKernels(memory.buffer);
   // Address 0 stays unused: the kernels read a 0 index pointer as "no index".
-  arena = { buffer: memory.buffer, kernels: instance.exports as unknown as WasmKernels, top: ALIGN };
+  arena = {
+    memory,
+    buffer: memory.buffer,
+    kernels: native ?? wasmKernels(memory),
+    backend: native ? "native" : "wasm",
+    top: ALIGN,
+  };
   return arena;
+}
+
+/** The build of the kernels this thread runs. */
+export function kernelBackend(): KernelBackend {
+  return getArena().backend;
+}
+
+const other: Partial<Record<KernelBackend, WasmKernels>> = {};
+
+/**
+ * A build of the kernels on this thread's arena, whichever runs (for tests that compare the two):
+ * the C when built, else null.
+ */
+export function kernelsOf(backend: KernelBackend): WasmKernels | null {
+  const a = getArena();
+  if (a.backend === backend) return a.kernels;
+  other[backend] ??= (backend === "wasm" ? wasmKernels(a.memory) : loadNative(a.buffer)) ?? undefined;
+  return other[backend] ?? null;
 }
 
 function take(bytes: number): number | null {

@@ -24,6 +24,7 @@ import { MIME, type RunRecord } from "../contract/contract";
 import { datasetIdentity } from "../mlp/data";
 import { workerEntry } from "../mlp/pool";
 import { codeFingerprint } from "../mlp/runcache";
+import { kernelFiles } from "../mlp/wasm";
 import { staticImager } from "./images";
 import { type Cell, type ExecutedMeta, type Notebook, readNotebook, sourceText } from "./ipynb";
 
@@ -62,7 +63,7 @@ export function findJupyterPython(): string | null {
 export function libraryFingerprint(root = packageRoot()): string {
   const dist = join(root, "dist");
   if (!existsSync(join(dist, "index.js"))) throw new InputError(`${dist} is missing: run npm run build`);
-  return codeFingerprint(dist, [join(dist, "index.js"), workerEntry(dist)], join(root, "wasm", "kernels.wasm"));
+  return codeFingerprint(dist, [join(dist, "index.js"), workerEntry(dist)], kernelFiles(root));
 }
 
 const codeOf = (cells: Cell[]) => JSON.stringify(cells.map((c) => [c.cell_type, c.metadata?.tags ?? [], sourceText(c.source)]));
