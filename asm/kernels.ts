@@ -2,6 +2,8 @@
 // addresses in the shared linear memory; shapes as in src/kernels.ts. Every output element sums
 // its products in the same order as the JavaScript reference, two columns at a time with f64x2
 // (a multiply, then an add: never fused), so both paths give the same bits on any machine.
+// native/kernels.c is their C twin (the same operations, wider vectors): change both together;
+// test/mlp/native.test.ts compares them.
 
 // @ts-nocheck: AssemblyScript, compiled by asc (npm run build:wasm), not by tsc.
 

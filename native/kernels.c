@@ -1,5 +1,5 @@
-/* The float64 kernels in C, compiled for the machine that runs them (scripts/build.ts: -O3
- * -march=native -ffp-contract=off, no fast-math): what asm/kernels.ts computes, with vectors as
+/* The float64 kernels in C, compiled for the machine that runs them (src/mlp/native.ts: -O3
+ * -march=native -ffp-contract=off -fno-trapping-math, no -ffast-math): what asm/kernels.ts computes, with vectors as
  * wide as the processor has (eight lanes with AVX-512, against WebAssembly's two). The bits are
  * the same: every output element is summed in the same order from the same start, every
  * multiply and add rounded on its own (never fused, never reassociated), and the activations do
@@ -11,39 +11,41 @@
 #include "kernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef double v8 __attribute__((vector_size(64), aligned(8)));
 #define V(p) (*(v8 *)(p))
 
+/* Columns j … of an output row in blocks held in registers: 64 at a time, then the rest of the
+ * whole vectors in one block (one pass over the sum's terms instead of one per vector). */
+#define BLOCKS(BLOCK)                                                                              \
+  for (; j + 64 <= n; j += 64) BLOCK(8);                                                           \
+  switch ((n - j) / 8) {                                                                           \
+    case 7: BLOCK(7); j += 56; break;                                                              \
+    case 6: BLOCK(6); j += 48; break;                                                              \
+    case 5: BLOCK(5); j += 40; break;                                                              \
+    case 4: BLOCK(4); j += 32; break;                                                              \
+    case 3: BLOCK(3); j += 24; break;                                                              \
+    case 2: BLOCK(2); j += 16; break;                                                              \
+    case 1: BLOCK(1); j += 8; break;                                                               \
+    default: break;                                                                                \
+  }
+
 /* ---- dense products ---------------------------------------------------------------------- */
 
 /* Columns j … j + 8·W − 1 of rows a0, a1 (a1 may be a0 when there is one row): c = Σ_p x·bb[p],
- * p from 0 (or the kept p of list … end), bb's rows bs apart; c0 stored into o0 (and c1 into o1
- * when two). */
+ * p in order from 0, bb's rows bs apart; c0 stored into o0 (and c1 into o1 when two). */
 #define GEMM_SUMS(W)                                                                               \
   v8 c0[W], c1[W];                                                                                 \
   for (int q = 0; q < W; q++) c0[q] = c1[q] = (v8){0};                                            \
-  if (list) {                                                                                      \
-    for (const int32_t *lp = list; lp < end; lp++) {                                               \
-      const long p = *lp;                                                                          \
-      const double x0 = a0[p * ps], x1 = a1[p * ps];                                               \
-      const double *bp = bb + p * bs;                                                              \
-      for (int q = 0; q < W; q++) {                                                                \
-        const v8 bv = V(bp + 8 * q);                                                               \
-        c0[q] = c0[q] + x0 * bv;                                                                   \
-        c1[q] = c1[q] + x1 * bv;                                                                   \
-      }                                                                                            \
-    }                                                                                              \
-  } else {                                                                                         \
-    const double *bp = bb;                                                                         \
-    for (long p = 0; p < k; p++, bp += bs) {                                                       \
-      const double x0 = a0[p * ps], x1 = a1[p * ps];                                               \
-      for (int q = 0; q < W; q++) {                                                                \
-        const v8 bv = V(bp + 8 * q);                                                               \
-        c0[q] = c0[q] + x0 * bv;                                                                   \
-        c1[q] = c1[q] + x1 * bv;                                                                   \
-      }                                                                                            \
+  for (long p = 0; p < k; p++) {                                                                   \
+    const double x0 = a0[p * ps], x1 = a1[p * ps];                                                 \
+    const double *bp = bb + p * bs;                                                                \
+    for (int q = 0; q < W; q++) {                                                                  \
+      const v8 bv = V(bp + 8 * q);                                                                 \
+      c0[q] = c0[q] + x0 * bv;                                                                     \
+      c1[q] = c1[q] + x1 * bv;                                                                     \
     }                                                                                              \
   }
 
@@ -97,9 +99,7 @@ static void gemmSkipZeros(const double *a, long rs, long ps, const double *b, do
       end += a0[p * ps] != 0;
     }
     int j = 0;
-    for (; j + 64 <= n; j += 64) SKIP_BLOCK(8);
-    for (; j + 32 <= n; j += 32) SKIP_BLOCK(4);
-    for (; j + 8 <= n; j += 8) SKIP_BLOCK(1);
+    BLOCKS(SKIP_BLOCK)
     for (; j < n; j++) {
       double s = 0;
       for (const int32_t *lp = list; lp < end; lp++) s += a0[*lp * ps] * b[*lp * n + j];
@@ -109,12 +109,11 @@ static void gemmSkipZeros(const double *a, long rs, long ps, const double *b, do
 }
 
 /* out[i, j] = Σ_p a[i·rs + p·ps]·b[p, j], p in order from +0.  b: (k, n) -> out: (m, n)
- * list: NULL, or (k) scratch: for each pair of rows only the p where one of them is non-zero
- * (the same bits when b is finite: a sum that starts at +0 is never −0, and ±0 changes nothing). */
-static void gemm(const double *a, long rs, long ps, const double *b, double *out, int m, int k, int n, int32_t *list) {
+ * Two rows at a time share each loaded vector of b. */
+static void gemm(const double *a, long rs, long ps, const double *b, double *out, int m, int k, int n) {
   const int full = n & ~7, rest = n - full;
-  /* The tail's copy of b: on the stack while it is small (every layer here), else summed column by column. */
-  const int padded = rest > 0 && k <= 2048;
+  /* The tail's copy of b: on the stack while it is small (64 KB), else summed column by column. */
+  const int padded = rest > 0 && k > 0 && k <= 1024;
   double tail[padded ? (long)k * 8 : 1];
   if (padded)
     for (long p = 0; p < k; p++)
@@ -123,38 +122,18 @@ static void gemm(const double *a, long rs, long ps, const double *b, double *out
     const int two = i + 1 < m;
     const double *a0 = a + i * rs, *a1 = two ? a0 + rs : a0;
     double *o0 = out + (long)i * n, *o1 = o0 + n;
-    const int32_t *end = list;
-    if (list) {
-      int32_t *e = list;
-      for (int p = 0; p < k; p++) {
-        *e = p;
-        e += (a0[p * ps] != 0) | (a1[p * ps] != 0);
-      }
-      end = e;
-    }
     int j = 0;
-    for (; j + 64 <= n; j += 64) GEMM_BLOCK(8);
-    for (; j + 32 <= n; j += 32) GEMM_BLOCK(4);
-    for (; j + 8 <= n; j += 8) GEMM_BLOCK(1);
+    BLOCKS(GEMM_BLOCK)
     if (padded) {
       GEMM_TAIL();
       continue;
     }
     for (; j < n; j++) {
       double s0 = 0, s1 = 0;
-      if (list) {
-        for (const int32_t *lp = list; lp < end; lp++) {
-          const long p = *lp;
-          const double bv = b[p * n + j];
-          s0 += a0[p * ps] * bv;
-          s1 += a1[p * ps] * bv;
-        }
-      } else {
-        for (long p = 0; p < k; p++) {
-          const double bv = b[p * n + j];
-          s0 += a0[p * ps] * bv;
-          s1 += a1[p * ps] * bv;
-        }
+      for (long p = 0; p < k; p++) {
+        const double bv = b[p * n + j];
+        s0 += a0[p * ps] * bv;
+        s1 += a1[p * ps] * bv;
       }
       o0[j] = s0;
       if (two) o1[j] = s1;
@@ -175,12 +154,12 @@ static int allFinite(const double *x, long n) {
 
 void k_matmul(const double *a, const double *b, double *out, int m, int k, int n, int32_t *list) {
   if (list && allFinite(b, (long)k * n)) gemmSkipZeros(a, k, 1, b, out, m, k, n, list);
-  else gemm(a, k, 1, b, out, m, k, n, NULL);
+  else gemm(a, k, 1, b, out, m, k, n);
 }
 
 void k_matmulAtB(const double *a, const double *b, double *out, int k, int m, int n, int32_t *list) {
   if (list && allFinite(b, (long)k * n)) gemmSkipZeros(a, 1, m, b, out, m, k, n, list);
-  else gemm(a, 1, m, b, out, m, k, n, NULL);
+  else gemm(a, 1, m, b, out, m, k, n);
 }
 
 void k_matmulABt(const double *a, const double *b, double *out, int m, int k, int n, double *scratch, int32_t *list) {
@@ -245,9 +224,7 @@ void k_sparseMatmul(const double *base, const int32_t *start, const int32_t *col
     double *o = out + (long)r * n;
     const int e0 = start[row], e1 = start[row + 1];
     int j = 0;
-    for (; j + 64 <= n; j += 64) SPARSE_BLOCK(8);
-    for (; j + 32 <= n; j += 32) SPARSE_BLOCK(4);
-    for (; j + 8 <= n; j += 8) SPARSE_BLOCK(1);
+    BLOCKS(SPARSE_BLOCK)
     for (; j < n; j++) {
       double s = cw[j];
       for (int e = e0; e < e1; e++) s += val[e] * w[(long)col[e] * n + j];
@@ -293,15 +270,55 @@ typedef __m256i qv;
   } while (0)
 #endif
 
+#if defined(__AVX512BW__)
+/* The last columns, fewer than 8·16, in one pass: every vector of the block loaded through a mask
+ * (the last one partial: no read past a slot's weights), the sums stored through masks. */
+#define Q_TAIL(W)                                                                                  \
+  do {                                                                                             \
+    __m512i c[W];                                                                                  \
+    __mmask32 lm[W];                                                                               \
+    __mmask16 sm[W];                                                                               \
+    for (int q = 0; q < W; q++) {                                                                  \
+      const int v = cols - j - 16 * q < 16 ? cols - j - 16 * q : 16;                               \
+      lm[q] = v == 16 ? 0xffffffffu : (1u << (2 * v)) - 1;                                         \
+      sm[q] = (__mmask16)((1u << v) - 1);                                                          \
+      c[q] = _mm512_setzero_si512();                                                               \
+    }                                                                                              \
+    for (int e = e0; e < e1; e++) {                                                                \
+      const __m512i b = _mm512_set1_epi32(pk[e]);                                                  \
+      const int16_t *wp = wq + (long)slot[e] * groups * 8 + 2 * j;                                 \
+      for (int q = 0; q < W; q++)                                                                  \
+        c[q] = _mm512_add_epi32(c[q], _mm512_madd_epi16(_mm512_maskz_loadu_epi16(lm[q], wp + 32 * q), b)); \
+    }                                                                                              \
+    for (int q = 0; q < W; q++) _mm512_mask_storeu_epi32(acc + j + 16 * q, sm[q], c[q]);           \
+    j = cols;                                                                                      \
+  } while (0)
+#endif
+
 void k_quantizedFirstLayer(const int32_t *start, const int32_t *slot, const int32_t *pk, int from, int count,
                            const int16_t *wq, int groups, int n, const double *cw, const double *t, double *out) {
   const int cols = groups * 4;
-  int32_t acc[cols > 0 ? cols : 1];
+  /* The row's integer sums: on the stack up to 4096 columns (16 KB), else on the heap. */
+  int32_t small[4096];
+  int32_t *acc = cols <= 4096 ? small : malloc((size_t)cols * sizeof *acc);
+  if (!acc) abort();
   for (int r = 0; r < count; r++) {
     const int row = from + r;
     const int e0 = start[row], e1 = start[row + 1];
     int j = 0;
-#ifdef Q_COLS
+#if defined(__AVX512BW__)
+    for (; j + 128 <= cols; j += 128) Q_BLOCK(8);
+    switch ((cols - j + 15) / 16) {
+      case 7: Q_TAIL(7); break;
+      case 6: Q_TAIL(6); break;
+      case 5: Q_TAIL(5); break;
+      case 4: Q_TAIL(4); break;
+      case 3: Q_TAIL(3); break;
+      case 2: Q_TAIL(2); break;
+      case 1: Q_TAIL(1); break;
+      default: break;
+    }
+#elif defined(Q_COLS)
     for (; j + 8 * Q_COLS <= cols; j += 8 * Q_COLS) Q_BLOCK(8);
     for (; j + 4 * Q_COLS <= cols; j += 4 * Q_COLS) Q_BLOCK(4);
     for (; j + Q_COLS <= cols; j += Q_COLS) Q_BLOCK(1);
@@ -318,6 +335,7 @@ void k_quantizedFirstLayer(const int32_t *start, const int32_t *slot, const int3
     double *o = out + (long)r * n;
     for (int i = 0; i < n; i++) o[i] = cw[i] + t[i] * (double)acc[i];
   }
+  if (acc != small) free(acc);
 }
 
 /* colsum = 1ᵀd, each column summed over the rows in order.  d: (count, n) -> colsum: (n) */
@@ -395,9 +413,7 @@ void k_sparseGradientStep(const double *base, int k, int cap, const int32_t *cnt
     const double *pv = vals + p * cap;
     const int m = cnt[p];
     int j = 0;
-    for (; j + 64 <= n; j += 64) STEP_BLOCK(8);
-    for (; j + 32 <= n; j += 32) STEP_BLOCK(4);
-    for (; j + 8 <= n; j += 8) STEP_BLOCK(1);
+    BLOCKS(STEP_BLOCK)
     for (; j < n; j++) {
       double g = bp * colsum[j];
       for (int e = 0; e < m; e++) g += pv[e] * d[(long)pr[e] * n + j];

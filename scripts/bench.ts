@@ -22,6 +22,7 @@ import { PHASES, createProfile } from "../src/mlp/profile";
 import { createRng } from "../src/mlp/rng";
 import { deterministic, evaluationWorkspace, prepareData, train } from "../src/mlp/train";
 import { loadDataset } from "../src/mlp/data";
+import { kernelBackend } from "../src/mlp/wasm";
 import { SEED_STUDY_RUNS, normalizeParams, seedConfig } from "../src/notebook/session";
 import { parseFlags, runMain } from "./lib/cli";
 import { benchPreview, median } from "../bench/preview";
@@ -163,7 +164,9 @@ await runMain(async () => {
   }
   const repeat = Number(values.repeat ?? 3);
   const python = findNumpy();
-  console.log(`[bench] node ${process.version}, ${availableParallelism()} cores; NumPy peer: ${python ?? "none (no python3 with NumPy)"}`);
+  console.log(
+    `[bench] node ${process.version}, ${availableParallelism()} cores, ${kernelBackend() === "native" ? "C kernels (native/)" : "WebAssembly kernels"}; NumPy peer: ${python ?? "none (no python3 with NumPy)"}`,
+  );
   const dataDir = loadDataset("mnist").dir;
   const peer = (args: string[]) => (python ? numpyPeer(python, dataDir, args) : null);
   const lines: Line[] = [];

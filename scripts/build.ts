@@ -8,11 +8,21 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listFiles, orphanedOutputs, upToDate } from "../src/base/files";
-import { nativePath, nativeSources } from "../src/mlp/wasm";
+import { writeJsonAtomic } from "../src/base/io";
+import {
+  cCompiler,
+  cCompilerVersion,
+  compileNative,
+  NATIVE_FLAGS,
+  type NativeBuild,
+  nativeBuildPath,
+  nativePath,
+  nativeSourcesHash,
+  thisProcessor,
+} from "../src/mlp/native";
 import { helpIfAsked } from "./lib/cli";
 
 helpIfAsked({ force: { type: "boolean" } });
@@ -39,40 +49,44 @@ if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stam
   console.log("[cached] wasm/kernels.wasm");
 }
 
-// The C kernels: compiled for this processor (-march=native), every multiply and add rounded on
-// its own (-ffp-contract=off, no fast-math) so that they give the WebAssembly's bits.
-const cc = process.env.CC || "cc";
-const ccFlags = ["-O3", "-march=native", "-ffp-contract=off", "-fno-trapping-math", "-fPIC", "-shared", "-Wall", "-Wextra"];
-const addon = nativePath();
+// The C kernels, compiled for this processor (native.ts has the flags), with what the build was
+// for beside the binary (kernels.json: the loader refuses a binary of other sources or for
+// instructions the processor lacks). A failed compile leaves no binary and says why; training
+// then runs the WebAssembly.
+const cc = cCompiler();
+const addon = nativePath(root);
 const shown = relative(root, addon);
-const ccVersion = spawnSync(cc, ["--version"], { encoding: "utf8" });
-if (ccVersion.error || ccVersion.status !== 0) {
+const ccVersion = cCompilerVersion(cc);
+if (ccVersion === null) {
   rmSync(addon, { force: true });
-  console.log(`[skip] ${shown}: no C compiler (${cc}); training runs the WebAssembly kernels (the same numbers, about half as fast)`);
+  console.log(
+    `[skip] ${shown}: no C compiler (${cc.join(" ")}); training runs the WebAssembly kernels (the same numbers, about half as fast)`,
+  );
 } else {
-  const headers = join(root, "node_modules", "node-api-headers");
-  const nativeKey = createHash("sha256");
-  for (const f of nativeSources()) nativeKey.update(readFileSync(f));
-  nativeKey
-    .update(ccFlags.join(" "))
-    .update(ccVersion.stdout)
-    .update(cpus()[0]?.model ?? "")
-    .update(readFileSync(join(headers, "package.json")));
-  const key = nativeKey.digest("hex");
+  const here = thisProcessor();
+  const build: NativeBuild = { sources: nativeSourcesHash(root), isa: here.isa, model: here.model };
+  const headers = join(root, "node_modules", "node-api-headers", "package.json");
+  const key = createHash("sha256")
+    .update(JSON.stringify(build))
+    .update(NATIVE_FLAGS.join(" "))
+    .update(cc.join(" "))
+    .update(ccVersion)
+    .update(existsSync(headers) ? readFileSync(headers) : "")
+    .digest("hex");
   const nativeStamp = join(dirname(addon), ".source-sha256");
   if (force || !existsSync(addon) || !existsSync(nativeStamp) || readFileSync(nativeStamp, "utf8") !== key) {
-    rmSync(addon, { force: true });
     mkdirSync(dirname(addon), { recursive: true });
     const tmp = `${addon}.${process.pid}.tmp`;
-    const c = nativeSources().filter((f) => f.endsWith(".c"));
-    const r = spawnSync(cc, [...ccFlags, "-I", join(headers, "include"), ...c, "-o", tmp], { encoding: "utf8" });
-    if (r.status !== 0) {
+    const failed = compileNative(cc, "native", tmp, root);
+    if (failed !== null) {
       rmSync(tmp, { force: true });
-      const why = (r.stderr || String(r.error ?? "")).trim().split("\n")[0];
-      console.log(`[skip] ${shown}: ${cc} failed (${why}); training runs the WebAssembly kernels (the same numbers, slower)`);
+      rmSync(addon, { force: true });
+      process.stderr.write(`${failed}\n`);
+      console.log(`[skip] ${shown}: ${cc.join(" ")} failed (above); training runs the WebAssembly kernels (the same numbers, slower)`);
     } else {
-      if (r.stderr.trim()) process.stderr.write(r.stderr);
+      // The binary first: until kernels.json says what it is, the loader refuses it.
       renameSync(tmp, addon);
+      writeJsonAtomic(nativeBuildPath(root), build);
       writeFileSync(nativeStamp, key);
       console.log(`[build] ${shown}`);
     }

@@ -18,8 +18,6 @@ const DEBS = [
   "jupyter-notebook",
   "fonts-dejavu-core",
   "poppler-utils",
-  "gcc",
-  "libc6-dev",
 ];
 
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -43,12 +41,23 @@ if (!ok("/usr/bin/python3", ["-c", "import notebook.notebookapp"]) || !existsSyn
 if (!existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")) missing.push("fonts-dejavu-core");
 // verify and grade compare pages with poppler's pdftoppm and pdftotext.
 if (!ok("sh", ["-c", "command -v pdftoppm && command -v pdftotext && command -v pdfinfo"])) missing.push("poppler-utils");
-// npm run build compiles the C kernels (native/) with it: training twice as fast, the same numbers.
-if (!ok("sh", ["-c", "command -v cc"])) missing.push("gcc", "libc6-dev");
+const root_ = process.getuid?.() === 0;
+const apt = root_ && ok("sh", ["-c", "command -v apt-get"]);
+// npm run build compiles the C kernels (native/) with a C compiler: training about twice as fast,
+// the same numbers. Without one the WebAssembly kernels run: installed where apt-get may run,
+// else a note, not a stop.
+const cc = (process.env.CC || "cc").trim().split(/\s+/)[0];
+if (!ok("sh", ["-c", `command -v "${cc.replace(/"/g, "")}"`])) {
+  if (apt) missing.push("gcc", "libc6-dev");
+  else
+    console.log(
+      `[setup] no C compiler (${cc}): training runs the WebAssembly kernels (the same numbers, slower); for the C kernels: sudo apt-get install gcc libc6-dev`,
+    );
+}
 if (missing.length > 0) {
-  const command = `apt-get install -y --no-install-recommends ${DEBS.join(" ")}`;
-  const root_ = process.getuid?.() === 0;
-  if (root_ && ok("sh", ["-c", "command -v apt-get"])) {
+  // DEBS, and the compiler when it is missing and apt-get may install it
+  const command = `apt-get install -y --no-install-recommends ${[...new Set([...DEBS, ...missing])].join(" ")}`;
+  if (apt) {
     console.log(`[setup] apt-get install ${missing.join(" ")}`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const u = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });

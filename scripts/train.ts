@@ -8,6 +8,7 @@ import { checkOutputFile, writeJsonAtomic } from "../src/base/io";
 import type { PixelStats } from "../src/mlp/data";
 import { defaultWorkers, runPool } from "../src/mlp/pool";
 import { prepareData, train, type TrainResult } from "../src/mlp/train";
+import { kernelChoice } from "../src/mlp/wasm";
 import { formatMetrics } from "../src/contract/format";
 import { listFlag, numberFlag, parseFlags, runMain } from "./lib/cli";
 import { HELP } from "./lib/help";
@@ -60,6 +61,8 @@ await runMain(async () => {
   const configs = ids.map((id) => normalizeRun({ ...spec, preset: id }));
   // Before any training: a result that cannot be written would be lost.
   if (values.json) checkOutputFile(values.json, `--json ${values.json}`);
+  const kernels = kernelChoice();
+  if (kernels.backend === "wasm" && kernels.why !== "MLP_KERNELS=wasm") console.error(`[kernels] WebAssembly (${kernels.why})`);
   const started = performance.now();
   const progress = runProgress(configs.map((c) => c.id));
   let results: TrainResult[];

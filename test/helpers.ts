@@ -136,3 +136,15 @@ export async function waitUntil(cond: () => boolean, ms: number): Promise<boolea
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Inputs of the activations where the SIMD kernels clamp: dense sweeps over where the results
+ * become exactly 0, 1 or ±1 and where exp flushes or overflows (each range's ends included),
+ * then the extremes, zeros, NaN and the subnormals.
+ */
+export function clampSweep(ranges: readonly (readonly [number, number])[], steps: number): number[] {
+  const zs: number[] = [];
+  for (const [lo, hi] of ranges) for (let i = 0; i <= steps; i++) zs.push(lo + ((hi - lo) * i) / steps);
+  zs.push(1e300, -1e300, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 0, -0, 5e-324, -5e-324);
+  return zs;
+}

@@ -1,8 +1,8 @@
 // Float64 kernels for training: the three matrix products, dense and with a sparse input.
 // Row-major matrices; every kernel writes into a caller-owned buffer and allocates nothing.
-// When every array lives in the WebAssembly arena (wasm.ts) the SIMD kernels of asm/kernels.ts
-// run; otherwise the JavaScript below, which is their reference: each output element sums its
-// products in index order, so both paths give the same bits.
+// When every array lives in the arena (wasm.ts) the SIMD kernels run (native/kernels.c when built,
+// else asm/kernels.ts: the same bits); otherwise the JavaScript below, which is their reference:
+// each output element sums its products in index order, so every path gives the same bits.
 
 import { i32, f64, kernelsFor, mark, release } from "./wasm";
 

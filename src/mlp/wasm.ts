@@ -6,13 +6,14 @@
 // Two builds of the kernels work on the arena, with the same arguments and the same bits: the
 // WebAssembly (asm/kernels.ts → wasm/kernels.wasm, always there) and, where `npm run build` could
 // compile it for this machine, the C (native/*.c → native/build/kernels.node, a Node-API addon
-// with the processor's full vector width). The C is used when built; MLP_KERNELS=wasm asks for the
-// WebAssembly, MLP_KERNELS=native insists on the C.
+// with the processor's full vector width; native.ts). The C is used when it may run here;
+// MLP_KERNELS=wasm asks for the WebAssembly, MLP_KERNELS=native insists on the C.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { InputError } from "../base/errors";
 import { packageRoot } from "../base/paths";
+import { nativePath, nativeProblem, nativeSources } from "./native";
 
 // lib ES2022 (what tslab compiles against) has no WebAssembly types: the little used here.
 declare const WebAssembly: {
@@ -130,11 +131,6 @@ export function wasmPath(root = packageRoot()): string {
   return join(root, "wasm", "kernels.wasm");
 }
 
-/** The C kernels' sources (scripts/build.ts compiles them into nativePath()). */
-export function nativeSources(root = packageRoot()): string[] {
-  return ["kernels.h", "kernels.c", "addon.c"].map((f) => join(root, "native", f));
-}
-
 /**
  * What the kernels' numbers depend on, for fingerprints: the WebAssembly and the C's sources (not
  * whether the C is built, nor its binary: both builds give the same bits).
@@ -143,11 +139,7 @@ export function kernelFiles(root = packageRoot()): string[] {
   return [wasmPath(root), ...nativeSources(root)];
 }
 
-export function nativePath(): string {
-  return join(packageRoot(), "native", "build", "kernels.node");
-}
-
-/** What MLP_KERNELS asks for: a backend, or null for the C when built, else the WebAssembly. */
+/** What MLP_KERNELS asks for: a backend, or null for the C when it may run here, else the WebAssembly. */
 export function requestedBackend(env: NodeJS.ProcessEnv = process.env): KernelBackend | null {
   const v = env.MLP_KERNELS;
   if (v === undefined || v === "") return null;
@@ -157,25 +149,42 @@ export function requestedBackend(env: NodeJS.ProcessEnv = process.env): KernelBa
 
 type NativeKernels = WasmKernels & { attach(buffer: ArrayBuffer): void };
 
-/** The C kernels attached to an arena's memory, or null when not built. */
-function loadNative(buffer: ArrayBuffer): WasmKernels | null {
-  const path = nativePath();
-  if (!existsSync(path)) return null;
+/** The C kernels of the binary at `path`, attached to an arena's memory. */
+function loadNative(path: string, buffer: ArrayBuffer): WasmKernels {
   const module = { exports: {} as NativeKernels };
   process.dlopen(module, path);
   module.exports.attach(buffer);
   return module.exports;
 }
 
-/** The C kernels unless MLP_KERNELS=wasm, or null when not built (an error when MLP_KERNELS=native). */
+/** Which build of the kernels a thread will run, and why (for logs; loads nothing). */
+export function kernelChoice(): { readonly backend: KernelBackend; readonly why: string } {
+  const want = requestedBackend();
+  if (want === "wasm") return { backend: "wasm", why: "MLP_KERNELS=wasm" };
+  const problem = nativeProblem();
+  if (problem === null) return { backend: "native", why: relative(packageRoot(), nativePath()) };
+  if (want === "native") throw new InputError(`MLP_KERNELS=native: ${problem}`);
+  return { backend: "wasm", why: problem };
+}
+
+/**
+ * The C kernels unless MLP_KERNELS=wasm, or null when they may not run here (nativeProblem) or
+ * fail to load; with MLP_KERNELS=native either is an error.
+ */
 function nativeKernels(buffer: ArrayBuffer): WasmKernels | null {
   const want = requestedBackend();
   if (want === "wasm") return null;
-  const native = loadNative(buffer);
-  if (!native && want === "native") {
-    throw new InputError(`MLP_KERNELS=native: ${nativePath()} is missing: run npm run build (it needs a C compiler, cc)`);
+  const problem = nativeProblem();
+  if (problem === null) {
+    try {
+      return loadNative(nativePath(), buffer);
+    } catch (e) {
+      if (want === "native") throw new InputError(`MLP_KERNELS=native: ${nativePath()} does not load: ${(e as Error).message}`);
+      return null;
+    }
   }
-  return native;
+  if (want === "native") throw new InputError(`MLP_KERNELS=native: ${problem}`);
+  return null;
 }
 
 let arena: Arena | null = null;
@@ -214,17 +223,19 @@ export function kernelBackend(): KernelBackend {
   return getArena().backend;
 }
 
-const other: Partial<Record<KernelBackend, WasmKernels>> = {};
+let otherWasm: WasmKernels | null = null;
 
-/**
- * A build of the kernels on this thread's arena, whichever runs (for tests that compare the two):
- * the C when built, else null.
- */
-export function kernelsOf(backend: KernelBackend): WasmKernels | null {
+/** The WebAssembly kernels on this thread's arena, whichever build runs (for tests that compare). */
+export function wasmKernelsOnArena(): WasmKernels {
   const a = getArena();
-  if (a.backend === backend) return a.kernels;
-  other[backend] ??= (backend === "wasm" ? wasmKernels(a.memory) : loadNative(a.buffer)) ?? undefined;
-  return other[backend] ?? null;
+  if (a.backend === "wasm") return a.kernels;
+  otherWasm ??= wasmKernels(a.memory);
+  return otherWasm;
+}
+
+/** The C kernels of the binary at `path` on this thread's arena (for tests that compare builds). */
+export function nativeKernelsOnArena(path = nativePath()): WasmKernels {
+  return loadNative(path, getArena().buffer);
 }
 
 function take(bytes: number): number | null {

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Browser, plotlySource } from "./browser";
 import { type DatasetName, datasetFiles } from "../mlp/data";
+import { kernelChoice } from "../mlp/wasm";
 import { InputError } from "../base/errors";
 import { cellTimeout, executeNotebooks, executedDirs, taskNotebooks } from "./execute";
 import { checkOutputFolder, writeFolderAtomic } from "../base/io";
@@ -173,6 +174,8 @@ export async function buildReport(o: ReportOptions = {}): Promise<ReportOutput> 
   // and meanwhile does what needs none (kernels starting, gradient checks). A failed run stops the
   // executors and fails the build with its error.
   const failedRun = new AbortController();
+  const kernels = kernelChoice();
+  log(`[kernels] ${kernels.backend === "native" ? "C" : "WebAssembly"} (${kernels.why})`);
   const training = pretrain(session, root, log).then(
     (t) => {
       log(`[runs] ${t.trained} trained, ${t.cached} from the run cache (${t.seconds.toFixed(0)} s)`);

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Activation, ACTIVATIONS, activate, exp, multiplySlope, tanh } from "../../src/mlp/activations";
 import { f64, mark, release } from "../../src/mlp/wasm";
-import { assertClose, assertSameBits, lcg } from "../helpers";
+import { assertClose, assertSameBits, clampSweep, lcg } from "../helpers";
 
 /** Reproducible inputs spread over [lo, hi]. */
 function spread(n: number, lo: number, hi: number): Float64Array {
@@ -62,19 +62,17 @@ for (const length of [1001, 1003]) {
 }
 
 test("sigmoid and improved sigmoid where the SIMD kernels clamp (exp's ends, tanh's saturation): the same bits as JavaScript", () => {
-  // Dense sweeps over where the results become exactly 0, 1 or ±1 and where exp flushes or overflows.
-  const zs: number[] = [];
-  for (const [lo, hi] of [
-    [-760, -700],
-    [700, 760],
-    [-32, -26],
-    [26, 32],
-    [-540, -525],
-    [525, 540],
-  ]) {
-    for (let i = 0; i <= 6000; i++) zs.push(lo + ((hi - lo) * i) / 6000);
-  }
-  zs.push(1e300, -1e300, Infinity, -Infinity, NaN, 0, -0, 5e-324);
+  const zs = clampSweep(
+    [
+      [-760, -700],
+      [700, 760],
+      [-32, -26],
+      [26, 32],
+      [-540, -525],
+      [525, 540],
+    ],
+    6000,
+  );
   const n = zs.length,
     z = Float64Array.from(zs);
   const m = mark();

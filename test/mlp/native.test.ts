@@ -1,7 +1,8 @@
 // The C kernels (native/, built by npm run build) against the WebAssembly kernels, bit for bit:
-// every kernel on the same arena arrays through both builds, at shapes with every tail of the
-// vector loops, and whole runs trained under each (MLP_KERNELS). The other kernel tests check the
-// build that runs (the C here) against the JavaScript reference.
+// every kernel on the same arena arrays through both, at shapes with every tail of the vector
+// loops; the C compiled for this processor and for narrower ones (AVX2, SSE2 only: other vector
+// widths, other code paths); whole runs trained under each (MLP_KERNELS). The other kernel tests
+// check the build that runs (the C here) against the JavaScript reference.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -12,11 +13,38 @@ import * as assert from "uvu/assert";
 import { InputError } from "../../src/base/errors";
 import { packageRoot } from "../../src/base/paths";
 import { createSparseColumns, sparseColumns, sparseFromDense, type SparseRows } from "../../src/mlp/kernels";
-import { f64, i16, i32, kernelBackend, kernelsOf, mark, release, requestedBackend, type WasmKernels } from "../../src/mlp/wasm";
-import { assertSameBits } from "../helpers";
+import { cCompiler, cCompilerVersion, compileNative, nativePath, nativeProblem } from "../../src/mlp/native";
+import {
+  f64,
+  i16,
+  i32,
+  kernelBackend,
+  mark,
+  nativeKernelsOnArena,
+  release,
+  requestedBackend,
+  type WasmKernels,
+  wasmKernelsOnArena,
+} from "../../src/mlp/wasm";
+import { assertSameBits, clampSweep } from "../helpers";
 
-const wasm = kernelsOf("wasm") as WasmKernels;
-const native = kernelsOf("native");
+const wasm = wasmKernelsOnArena();
+const compiler = cCompilerVersion(cCompiler());
+const problem = nativeProblem();
+const tmp = mkdtempSync(join(tmpdir(), "a2-native-"));
+
+/** The C builds to compare: this processor's (npm run build's), and two narrower ones compiled here. */
+const builds: [string, WasmKernels][] = [];
+if (compiler !== null && problem === null) {
+  builds.push(["native", nativeKernelsOnArena(nativePath())]);
+  for (const march of ["x86-64-v3", "x86-64"]) {
+    if (process.arch !== "x64") break;
+    const out = join(tmp, `kernels-${march}.node`);
+    const failed = compileNative(cCompiler(), march, out);
+    if (failed !== null) throw new Error(`compiling the C kernels for ${march}: ${failed}`);
+    builds.push([march, nativeKernelsOnArena(out)]);
+  }
+}
 
 /** Deterministic values in (−2, 2), with zeros where zeroEvery divides the index (ReLU's). */
 function values(n: number, seed: number, zeroEvery = 0): Float64Array {
@@ -29,24 +57,26 @@ const copy = (x: Float64Array) => {
   y.set(x);
   return y;
 };
-const nat = () => {
-  if (!native) throw new Error("native/build/kernels.node is missing: npm run build needs a C compiler (cc)");
-  return native;
-};
-
-/** Run a kernel through both builds on fresh copies of its in/out arrays; compare them all. */
+/** Run a kernel through the WebAssembly and each C build on fresh copies of its in/out arrays; compare them all. */
 function same(what: string, inout: Float64Array[], call: (k: WasmKernels, a: Float64Array[]) => void): void {
   const m = mark();
-  const a = inout.map(copy),
-    b = inout.map(copy);
+  const a = inout.map(copy);
   call(wasm, a);
-  call(nat(), b);
-  a.forEach((x, i) => assertSameBits(b[i], x, `${what}, array ${i}`));
+  for (const [name, kernels] of builds) {
+    const b = inout.map(copy);
+    call(kernels, b);
+    a.forEach((x, i) => assertSameBits(b[i], x, `${what}, array ${i}, C for ${name}`));
+  }
   release(m);
 }
 
-test("the C kernels are built and run by default here (a C compiler is part of the set-up)", () => {
-  assert.ok(native, "native/build/kernels.node is missing: npm run build needs a C compiler (cc)");
+test("with a C compiler here, the C kernels are built, may run and run by default", () => {
+  if (compiler === null) {
+    console.log("  (no C compiler: only the WebAssembly kernels are here, nothing to compare)");
+    return;
+  }
+  assert.is(problem, null);
+  assert.is(builds.length, process.arch === "x64" ? 3 : 1);
   assert.is(kernelBackend(), requestedBackend() ?? "native");
 });
 
@@ -60,6 +90,18 @@ test("MLP_KERNELS takes native or wasm; anything else is a one-line input error"
   );
 });
 
+test("a C kernel refuses what WebAssembly would trap on or read differently: an address outside the arena, a non-number, a fraction, too few arguments", () => {
+  const any = (k: WasmKernels) => k as unknown as Record<string, (...a: unknown[]) => void>;
+  for (const [name, k] of builds) {
+    assert.throws(() => k.relu(2 ** 30 + 64, 64, 1), /outside the arena/, name);
+    assert.throws(() => k.relu(-64, 64, 1), /outside the arena/, name);
+    assert.throws(() => any(k).relu("64", 64, 1), /not a number/, name);
+    assert.throws(() => any(k).relu(64, 64, true), /not a number/, name);
+    assert.throws(() => k.sigmoid(64, 128, 1.5), /not an int32/, name);
+    assert.throws(() => any(k).relu(64, 64), /too few arguments/, name);
+  }
+});
+
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [3, 5, 7],
@@ -69,6 +111,12 @@ const SHAPES: [number, number, number][] = [
   [7, 130, 129],
   [2, 3, 65],
   [4, 17, 40],
+  [2, 5, 16],
+  [3, 6, 24],
+  [1, 3, 32],
+  [2, 4, 48],
+  [3, 9, 200],
+  [3, 1100, 9], // a tail summed column by column (its padded copy would be too large for the stack)
 ];
 
 test("the three products, with and without skipping zeros (and with a non-finite b, which does not skip)", () => {
@@ -76,8 +124,10 @@ test("the three products, with and without skipping zeros (and with a non-finite
     for (const zeros of [0, 2, 3]) {
       const mk = mark();
       const list = i32(2 * Math.max(k, n));
-      const a = values(m * k, m + k, zeros),
-        b = values(k * n, n),
+      const a = values(m * k, m + k, zeros);
+      // −0 (skipped like +0), NaN and Infinity (kept) among ReLU's zeros
+      if (zeros && a.length > 3) a.set([-0, Number.NaN, Number.POSITIVE_INFINITY], a.length - 3);
+      const b = values(k * n, n),
         at = values(k * m, m, zeros),
         bt = values(n * k, k + 1),
         scratch = f64(k * n);
@@ -127,7 +177,7 @@ function sparse(rows: number, cols: number, seed: number): SparseRows {
 }
 
 test("the sparse first layer: forward, gradient, the gradient step by columns (with an index and without)", () => {
-  for (const n of [1, 7, 10, 32, 60, 64, 65, 128]) {
+  for (const n of [1, 7, 10, 16, 24, 32, 40, 48, 60, 64, 65, 128, 180]) {
     const mk = mark();
     const k = 37,
       rows = 23,
@@ -174,13 +224,10 @@ test("the sparse first layer: forward, gradient, the gradient step by columns (w
       }
     }
     // sparseColumns itself: the same counts, rows and values.
-    const a = createSparseColumns(k, count),
-      b = createSparseColumns(k, count);
-    for (const [kk, out] of [
-      [wasm, a],
-      [nat(), b],
-    ] as const) {
-      kk.sparseColumns(
+    const a = createSparseColumns(k, count);
+    for (const [name, kernels] of [["wasm", wasm] as const, ...builds]) {
+      const b = name === "wasm" ? a : createSparseColumns(k, count);
+      kernels.sparseColumns(
         sp.start.byteOffset,
         sp.col.byteOffset,
         sp.val.byteOffset,
@@ -189,20 +236,21 @@ test("the sparse first layer: forward, gradient, the gradient step by columns (w
         from,
         count,
         count,
-        out.count.byteOffset,
-        out.rows.byteOffset,
-        out.vals.byteOffset,
+        b.count.byteOffset,
+        b.rows.byteOffset,
+        b.vals.byteOffset,
       );
+      if (b === a) continue;
+      assert.equal(Array.from(b.count), Array.from(a.count), `sparseColumns counts, C for ${name}`);
+      assert.equal(Array.from(b.rows), Array.from(a.rows), `sparseColumns rows, C for ${name}`);
+      assertSameBits(b.vals, a.vals, `sparseColumns values, C for ${name}`);
     }
-    assert.equal(Array.from(b.count), Array.from(a.count), "sparseColumns counts");
-    assert.equal(Array.from(b.rows), Array.from(a.rows), "sparseColumns rows");
-    assertSameBits(b.vals, a.vals, "sparseColumns values");
     release(mk);
   }
 });
 
 test("the screen's 16-bit first layer", () => {
-  for (const n of [1, 10, 32, 60, 64, 65, 128]) {
+  for (const n of [1, 10, 20, 32, 60, 64, 65, 100, 128, 200]) {
     const mk = mark();
     const groups = Math.ceil(n / 4),
       slots = 11,
@@ -215,9 +263,10 @@ test("the screen's 16-bit first layer", () => {
     for (let r = 0; r <= rows; r++) start[r] = r * perRow;
     for (let e = 0; e < rows * perRow; e++) {
       slot[e] = (e * 5) % slots;
-      pk[e] = ((e * 977) % 4096) | (((e * 131) % 4096) << 16);
+      // both halves over all of int16 (−32768 too): sums that wrap, as WebAssembly's i32 lanes wrap
+      pk[e] = e === 0 ? -0x7fff8000 : Math.imul(e + 1, 2654435761);
     }
-    for (let i = 0; i < wq.length; i++) wq[i] = ((i * 2654435761) % 65535) - 32767;
+    for (let i = 0; i < wq.length; i++) wq[i] = i % 7 === 0 ? -32768 : Math.imul(i + 3, 40503) & 0xffff;
     same(`quantizedFirstLayer n ${n}`, [values(4 * groups, 1), values(4 * groups, 2), f64(4 * n)], (kk, [cw, t, o]) =>
       kk.quantizedFirstLayer(
         start.byteOffset,
@@ -238,31 +287,34 @@ test("the screen's 16-bit first layer", () => {
 });
 
 test("activations, slopes and softmax: sweeps over exp's ends and tanh's saturation, zeros, NaN and ±Infinity", () => {
-  const zs: number[] = [];
-  for (const [lo, hi] of [
-    [-760, -700],
-    [700, 760],
-    [-32, -26],
-    [26, 32],
-    [-40, 40],
-    [-1e-3, 1e-3],
-  ]) {
-    for (let i = 0; i <= 3001; i++) zs.push(lo + ((hi - lo) * i) / 3001);
-  }
-  zs.push(1e300, -1e300, Infinity, -Infinity, NaN, 0, -0, 5e-324, -5e-324);
+  const zs = clampSweep(
+    [
+      [-760, -700],
+      [700, 760],
+      [-32, -26],
+      [26, 32],
+      [-40, 40],
+      [-1e-3, 1e-3],
+    ],
+    3001,
+  );
+  zs.unshift(...zs.slice(-9)); // the special values at both ends
   const n = zs.length;
   const z = f64(n);
   z.set(zs);
-  same("sigmoid", [z, f64(n)], (k, [x, a]) => k.sigmoid(x.byteOffset, a.byteOffset, n));
-  same("lecun with t", [z, f64(n), f64(n)], (k, [x, a, t]) => k.lecun(x.byteOffset, a.byteOffset, t.byteOffset, n));
-  same("lecun without t", [z, f64(n)], (k, [x, a]) => k.lecun(x.byteOffset, a.byteOffset, 0, n));
-  same("relu", [z, f64(n)], (k, [x, a]) => k.relu(x.byteOffset, a.byteOffset, n));
   const d = values(n, 3);
   const s = f64(n);
   s.set(Array.from(zs, (v) => (Number.isFinite(v) ? Math.tanh(v / 100) : v)));
-  same("sigmoidSlope", [s, d], (k, [a, dd]) => k.sigmoidSlope(a.byteOffset, dd.byteOffset, n));
-  same("lecunSlope", [s, d], (k, [t, dd]) => k.lecunSlope(t.byteOffset, dd.byteOffset, n));
-  same("reluSlope", [z, d], (k, [x, dd]) => k.reluSlope(x.byteOffset, dd.byteOffset, n));
+  // Eight lengths: every remainder of the vector loops' tails.
+  for (let len = n - 7; len <= n; len++) {
+    same(`sigmoid ${len}`, [z, f64(n)], (k, [x, a]) => k.sigmoid(x.byteOffset, a.byteOffset, len));
+    same(`lecun with t ${len}`, [z, f64(n), f64(n)], (k, [x, a, t]) => k.lecun(x.byteOffset, a.byteOffset, t.byteOffset, len));
+    same(`lecun without t ${len}`, [z, f64(n)], (k, [x, a]) => k.lecun(x.byteOffset, a.byteOffset, 0, len));
+    same(`relu ${len}`, [z, f64(n)], (k, [x, a]) => k.relu(x.byteOffset, a.byteOffset, len));
+    same(`sigmoidSlope ${len}`, [s, d], (k, [a, dd]) => k.sigmoidSlope(a.byteOffset, dd.byteOffset, len));
+    same(`lecunSlope ${len}`, [s, d], (k, [t, dd]) => k.lecunSlope(t.byteOffset, dd.byteOffset, len));
+    same(`reluSlope ${len}`, [z, d], (k, [x, dd]) => k.reluSlope(x.byteOffset, dd.byteOffset, len));
+  }
   for (const c of [1, 3, 10]) {
     const rows = Math.floor(n / c);
     same(`softmaxParts c ${c}`, [z, f64(rows * c), f64(2 * rows)], (k, [x, e, sm]) =>
@@ -285,48 +337,17 @@ function trainUnder(backend: string, args: string[], dir: string): unknown {
 }
 
 test("whole runs are the same under both builds: sigmoid with the screen, ten improved-sigmoid layers, ReLU", () => {
-  const dir = mkdtempSync(join(tmpdir(), "a2-native-"));
-  try {
-    for (const args of [
-      ["--hidden", "64", "--activation", "sigmoid", "--train-size", "3000", "--val-size", "1000", "--epochs", "2"],
-      [
-        "--hidden",
-        "64,64,64,64,64,64,64,64,64,64",
-        "--activation",
-        "improved-sigmoid",
-        "--momentum",
-        "0.9",
-        "--lr",
-        "0.02",
-        "--train-size",
-        "2000",
-        "--val-size",
-        "1000",
-        "--epochs",
-        "2",
-      ],
-      [
-        "--hidden",
-        "60,60",
-        "--activation",
-        "relu",
-        "--init",
-        "fan-in",
-        "--lr",
-        "0.02",
-        "--train-size",
-        "2000",
-        "--val-size",
-        "1000",
-        "--epochs",
-        "2",
-      ],
-    ]) {
-      assert.equal(trainUnder("native", args, dir), trainUnder("wasm", args, dir), args.join(" "));
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const sizes = "--train-size 2000 --val-size 1000 --epochs 2";
+  for (const run of [
+    "--hidden 64 --activation sigmoid",
+    "--hidden 64,64,64,64,64,64,64,64,64,64 --activation improved-sigmoid --momentum 0.9 --lr 0.02",
+    "--hidden 60,60 --activation relu --init fan-in --lr 0.02",
+  ]) {
+    const args = `${run} ${sizes}`.split(" ");
+    assert.equal(trainUnder("native", args, tmp), trainUnder("wasm", args, tmp), run);
   }
 });
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();

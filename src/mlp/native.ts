@@ -1,0 +1,116 @@
+// The C kernels (native/*.c, the WebAssembly kernels' twin: the same bits, wider vectors): how
+// they are compiled for a processor, what a build records beside its binary (the sources' hash,
+// the processor's instruction sets) and whether a built binary may run here. A binary compiled
+// from other sources, or for instructions this processor lacks (a checkout shared with another
+// machine), is not loaded: training then runs the WebAssembly, which gives the same numbers.
+//
+// May import: base.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { sha256 } from "../base/fingerprint";
+import { packageRoot } from "../base/paths";
+
+/**
+ * The compiler's flags besides -march: optimised, but every multiply and add rounded on its own
+ * (-ffp-contract=off: no fused multiply-adds) and never reassociated (no -ffast-math).
+ * -fno-trapping-math only lets GCC vectorise the activations' loops: it assumes that no
+ * floating-point exception traps (none is enabled), which changes no value.
+ */
+export const NATIVE_FLAGS: readonly string[] = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fPIC", "-shared", "-Wall", "-Wextra"];
+
+export function nativeSources(root = packageRoot()): string[] {
+  return ["kernels.h", "kernels.c", "addon.c"].map((f) => join(root, "native", f));
+}
+
+export function nativePath(root = packageRoot()): string {
+  return join(root, "native", "build", "kernels.node");
+}
+
+/** What a build records beside its binary. */
+export interface NativeBuild {
+  /** nativeSourcesHash() of the sources it was compiled from. */
+  readonly sources: string;
+  /** The instruction sets (cpuinfo's flags) of the processor it was compiled for (-march=native). */
+  readonly isa: readonly string[];
+  /** That processor's model name (what is compared where there is no /proc/cpuinfo). */
+  readonly model: string;
+}
+
+export function nativeBuildPath(root = packageRoot()): string {
+  return join(root, "native", "build", "kernels.json");
+}
+
+export function nativeSourcesHash(root = packageRoot()): string {
+  return sha256(...nativeSources(root).map((f) => readFileSync(f)));
+}
+
+/** Instruction-set flags of /proc/cpuinfo (the ones a compiler may use), empty where there is none. */
+export function processorIsa(cpuinfo = "/proc/cpuinfo"): string[] {
+  if (!existsSync(cpuinfo)) return [];
+  const line = /^flags\s*:(.*)$/m.exec(readFileSync(cpuinfo, "utf8"));
+  const isa = /^(sse|ssse3|avx|fma|f16c|bmi|popcnt|abm|lzcnt|movbe|adx|aes|pclmul|sha|vaes|vpclmul|gfni|amx|cx16|xsave)/;
+  return (line?.[1] ?? "")
+    .trim()
+    .split(/\s+/)
+    .filter((f) => isa.test(f))
+    .sort();
+}
+
+/** This processor, as a build records it. */
+export function thisProcessor(): { isa: string[]; model: string } {
+  return { isa: processorIsa(), model: cpus()[0]?.model ?? "" };
+}
+
+/**
+ * Why the build at `root` may not run here, or null when it may: not built, compiled from other
+ * sources than the checkout's, or for a processor with instruction sets this one lacks.
+ */
+export function nativeProblem(root = packageRoot(), here = thisProcessor()): string | null {
+  const path = nativePath(root);
+  const info = nativeBuildPath(root);
+  if (!existsSync(path) || !existsSync(info)) return `${path} is not built (npm run build needs a C compiler, cc)`;
+  let build: NativeBuild;
+  try {
+    build = JSON.parse(readFileSync(info, "utf8")) as NativeBuild;
+  } catch {
+    return `${info} is unreadable: run npm run build`;
+  }
+  if (build.sources !== nativeSourcesHash(root)) return `${path} was compiled from other sources than native/'s: run npm run build`;
+  const missing = build.isa.filter((f) => !here.isa.includes(f));
+  if (missing.length > 0)
+    return `${path} was compiled for a processor with ${missing.join(", ")}, which this one lacks: run npm run build here`;
+  if (build.isa.length === 0 && build.model !== here.model)
+    return `${path} was compiled for another processor (${build.model}): run npm run build here`;
+  return null;
+}
+
+/**
+ * Compile the sources at `root` into `out` for -march=`march` ("native": this processor) with
+ * `cc` (a command and its leading arguments, as $CC may hold them). The compiler's messages, or
+ * null when it succeeded.
+ */
+export function compileNative(cc: readonly string[], march: string, out: string, root = packageRoot()): string | null {
+  const include = join(root, "node_modules", "node-api-headers", "include");
+  const c = nativeSources(root).filter((f) => f.endsWith(".c"));
+  const r = spawnSync(cc[0], [...cc.slice(1), `-march=${march}`, ...NATIVE_FLAGS, "-I", include, ...c, "-o", out, "-lm"], {
+    encoding: "utf8",
+  });
+  if (r.error) return String(r.error.message);
+  if (r.status !== 0) return r.stderr.trim() || `${cc.join(" ")} exited with ${r.status}`;
+  return null;
+}
+
+/** $CC (a command and its arguments) or cc. */
+export function cCompiler(env: NodeJS.ProcessEnv = process.env): string[] {
+  const words = (env.CC ?? "").trim().split(/\s+/).filter(Boolean);
+  return words.length > 0 ? words : ["cc"];
+}
+
+/** The compiler's first line of --version, or null when there is none. */
+export function cCompilerVersion(cc: readonly string[]): string | null {
+  const r = spawnSync(cc[0], [...cc.slice(1), "--version"], { encoding: "utf8" });
+  return r.error || r.status !== 0 ? null : r.stdout.trim().split("\n")[0];
+}
