@@ -2,8 +2,9 @@
  * the same arguments (byte addresses in the arena, 0 for "none"), after attach(buffer) has told
  * this thread where its arena's memory is. Each worker thread loads its own instance (its own
  * instance data: its own arena). Every argument is checked before the C runs: a number, an
- * integer where the C takes one, an address inside the arena (WebAssembly would trap on one
- * outside; C would write anywhere). */
+ * int32 where the C takes one, an address that starts inside the arena (WebAssembly would trap
+ * on one outside; C would write anywhere). The arrays' extents and the indices stored in them
+ * are not checked: src/mlp/kernels.ts sizes and fills them. */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdlib.h>

@@ -309,6 +309,7 @@ void k_quantizedFirstLayer(const int32_t *start, const int32_t *slot, const int3
 #if defined(__AVX512BW__)
     for (; j + 128 <= cols; j += 128) Q_BLOCK(8);
     switch ((cols - j + 15) / 16) {
+      case 8: Q_TAIL(8); break;
       case 7: Q_TAIL(7); break;
       case 6: Q_TAIL(6); break;
       case 5: Q_TAIL(5); break;

@@ -16,6 +16,7 @@ import {
   cCompiler,
   cCompilerVersion,
   compileNative,
+  fileHash,
   NATIVE_FLAGS,
   type NativeBuild,
   nativeBuildPath,
@@ -23,6 +24,8 @@ import {
   nativeSourcesHash,
   thisProcessor,
 } from "../src/mlp/native";
+import { kernelDifference } from "../src/mlp/nativecheck";
+import { nativeKernelsOnArena, wasmKernelsOnArena } from "../src/mlp/wasm";
 import { helpIfAsked } from "./lib/cli";
 
 helpIfAsked({ force: { type: "boolean" } });
@@ -49,10 +52,11 @@ if (force || !existsSync(join(root, "wasm", "kernels.wasm")) || !existsSync(stam
   console.log("[cached] wasm/kernels.wasm");
 }
 
-// The C kernels, compiled for this processor (native.ts has the flags), with what the build was
-// for beside the binary (kernels.json: the loader refuses a binary of other sources or for
-// instructions the processor lacks). A failed compile leaves no binary and says why; training
-// then runs the WebAssembly.
+// The C kernels, compiled for this processor (native.ts has the flags), then compared with the
+// WebAssembly on the quick set of nativecheck.ts (one differing bit and the binary is dropped),
+// with what the build was for beside the binary (kernels.json: its hash, the sources' hash, the
+// processor's features; the loader refuses a binary that does not match). A failed compile or
+// check leaves no binary and says why; training then runs the WebAssembly.
 const cc = cCompiler();
 const addon = nativePath(root);
 const shown = relative(root, addon);
@@ -64,27 +68,34 @@ if (ccVersion === null) {
   );
 } else {
   const here = thisProcessor();
-  const build: NativeBuild = { sources: nativeSourcesHash(root), isa: here.isa, model: here.model };
+  const sources = nativeSourcesHash(root);
   const headers = join(root, "node_modules", "node-api-headers", "package.json");
   const key = createHash("sha256")
-    .update(JSON.stringify(build))
+    .update(JSON.stringify({ sources, ...here }))
     .update(NATIVE_FLAGS.join(" "))
     .update(cc.join(" "))
     .update(ccVersion)
     .update(existsSync(headers) ? readFileSync(headers) : "")
     .digest("hex");
   const nativeStamp = join(dirname(addon), ".source-sha256");
-  if (force || !existsSync(addon) || !existsSync(nativeStamp) || readFileSync(nativeStamp, "utf8") !== key) {
+  const current = [addon, nativeStamp, nativeBuildPath(root)].every((f) => existsSync(f)) && readFileSync(nativeStamp, "utf8") === key;
+  if (force || !current) {
     mkdirSync(dirname(addon), { recursive: true });
     const tmp = `${addon}.${process.pid}.tmp`;
     const failed = compileNative(cc, "native", tmp, root);
-    if (failed !== null) {
+    // This process's own arena runs the WebAssembly; the new binary is loaded beside it.
+    process.env.MLP_KERNELS = "wasm";
+    const differs = failed === null ? kernelDifference(wasmKernelsOnArena(), nativeKernelsOnArena(tmp), false) : null;
+    if (failed !== null || differs !== null) {
       rmSync(tmp, { force: true });
       rmSync(addon, { force: true });
-      process.stderr.write(`${failed}\n`);
-      console.log(`[skip] ${shown}: ${cc.join(" ")} failed (above); training runs the WebAssembly kernels (the same numbers, slower)`);
+      rmSync(nativeStamp, { force: true });
+      const why = failed !== null ? `${cc.join(" ")} failed (above)` : `its bits differ from the WebAssembly's (${differs})`;
+      if (failed !== null) process.stderr.write(`${failed}\n`);
+      console.log(`[skip] ${shown}: ${why}; training runs the WebAssembly kernels (the same numbers, slower)`);
     } else {
-      // The binary first: until kernels.json says what it is, the loader refuses it.
+      // kernels.json names the binary by its hash: until both are in place the loader refuses it.
+      const build: NativeBuild = { binary: fileHash(tmp), sources, isa: here.isa, model: here.model };
       renameSync(tmp, addon);
       writeJsonAtomic(nativeBuildPath(root), build);
       writeFileSync(nativeStamp, key);

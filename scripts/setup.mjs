@@ -1,8 +1,9 @@
 // Set-up before `npm run report`, `npm test`, `npm run preview` and `npm run jupyter`, in plain Node
 // (it runs before any dependency is installed): `npm ci` when a dependency is missing (its prepare
 // step builds the kernels and writes the kernelspec), then Debian's Chromium, Jupyter (nbclient and
-// the classic notebook), fonts, poppler and a C compiler (for the native kernels) when missing, through apt-get when this user may run it;
-// otherwise one line with the exact command to run, and exit 1.
+// the classic notebook), fonts and poppler when missing, through apt-get when this user may run
+// it; otherwise one line with the exact command to run, and exit 1. A missing C compiler (for the
+// C kernels; without it the WebAssembly runs) is installed the same way, or noted, never a stop.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -43,26 +44,24 @@ if (!existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")) missing.pus
 if (!ok("sh", ["-c", "command -v pdftoppm && command -v pdftotext && command -v pdfinfo"])) missing.push("poppler-utils");
 const root_ = process.getuid?.() === 0;
 const apt = root_ && ok("sh", ["-c", "command -v apt-get"]);
-// npm run build compiles the C kernels (native/) with a C compiler: training about twice as fast,
-// the same numbers. Without one the WebAssembly kernels run: installed where apt-get may run,
-// else a note, not a stop.
-const cc = (process.env.CC || "cc").trim().split(/\s+/)[0];
-if (!ok("sh", ["-c", `command -v "${cc.replace(/"/g, "")}"`])) {
-  if (apt) missing.push("gcc", "libc6-dev");
-  else
-    console.log(
-      `[setup] no C compiler (${cc}): training runs the WebAssembly kernels (the same numbers, slower); for the C kernels: sudo apt-get install gcc libc6-dev`,
-    );
-}
+const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+let updated = false;
+/** apt-get install of these packages (one apt-get update first); true when it worked. */
+const aptInstall = (debs) => {
+  if (!updated && spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env: aptEnv }).status !== 0) return false;
+  updated = true;
+  return (
+    spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...debs], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: aptEnv,
+    }).status === 0
+  );
+};
 if (missing.length > 0) {
-  // DEBS, and the compiler when it is missing and apt-get may install it
-  const command = `apt-get install -y --no-install-recommends ${[...new Set([...DEBS, ...missing])].join(" ")}`;
+  const command = `apt-get install -y --no-install-recommends ${DEBS.join(" ")}`;
   if (apt) {
     console.log(`[setup] apt-get install ${missing.join(" ")}`);
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const u = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    const i = u.status === 0 ? spawnSync("sh", ["-c", `${command} >/dev/null`], { stdio: "inherit", env }) : u;
-    if (i.status !== 0) {
+    if (!aptInstall(DEBS)) {
       console.error(`error: apt-get could not install ${missing.join(", ")}; run: ${command}`);
       process.exit(1);
     }
@@ -70,4 +69,15 @@ if (missing.length > 0) {
     console.error(`error: ${missing.join(", ")} missing; run: sudo ${command}`);
     process.exit(1);
   }
+}
+// npm run build compiles the C kernels (native/) with a C compiler: training about twice as fast,
+// the same numbers. Without one the WebAssembly kernels run, so a missing compiler is installed
+// where apt-get may run, else noted; never a stop.
+const cc = (process.env.CC || "cc").trim().split(/\s+/)[0];
+if (!ok("sh", ["-c", 'command -v "$1"', "sh", cc])) {
+  if (apt) console.log("[setup] apt-get install gcc libc6-dev");
+  if (!apt || !aptInstall(["gcc", "libc6-dev"]))
+    console.log(
+      `[setup] no C compiler (${cc}): training runs the WebAssembly kernels (the same numbers, slower); for the C kernels: sudo apt-get install gcc libc6-dev`,
+    );
 }

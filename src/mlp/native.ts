@@ -14,12 +14,23 @@ import { sha256 } from "../base/fingerprint";
 import { packageRoot } from "../base/paths";
 
 /**
- * The compiler's flags besides -march: optimised, but every multiply and add rounded on its own
- * (-ffp-contract=off: no fused multiply-adds) and never reassociated (no -ffast-math).
+ * The compiler's flags besides -march, after whatever $CC holds: optimised, but every multiply and
+ * add rounded on its own (-ffp-contract=off: no fused multiply-adds) and never reassociated
+ * (-fno-fast-math, which also undoes a -ffast-math in $CC or a compiler's default).
  * -fno-trapping-math only lets GCC vectorise the activations' loops: it assumes that no
  * floating-point exception traps (none is enabled), which changes no value.
  */
-export const NATIVE_FLAGS: readonly string[] = ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fPIC", "-shared", "-Wall", "-Wextra"];
+export const NATIVE_FLAGS: readonly string[] = [
+  "-O3",
+  "-fno-fast-math",
+  "-ffp-contract=off",
+  "-fno-trapping-math",
+  "-fPIC",
+  "-shared",
+  "-fvisibility=hidden",
+  "-Wall",
+  "-Wextra",
+];
 
 export function nativeSources(root = packageRoot()): string[] {
   return ["kernels.h", "kernels.c", "addon.c"].map((f) => join(root, "native", f));
@@ -31,11 +42,13 @@ export function nativePath(root = packageRoot()): string {
 
 /** What a build records beside its binary. */
 export interface NativeBuild {
+  /** sha256 of the binary, so that a binary and a record of another build never pass for each other. */
+  readonly binary: string;
   /** nativeSourcesHash() of the sources it was compiled from. */
   readonly sources: string;
-  /** The instruction sets (cpuinfo's flags) of the processor it was compiled for (-march=native). */
+  /** The features (cpuinfo's flags) of the processor it was compiled for (-march=native). */
   readonly isa: readonly string[];
-  /** That processor's model name (what is compared where there is no /proc/cpuinfo). */
+  /** That processor's model name (what is compared where cpuinfo lists no features). */
   readonly model: string;
 }
 
@@ -44,19 +57,22 @@ export function nativeBuildPath(root = packageRoot()): string {
 }
 
 export function nativeSourcesHash(root = packageRoot()): string {
-  return sha256(...nativeSources(root).map((f) => readFileSync(f)));
+  return sha256(...nativeSources(root).flatMap((f) => [f.slice(f.lastIndexOf("/") + 1), "\0", readFileSync(f), "\0"]));
 }
 
-/** Instruction-set flags of /proc/cpuinfo (the ones a compiler may use), empty where there is none. */
+export function fileHash(path: string): string {
+  return sha256(readFileSync(path));
+}
+
+/**
+ * The processor's features as cpuinfo lists them (x86 "flags", Arm "Features"), sorted; empty
+ * where there is no cpuinfo. All of them, not only those a compiler might use: a feature the
+ * builder had and this processor lacks makes the binary refused, which costs speed, never a crash.
+ */
 export function processorIsa(cpuinfo = "/proc/cpuinfo"): string[] {
   if (!existsSync(cpuinfo)) return [];
-  const line = /^flags\s*:(.*)$/m.exec(readFileSync(cpuinfo, "utf8"));
-  const isa = /^(sse|ssse3|avx|fma|f16c|bmi|popcnt|abm|lzcnt|movbe|adx|aes|pclmul|sha|vaes|vpclmul|gfni|amx|cx16|xsave)/;
-  return (line?.[1] ?? "")
-    .trim()
-    .split(/\s+/)
-    .filter((f) => isa.test(f))
-    .sort();
+  const line = /^(?:flags|Features)\s*:(.*)$/m.exec(readFileSync(cpuinfo, "utf8"));
+  return [...new Set((line?.[1] ?? "").trim().split(/\s+/).filter(Boolean))].sort();
 }
 
 /** This processor, as a build records it. */
@@ -78,12 +94,18 @@ export function nativeProblem(root = packageRoot(), here = thisProcessor()): str
   } catch {
     return `${info} is unreadable: run npm run build`;
   }
+  const strings = (x: unknown) => Array.isArray(x) && x.every((f) => typeof f === "string");
+  if (typeof build?.binary !== "string" || typeof build.sources !== "string" || !strings(build.isa) || typeof build.model !== "string")
+    return `${info} is not a record of a build: run npm run build`;
+  if (build.binary !== fileHash(path)) return `${path} is not the binary ${info} describes: run npm run build`;
   if (build.sources !== nativeSourcesHash(root)) return `${path} was compiled from other sources than native/'s: run npm run build`;
   const missing = build.isa.filter((f) => !here.isa.includes(f));
-  if (missing.length > 0)
-    return `${path} was compiled for a processor with ${missing.join(", ")}, which this one lacks: run npm run build here`;
-  if (build.isa.length === 0 && build.model !== here.model)
-    return `${path} was compiled for another processor (${build.model}): run npm run build here`;
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 6).join(", ") + (missing.length > 6 ? ", …" : "");
+    return `${path} was compiled for a processor with ${shown}, which this one lacks: run npm run build here`;
+  }
+  if (build.isa.length === 0 && (build.model === "" || build.model === "unknown" || build.model !== here.model))
+    return `${path} was compiled for a processor that cannot be told from this one: run npm run build here`;
   return null;
 }
 

@@ -157,12 +157,19 @@ function loadNative(path: string, buffer: ArrayBuffer): WasmKernels {
   return module.exports;
 }
 
-/** Which build of the kernels a thread will run, and why (for logs; loads nothing). */
+/** Which build of the kernels the threads will run, and why (for logs): the C is loaded to see that it loads. */
 export function kernelChoice(): { readonly backend: KernelBackend; readonly why: string } {
   const want = requestedBackend();
   if (want === "wasm") return { backend: "wasm", why: "MLP_KERNELS=wasm" };
-  const problem = nativeProblem();
-  if (problem === null) return { backend: "native", why: relative(packageRoot(), nativePath()) };
+  let problem = nativeProblem();
+  if (problem === null) {
+    try {
+      process.dlopen({ exports: {} }, nativePath());
+      return { backend: "native", why: relative(packageRoot(), nativePath()) };
+    } catch (e) {
+      problem = `${nativePath()} does not load: ${(e as Error).message}`;
+    }
+  }
   if (want === "native") throw new InputError(`MLP_KERNELS=native: ${problem}`);
   return { backend: "wasm", why: problem };
 }
