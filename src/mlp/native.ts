@@ -87,7 +87,7 @@ export function thisProcessor(): { isa: string[]; model: string } {
 export function nativeProblem(root = packageRoot(), here = thisProcessor()): string | null {
   const path = nativePath(root);
   const info = nativeBuildPath(root);
-  if (!existsSync(path) || !existsSync(info)) return `${path} is not built (npm run build needs a C compiler, cc)`;
+  if (!existsSync(path) || !existsSync(info)) return `${path} is not built: run npm run build (it needs a C compiler, cc)`;
   let build: NativeBuild;
   try {
     build = JSON.parse(readFileSync(info, "utf8")) as NativeBuild;
