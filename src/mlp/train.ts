@@ -2,6 +2,7 @@
 // momentum), validation checks every ⌊steps per epoch / checks⌋ steps right after the update,
 // early stopping on the validation loss, and the final model's metrics on both whole splits.
 
+import { type ClockKind, clockKind, threadClock } from "../base/clock";
 import type { RunConfig } from "./config";
 import { checkLoss, checkMetrics } from "./divergence";
 import { type PixelStats, type RawSplit, type Split, loadDataset, oneHot, pixelStats, preprocess, takeFirst, CLASSES } from "./data";
@@ -118,18 +119,20 @@ export interface TrainResult {
   readonly history: { readonly trainLoss: number[]; readonly checks: Check[] };
   /** Σ of each final weight matrix (a fingerprint for comparisons). */
   readonly weightSums: number[];
-  /** Wall-clock seconds, measured by the run: not deterministic, so never part of a comparison (see deterministic()). */
+  /** Seconds measured by the run: not deterministic, so never part of a comparison (see deterministic()). */
   readonly timing: Timing;
 }
 
 export interface Timing {
+  /** What was measured: the run's thread's CPU time, or wall-clock time where the system does not report it (base/clock.ts). */
+  readonly clock: ClockKind;
   /** The training steps (forward, backward, update), all epochs. */
   readonly trainSeconds: number;
   /** The validation checks (and training-accuracy passes), all of them. */
   readonly checkSeconds: number;
 }
 
-/** A result without its wall-clock timing: what must be identical for the same config and seed. */
+/** A result without its timing: what must be identical for the same config and seed. */
 export function deterministic(r: TrainResult): Omit<TrainResult, "timing"> {
   const { timing: _, ...rest } = r;
   return rest;
@@ -215,7 +218,9 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
     epoch = 0,
     stoppedEarly = false;
   let checkMs = 0;
-  const t0 = performance.now();
+  const clock = clockKind();
+  const now = threadClock(clock);
+  const t0 = now();
   training: for (; epoch < cfg.epochs; epoch++) {
     for (let i = 0; i < tr.count; i++) order[i] = i; // a fresh permutation of the indices each epoch
     if (cfg.shuffle) shuffleInPlace(rng, order);
@@ -228,14 +233,15 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
 
       let check: Check | null = null;
       if (checkEvery > 0 && step % checkEvery === 0) {
-        const c0 = performance.now();
+        const c0 = now();
+        const p0 = prof ? performance.now() : 0;
         const v = evaluate(model, evalWs, val);
         const trainAccuracy = !cfg.checkTrainAccuracy
           ? null
           : screen
             ? screenedAccuracy(model, evalWs, tr, screen)
             : evaluateAccuracy(model, evalWs, tr);
-        if (prof) lap(prof, EVALUATION, c0);
+        if (prof) lap(prof, EVALUATION, p0);
         checkMetrics(step + 1, { "validation loss": v.loss });
         firstLayerGradient(model, ws, batch, B);
         check = {
@@ -248,7 +254,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
         };
         checks.push(check);
         valLosses.push(v.loss);
-        checkMs += performance.now() - c0;
+        checkMs += now() - c0;
       }
       opts.onProgress?.({ step, epoch, stepsPerEpoch, maxSteps, trainLoss: loss, check });
       if (check && shouldStopEarly(valLosses, cfg.earlyStopWindow)) {
@@ -258,7 +264,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
       }
     }
   }
-  const totalMs = performance.now() - t0;
+  const totalMs = now() - t0;
   const tEval = performance.now();
   const t: Evaluation = evaluate(model, evalWs, tr);
   const v: Evaluation = evaluate(model, evalWs, val);
@@ -274,7 +280,7 @@ function trainInArena(cfg: RunConfig, data: PreparedData, opts: TrainOptions): {
     stoppedEarly,
     history: { trainLoss: Array.from(trainLoss.subarray(0, step)), checks },
     weightSums: model.weights.map((w) => w.reduce((a, b) => a + b, 0)),
-    timing: { trainSeconds: (totalMs - checkMs) / 1000, checkSeconds: checkMs / 1000 },
+    timing: { clock, trainSeconds: (totalMs - checkMs) / 1000, checkSeconds: checkMs / 1000 },
   };
   return { result, model };
 }

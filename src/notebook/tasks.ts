@@ -178,8 +178,8 @@ export function lowSlopeNumbers(task: string, r: TrainResult): Recorded[] {
 }
 
 /**
- * The time per epoch a run measured (wall clock, so recorded as `measured`): the training steps of
- * one epoch, and one epoch's validation checks.
+ * The time per epoch a run measured (its thread's CPU time, else wall clock: a measurement, so
+ * recorded as `measured`): the training steps of one epoch, and one epoch's validation checks.
  */
 export function epochTimes(task: string, r: TrainResult): Recorded[] {
   const epochs = r.steps / r.stepsPerEpoch;

@@ -27,7 +27,7 @@ function fakeResult(steps: number, finalAccuracy = 0.95, firstLoss = 2.4): Train
     stoppedEarly: false,
     history: { trainLoss, checks },
     weightSums: [],
-    timing: { trainSeconds: 1, checkSeconds: 0.5 },
+    timing: { clock: "thread-cpu", trainSeconds: 1, checkSeconds: 0.5 },
   };
 }
 

@@ -105,7 +105,7 @@ const run = (
         lowSlope: [k % 2 ? 0.5 : 0.1],
       })),
     },
-    timing: { trainSeconds: 2, checkSeconds: 1 },
+    timing: { clock: "thread-cpu", trainSeconds: 2, checkSeconds: 1 },
   }) as unknown as TrainResult;
 
 test("what the curves show: the best validation loss, the update it came after, the rise since, the gap", () => {
