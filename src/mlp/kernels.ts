@@ -172,7 +172,7 @@ export function sparseFromBlocks(
   return { rows, cols, base, start, col, val };
 }
 
-/** The leading arguments of the sparse WebAssembly kernels: the matrix and the row index. */
+/** The leading arguments of the sparse arena kernels (C or WebAssembly): the matrix and the row index. */
 function sparseArgs(sp: SparseRows, idx: Int32Array | null): [number, number, number, number, number, number] {
   return [sp.base.byteOffset, sp.start.byteOffset, sp.col.byteOffset, sp.val.byteOffset, sp.cols, idx ? idx.byteOffset : 0];
 }

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { sha256 } from "../base/fingerprint";
+import { filesFingerprint, sha256 } from "../base/fingerprint";
 import { packageRoot } from "../base/paths";
 
 /**
@@ -57,7 +57,7 @@ export function nativeBuildPath(root = packageRoot()): string {
 }
 
 export function nativeSourcesHash(root = packageRoot()): string {
-  return sha256(...nativeSources(root).flatMap((f) => [f.slice(f.lastIndexOf("/") + 1), "\0", readFileSync(f), "\0"]));
+  return filesFingerprint(root, nativeSources(root));
 }
 
 export function fileHash(path: string): string {

@@ -1,7 +1,7 @@
 // A content-addressed cache of trained runs, shared by everything that trains (notebooks, the
 // report's pre-training, scripts): a run's key is the SHA-256 of its normalised config, the
-// fingerprint of the training code as it runs (the worker module and all it imports, and the
-// WebAssembly kernels) and the identity of its dataset's files. Same key, same bits: a hit returns
+// fingerprint of the training code as it runs (the worker module and all it imports, the
+// WebAssembly kernels and the C kernels' sources) and the identity of its dataset's files. Same key, same bits: a hit returns
 // the stored result instead of training. Entries are written atomically; an unreadable entry is a
 // miss. A run in training is claimed (`<key>.claim`, created exclusively, naming its trainer's
 // host and process, touched every few seconds): another process that needs it waits for its entry

@@ -30,7 +30,7 @@
 // absolute error of float64 results below the normal range (at most 2⁻¹⁰⁷⁵ each). Only for
 // sigmoid and improved sigmoid (bounded, Lipschitz), sparse input in whole steps, one or two
 // hidden layers (deeper, the bound grows by about Λ·Σ|W| a layer until every image would fall
-// back), and the kernels in WebAssembly.
+// back), and the arena's kernels (C or WebAssembly: the same bits).
 //
 // May import: mlp.
 

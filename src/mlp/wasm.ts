@@ -157,7 +157,11 @@ function loadNative(path: string, buffer: ArrayBuffer): WasmKernels {
   return module.exports;
 }
 
-/** Which build of the kernels the threads will run, and why (for logs): the C is loaded to see that it loads. */
+/**
+ * Which build of the kernels the threads run, and why (for logs too): the C unless MLP_KERNELS=wasm,
+ * when it may run here (nativeProblem) and loads, else the WebAssembly; with MLP_KERNELS=native
+ * anything but the C is an error.
+ */
 export function kernelChoice(): { readonly backend: KernelBackend; readonly why: string } {
   const want = requestedBackend();
   if (want === "wasm") return { backend: "wasm", why: "MLP_KERNELS=wasm" };
@@ -172,26 +176,6 @@ export function kernelChoice(): { readonly backend: KernelBackend; readonly why:
   }
   if (want === "native") throw new InputError(`MLP_KERNELS=native: ${problem}`);
   return { backend: "wasm", why: problem };
-}
-
-/**
- * The C kernels unless MLP_KERNELS=wasm, or null when they may not run here (nativeProblem) or
- * fail to load; with MLP_KERNELS=native either is an error.
- */
-function nativeKernels(buffer: ArrayBuffer): WasmKernels | null {
-  const want = requestedBackend();
-  if (want === "wasm") return null;
-  const problem = nativeProblem();
-  if (problem === null) {
-    try {
-      return loadNative(nativePath(), buffer);
-    } catch (e) {
-      if (want === "native") throw new InputError(`MLP_KERNELS=native: ${nativePath()} does not load: ${(e as Error).message}`);
-      return null;
-    }
-  }
-  if (want === "native") throw new InputError(`MLP_KERNELS=native: ${problem}`);
-  return null;
 }
 
 let arena: Arena | null = null;
@@ -213,7 +197,7 @@ function wasmKernels(memory: object): WasmKernels {
 function getArena(): Arena {
   if (arena) return arena;
   const memory = new WebAssembly.Memory({ initial: ARENA_BYTES / PAGE });
-  const native = nativeKernels(memory.buffer);
+  const native = kernelChoice().backend === "native" ? loadNative(nativePath(), memory.buffer) : null;
   // Address 0 stays unused: the kernels read a 0 index pointer as "no index".
   arena = {
     memory,
